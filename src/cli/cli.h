@@ -1,0 +1,36 @@
+/*
+ * cli.h — what the exhibit command line shares between its subcommands.
+ * Each subcommand lives in its own cmd_<name>.c, parses its own options
+ * (getopt_long), calls libexhibit and prints.  Only this layer writes to
+ * stdout/stderr or decides the exit status.
+ */
+#ifndef EXHIBIT_CLI_H
+#define EXHIBIT_CLI_H
+
+#include "exhibit/error.h"
+
+/* Exit statuses: the contract (PRODUCT.md, exhibit(1) EXIT STATUS). */
+#define EXIT_OK       0  /* success */
+#define EXIT_FAILED   1  /* verification failed: not intact or not trusted */
+#define EXIT_TROUBLE  2  /* usage or system error */
+
+int cmd_keygen(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_custody(int argc, char **argv);
+
+/* "exhibit: <message>" on stderr. */
+void cli_error(const ex_error *err);
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "exhibit: warning: ..." on stderr. */
+void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "Try 'exhibit CMD --help'." and return EXIT_TROUBLE. */
+int cli_usage_hint(const char *cmd);
+/* Exit status for a library failure: EXIT_FAILED for EX_ERR_VERIFY and
+ * EX_ERR_CRYPTO, EXIT_TROUBLE for everything else. */
+int cli_exit_for(ex_status st);
+/* Flush and close stdout; a failed write becomes an error (EXIT_TROUBLE). */
+int cli_close_stdout(int status);
+
+#endif

@@ -1,0 +1,12 @@
+## src/cli: the exhibit command line (thin front end over libexhibit)
+bin_PROGRAMS += exhibit
+exhibit_SOURCES = \
+	src/cli/main.c \
+	src/cli/cli.h \
+	src/cli/diag.c \
+	src/cli/cmd_keygen.c \
+	src/cli/cmd_scan.c \
+	src/cli/cmd_export.c \
+	src/cli/cmd_verify.c \
+	src/cli/cmd_custody.c
+exhibit_LDADD = libexhibit.la $(DEP_LIBS)

@@ -1,0 +1,1 @@
+## src/lib/archive: module fragment (included by Makefile.am)

@@ -1,0 +1,1 @@
+## src/lib/bundle: module fragment (included by Makefile.am)

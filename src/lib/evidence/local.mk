@@ -1,0 +1,1 @@
+## src/lib/evidence: module fragment (included by Makefile.am)

@@ -1,0 +1,8 @@
+## src/lib: unit tests of the core module
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_time
+tests_unit_test_time_SOURCES = tests/unit/test_time.c
+tests_unit_test_time_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_time_LDADD = libexcore.la $(UNIT_LIBS)
+TESTS += tests/unit/test_time
+endif

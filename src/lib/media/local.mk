@@ -1,0 +1,1 @@
+## src/lib/media: module fragment (included by Makefile.am)

@@ -1,0 +1,28 @@
+# lib.sh — shared helpers for the end-to-end tests (sourced).
+# Each test runs in a fresh folder under the build tree, kept when it fails.
+set -eu
+: "${EXHIBIT:?EXHIBIT must name the built binary}"
+: "${TOP_SRCDIR:?}"
+: "${TOP_BUILDDIR:?}"
+T_NAME=$(basename "$0" .sh)
+T_DIR="$TOP_BUILDDIR/tests/work/$T_NAME"
+rm -rf "$T_DIR"
+mkdir -p "$T_DIR"
+cd "$T_DIR"
+t_fail() { echo "FAIL: $*" >&2; exit 1; }
+t_skip() { echo "SKIP: $*" >&2; exit 77; }
+# t_expect_status N cmd...: run cmd, require exit status N, keep its output.
+t_expect_status() {
+	want=$1; shift
+	set +e
+	"$@" >out.txt 2>err.txt
+	got=$?
+	set -e
+	if [ "$got" -ne "$want" ]; then
+		cat out.txt err.txt >&2
+		t_fail "expected exit $want, got $got: $*"
+	fi
+}
+# t_grep PATTERN FILE: require an extended-regex match.
+t_grep() { grep -Eq -- "$1" "$2" || { cat "$2" >&2; t_fail "no '$1' in $2"; }; }
+t_done() { cd "$TOP_BUILDDIR"; rm -rf "$T_DIR"; }
