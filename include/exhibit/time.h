@@ -84,6 +84,16 @@ char *ex_time_format_display(ex_instant t, const char *zone, char *buf,
 /* "+01:00" from seconds east of UTC */
 char *ex_time_format_offset(int utc_offset, char *buf, size_t size);
 
+/*
+ * Hold the C library's process-wide zone at `zone` until
+ * ex_time_zone_leave(): for code that calls localtime() itself (such as
+ * libarchive's ZIP writer, which stores DOS times in local time).  Other
+ * threads' conversions wait meanwhile; do not call other ex_time_*
+ * functions in between.
+ */
+void ex_time_zone_enter(const char *zone);
+void ex_time_zone_leave(void);
+
 /* The recorder's clock ran offset_usec ahead of true time (recorder minus
  * true).  Convert between the two readings. */
 static inline ex_instant

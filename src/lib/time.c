@@ -117,6 +117,33 @@ ex_time_zone_check(const char *zone, ex_error *err)
 	return EX_OK;
 }
 
+/* With tz_lock held: make zone the C library's current zone. */
+static void
+switch_zone(const char *zone)
+{
+	char val[sizeof(tz_current) + 1];
+
+	if (strcmp(tz_current, zone) == 0)
+		return;
+	snprintf(val, sizeof(val), ":%s", zone);
+	setenv("TZ", val, 1);
+	tzset();
+	snprintf(tz_current, sizeof(tz_current), "%s", zone);
+}
+
+void
+ex_time_zone_enter(const char *zone)
+{
+	pthread_mutex_lock(&tz_lock);
+	switch_zone(zone != NULL ? zone : EX_TIME_DEFAULT_ZONE);
+}
+
+void
+ex_time_zone_leave(void)
+{
+	pthread_mutex_unlock(&tz_lock);
+}
+
 /* Local time of the whole second s in zone (which has been checked). */
 static void
 local_of(int64_t s, const char *zone, struct tm *tm, long *gmtoff,
@@ -125,14 +152,7 @@ local_of(int64_t s, const char *zone, struct tm *tm, long *gmtoff,
 	time_t t = (time_t)s;
 
 	pthread_mutex_lock(&tz_lock);
-	if (strcmp(tz_current, zone) != 0) {
-		char val[sizeof(tz_current) + 1];
-
-		snprintf(val, sizeof(val), ":%s", zone);
-		setenv("TZ", val, 1);
-		tzset();
-		snprintf(tz_current, sizeof(tz_current), "%s", zone);
-	}
+	switch_zone(zone);
 	localtime_r(&t, tm);
 	*gmtoff = tm->tm_gmtoff;
 	if (abbrev != NULL)

@@ -1,0 +1,121 @@
+/*
+ * exhibit/archive.h — recorder archives and the timeline they hold.
+ *
+ * ex_archive_open() detects the layout of a folder (indexed recorder.xml,
+ * Frigate NVR, plain camera folders), probes every segment file read-only
+ * with libavformat, and builds a timeline per camera: segments in start
+ * order, the gaps between them, overlaps, and files that could not be
+ * read.  Damage is data, not failure: an unreadable segment is kept with
+ * state EX_SEG_UNREADABLE and its reason; ex_archive_open fails only when
+ * the archive as a whole cannot be read (no such folder, unknown layout,
+ * malformed recorder.xml).
+ *
+ * Ownership: the ex_archive and everything reachable from it belong to
+ * the archive and are freed by ex_archive_free(); strings are NUL-terminated
+ * UTF-8.  Times are ex_instant on the RECORDER's clock (no clock offset
+ * applied: that is the export's job, see exhibit/time.h).
+ */
+#ifndef EXHIBIT_ARCHIVE_H
+#define EXHIBIT_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/error.h"
+#include "exhibit/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ex_layout {
+	EX_LAYOUT_INDEXED = 1,    /* recorder.xml */
+	EX_LAYOUT_FRIGATE,        /* recordings/YYYY-MM-DD/HH/<camera>/MM.SS.mp4 */
+	EX_LAYOUT_PLAIN           /* <camera>/<file> */
+} ex_layout;
+
+typedef enum ex_segment_state {
+	EX_SEG_OK = 0,            /* probed and fully readable */
+	EX_SEG_DAMAGED,           /* partly readable (e.g. truncated) */
+	EX_SEG_UNREADABLE         /* nothing usable (empty, not media, ...) */
+} ex_segment_state;
+
+typedef struct ex_segment {
+	char *path;               /* path to open (root joined with relpath) */
+	char *relpath;            /* path relative to the archive root, '/'-separated */
+	ex_instant start;         /* recorder-clock instant of the first video frame */
+	ex_instant end;           /* instant just after the last video frame
+	                             (last frame's time + its duration) */
+	int64_t size;             /* bytes */
+	ex_segment_state state;
+	char *problem;            /* why DAMAGED/UNREADABLE, NULL when OK */
+	/* From probing (zero/empty when unreadable). */
+	char container[32];       /* "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "mpegts" */
+	char codec[32];           /* "h264", "hevc" */
+	int width, height;
+	int fps_num, fps_den;     /* average frame rate, 0/0 if unknown */
+	int64_t frames;           /* video frames counted, -1 if not counted */
+	int64_t keyframes;        /* keyframes counted, -1 if not counted */
+	int vfr;                  /* 1 when frame durations vary */
+	/* Where the start time came from: "index", "path", "container". */
+	const char *time_source;
+	/* SHA-256 the recorder wrote for this file (lower-case hex), or "" */
+	char recorder_sha256[65];
+} ex_segment;
+
+typedef struct ex_span {
+	ex_instant start, end;    /* [start, end) */
+} ex_span;
+
+typedef struct ex_camera {
+	char *id;                 /* as used on the command line (--camera) */
+	char *name;               /* human name, or NULL */
+	char *location;           /* or NULL */
+	ex_segment *segments;     /* sorted by start; unreadable ones last */
+	size_t nsegments;
+	ex_span *covered;         /* maximal recorded spans, in order */
+	size_t ncovered;
+	ex_span *gaps;            /* holes between covered spans */
+	size_t ngaps;
+	ex_span *overlaps;        /* times recorded by more than one segment */
+	size_t noverlaps;
+} ex_camera;
+
+typedef struct ex_recorder_info {
+	char *make, *model, *serial, *site;   /* NULL when not known */
+	char *timezone;           /* IANA zone of the recorder, or NULL */
+} ex_recorder_info;
+
+typedef struct ex_archive {
+	ex_layout layout;
+	char *root;               /* the archive folder as resolved */
+	ex_recorder_info recorder;
+	ex_camera *cameras;       /* sorted by id */
+	size_t ncameras;
+} ex_archive;
+
+typedef struct ex_archive_options {
+	const char *camera;       /* only this camera (NULL: all) */
+	const char *zone;         /* zone for names without an offset
+	                             (plain layout); NULL: recorder's or
+	                             EX_TIME_DEFAULT_ZONE */
+	int count_frames;         /* 1: read every packet to count frames and
+	                             find the exact end (slower, exact) */
+} ex_archive_options;
+
+/* Name of a layout: "indexed", "frigate", "plain". */
+const char *ex_layout_name(ex_layout layout);
+const char *ex_segment_state_name(ex_segment_state state);
+
+ex_status ex_archive_open(const char *path, const ex_archive_options *opts,
+    ex_archive **out, ex_error *err);
+void ex_archive_free(ex_archive **archive);
+
+/* The camera with this id, or NULL. */
+const ex_camera *ex_archive_camera(const ex_archive *archive, const char *id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
