@@ -1,13 +1,418 @@
-/* cmd_export.c — placeholder until the subcommand lands. */
+/* cmd_export.c — exhibit export: a time range of cameras to a signed bundle. */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "exhibit/export.h"
+#include "exhibit/media.h"
+#include "exhibit/time.h"
+#include "passphrase.h"
+
+#define MAX_CAMERAS 64
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	interrupted = 1;
+	/* A second signal ends the process the ordinary way. */
+	signal(sig, SIG_DFL);
+}
+
+static void
+usage(FILE *fp)
+{
+	fputs(
+"Usage: exhibit export ARCHIVE -o OUTPUT --camera ID[,ID...] --from TIME --to TIME\n"
+"                      -s SECRET_KEY --case REF --exhibit REF --operator NAME\n"
+"                      [OPTIONS]\n"
+"Export a time range of one or more cameras to a signed evidence bundle.\n"
+"\n"
+"  -o, --output PATH        the bundle to write (must not exist)\n"
+"      --camera ID[,ID...]  cameras to export (repeatable)\n"
+"      --from TIME          start of the range (ISO 8601, true time)\n"
+"      --to TIME            end of the range (exclusive)\n"
+"  -s, --secret-key FILE    minisign secret key that signs the bundle\n"
+"      --case REF           case reference\n"
+"      --exhibit REF        exhibit reference (names the bundle's top folder)\n"
+"      --operator NAME      who is exporting\n"
+"      --organisation NAME  the operator's organisation\n"
+"      --reason TEXT        why (e.g. the police request reference)\n"
+"      --tz ZONE            zone for local times given without an offset and\n"
+"                           for the burned-in time (default Europe/London)\n"
+"      --clock-offset SECONDS  recorder clock minus true time when checked\n"
+"                           (may be fractional and negative)\n"
+"      --segment SECONDS    length of each working copy file (default 60)\n"
+"      --container KIND     zip (default), dir, tar or iso\n"
+"      --no-masters         leave out the original recorder files\n"
+"      --no-working         leave out the re-encoded working copies\n"
+"      --preset NAME        x264 preset for working copies (default "
+    EX_MEDIA_DEFAULT_PRESET ")\n"
+"      --crf N              x264 quality for working copies (default 18)\n"
+"      --jobs N             threads to use in all (default: all cores)\n"
+"  -h, --help               show this help\n"
+"\n"
+"TIME is 2024-10-27T00:59:30Z, 2024-10-27T01:59:30+01:00, or a local time\n"
+"without an offset, read in --tz; a local time that the clock change makes\n"
+"ambiguous or impossible is refused.  The secret key's passphrase is asked on\n"
+"the terminal, or read from the file named by EXHIBIT_PASSPHRASE_FILE.\n"
+"With SOURCE_DATE_EPOCH set, the export time is taken from it and two exports\n"
+"of the same footage give byte-identical ZIP, tar and folder bundles.\n"
+"\n"
+"Exit status: 0 bundle written; 2 usage or system error (nothing is left at\n"
+"OUTPUT).  Damage in the footage is reported, not fatal.\n", fp);
+}
+
+/* --- progress on a terminal --------------------------------------------- */
+
+struct progress {
+	pthread_mutex_t lock;
+	const char *const *cameras;
+	size_t ncameras;
+	int64_t done[MAX_CAMERAS], expected[MAX_CAMERAS];
+	ex_export_stage stage[MAX_CAMERAS];
+	struct timespec start[MAX_CAMERAS];
+	struct timespec last;
+	int drawn;
+};
+
+static double
+elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static const char *
+stage_name(ex_export_stage s)
+{
+	switch (s) {
+	case EX_STAGE_MASTER:  return "copying originals";
+	case EX_STAGE_NATIVE:  return "cutting native copy";
+	case EX_STAGE_WORKING: return "encoding working copy";
+	case EX_STAGE_BUNDLE:  return "writing bundle";
+	case EX_STAGE_DONE:    return "done";
+	}
+	return "";
+}
+
+static void
+draw(struct progress *p, int final)
+{
+	struct timespec now;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!final && p->drawn && elapsed(&p->last, &now) < 0.25)
+		return;
+	p->last = now;
+	if (p->drawn)
+		fprintf(stderr, "\033[%zuA", p->ncameras);
+	for (i = 0; i < p->ncameras; i++) {
+		char eta[32] = "";
+		double t = elapsed(&p->start[i], &now);
+
+		if (p->stage[i] == EX_STAGE_WORKING && p->done[i] > 0 &&
+		    p->expected[i] > p->done[i]) {
+			double left = t / (double)p->done[i] *
+			    (double)(p->expected[i] - p->done[i]);
+
+			snprintf(eta, sizeof(eta), ", ETA %d:%02d",
+			    (int)left / 60, (int)left % 60);
+		}
+		fprintf(stderr, "\r\033[K%-12s %-22s %lld/%lld%s\n",
+		    p->cameras[i], stage_name(p->stage[i]),
+		    (long long)p->done[i], (long long)p->expected[i], eta);
+	}
+	p->drawn = 1;
+}
+
+static void
+on_progress(void *user, int camera, ex_export_stage stage, int64_t done,
+    int64_t expected)
+{
+	struct progress *p = user;
+
+	pthread_mutex_lock(&p->lock);
+	if (camera >= 0 && (size_t)camera < p->ncameras) {
+		if (p->stage[camera] != stage)
+			clock_gettime(CLOCK_MONOTONIC, &p->start[camera]);
+		p->stage[camera] = stage;
+		p->done[camera] = done;
+		p->expected[camera] = expected;
+	}
+	draw(p, stage == EX_STAGE_DONE);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* --- options -------------------------------------------------------------- */
+
+static int
+parse_int(const char *opt, const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
+		cli_errorf("%s: '%s' is not a whole number from %ld to %ld",
+		    opt, s, lo, hi);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* The export time: SOURCE_DATE_EPOCH when set (reproducible builds). */
+static int
+export_time(ex_instant *now)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct timespec ts;
+
+	if (sde != NULL && sde[0] != '\0') {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0 ||
+		    v > INT64_MAX / EX_USEC_PER_SEC) {
+			cli_errorf("SOURCE_DATE_EPOCH: '%s' is not a number of "
+			    "seconds", sde);
+			return -1;
+		}
+		*now = (ex_instant)v * EX_USEC_PER_SEC;
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*now = (ex_instant)ts.tv_sec * EX_USEC_PER_SEC + ts.tv_nsec / 1000;
+	return 0;
+}
+
+enum {
+	OPT_CAMERA = 256, OPT_FROM, OPT_TO, OPT_CASE, OPT_EXHIBIT,
+	OPT_OPERATOR, OPT_ORG, OPT_REASON, OPT_TZ, OPT_OFFSET, OPT_SEGMENT,
+	OPT_CONTAINER, OPT_NO_MASTERS, OPT_NO_WORKING, OPT_PRESET, OPT_CRF,
+	OPT_JOBS, OPT_STILL
+};
+
+static const struct option longopts[] = {
+	{ "output",       required_argument, NULL, 'o' },
+	{ "camera",       required_argument, NULL, OPT_CAMERA },
+	{ "from",         required_argument, NULL, OPT_FROM },
+	{ "to",           required_argument, NULL, OPT_TO },
+	{ "secret-key",   required_argument, NULL, 's' },
+	{ "case",         required_argument, NULL, OPT_CASE },
+	{ "exhibit",      required_argument, NULL, OPT_EXHIBIT },
+	{ "operator",     required_argument, NULL, OPT_OPERATOR },
+	{ "organisation", required_argument, NULL, OPT_ORG },
+	{ "organization", required_argument, NULL, OPT_ORG },
+	{ "reason",       required_argument, NULL, OPT_REASON },
+	{ "tz",           required_argument, NULL, OPT_TZ },
+	{ "clock-offset", required_argument, NULL, OPT_OFFSET },
+	{ "segment",      required_argument, NULL, OPT_SEGMENT },
+	{ "container",    required_argument, NULL, OPT_CONTAINER },
+	{ "no-masters",   no_argument,       NULL, OPT_NO_MASTERS },
+	{ "no-working",   no_argument,       NULL, OPT_NO_WORKING },
+	{ "preset",       required_argument, NULL, OPT_PRESET },
+	{ "crf",          required_argument, NULL, OPT_CRF },
+	{ "jobs",         required_argument, NULL, OPT_JOBS },
+	{ "still",        required_argument, NULL, OPT_STILL },
+	{ "help",         no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *const presets[] = {
+	"ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
+	"slow", "slower", "veryslow", "placebo", NULL
+};
 
 int
 cmd_export(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_errorf("export: not implemented in this version");
-	return EXIT_TROUBLE;
+	ex_export_request req;
+	ex_export_result *res = NULL;
+	ex_seckey *key = NULL;
+	ex_error err;
+	struct progress prog;
+	const char *cameras[MAX_CAMERAS];
+	char *camlist[MAX_CAMERAS];
+	size_t ncameras = 0, ncamlist = 0, i;
+	const char *from_s = NULL, *to_s = NULL, *offset_s = NULL;
+	const char *keypath = NULL, *container_s = "zip";
+	int ch, status = EXIT_TROUBLE, valid_preset = 0;
+	struct sigaction sa, old_int, old_term, old_hup;
+
+	memset(&req, 0, sizeof(req));
+	memset(&prog, 0, sizeof(prog));
+	req.crf = -1;
+	req.segment_seconds = EX_EXPORT_DEFAULT_SEGMENT;
+	req.zone = EX_TIME_DEFAULT_ZONE;
+	ex_error_clear(&err);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "o:s:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': req.output = optarg; break;
+		case 's': keypath = optarg; break;
+		case OPT_CAMERA: {
+			char *copy = strdup(optarg), *tok, *save = NULL;
+
+			if (copy == NULL || ncamlist >= MAX_CAMERAS) {
+				free(copy);
+				cli_errorf("too many --camera options");
+				goto out;
+			}
+			camlist[ncamlist++] = copy;
+			for (tok = strtok_r(copy, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save)) {
+				if (ncameras >= MAX_CAMERAS) {
+					cli_errorf("at most %d cameras in one "
+					    "export", MAX_CAMERAS);
+					goto out;
+				}
+				cameras[ncameras++] = tok;
+			}
+			break;
+		}
+		case OPT_FROM: from_s = optarg; break;
+		case OPT_TO: to_s = optarg; break;
+		case OPT_CASE: req.case_ref = optarg; break;
+		case OPT_EXHIBIT: req.exhibit_ref = optarg; break;
+		case OPT_OPERATOR: req.operator_name = optarg; break;
+		case OPT_ORG: req.organisation = optarg; break;
+		case OPT_REASON: req.reason = optarg; break;
+		case OPT_TZ: req.zone = optarg; break;
+		case OPT_OFFSET: offset_s = optarg; break;
+		case OPT_SEGMENT:
+			if (parse_int("--segment", optarg, 1, 86400,
+			    &req.segment_seconds) != 0)
+				goto out;
+			break;
+		case OPT_CONTAINER: container_s = optarg; break;
+		case OPT_NO_MASTERS: req.no_masters = 1; break;
+		case OPT_NO_WORKING: req.no_working = 1; break;
+		case OPT_PRESET: req.preset = optarg; break;
+		case OPT_CRF:
+			if (parse_int("--crf", optarg, 0, 51, &req.crf) != 0)
+				goto out;
+			break;
+		case OPT_JOBS:
+			if (parse_int("--jobs", optarg, 1, 1024,
+			    &req.jobs) != 0)
+				goto out;
+			break;
+		case OPT_STILL:
+			cli_errorf("--still: stills are not supported by this "
+			    "version yet");
+			goto out;
+		case 'h':
+			usage(stdout);
+			status = EXIT_OK;
+			goto out;
+		default:
+			status = cli_usage_hint("export");
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_errorf(argc - optind == 0 ? "export: no ARCHIVE given" :
+		    "export: one ARCHIVE at a time");
+		status = cli_usage_hint("export");
+		goto out;
+	}
+	req.archive = argv[optind];
+	if (req.output == NULL || ncameras == 0 || from_s == NULL ||
+	    to_s == NULL || keypath == NULL || req.case_ref == NULL ||
+	    req.exhibit_ref == NULL || req.operator_name == NULL) {
+		cli_errorf("export needs -o, --camera, --from, --to, -s, "
+		    "--case, --exhibit and --operator");
+		status = cli_usage_hint("export");
+		goto out;
+	}
+	if (req.preset != NULL) {
+		for (i = 0; presets[i] != NULL; i++)
+			valid_preset |= strcmp(presets[i], req.preset) == 0;
+		if (!valid_preset) {
+			cli_errorf("--preset: unknown x264 preset '%s' (use "
+			    "ultrafast ... veryslow)", req.preset);
+			goto out;
+		}
+	}
+	if (ex_bundle_container_parse(container_s, &req.container, &err) !=
+	    EX_OK ||
+	    ex_time_zone_check(req.zone, &err) != EX_OK ||
+	    ex_time_parse(from_s, req.zone, &req.from, &err) != EX_OK ||
+	    ex_time_parse(to_s, req.zone, &req.to, &err) != EX_OK ||
+	    (offset_s != NULL && ex_time_parse_offset(offset_s,
+	    &req.clock_offset, &err) != EX_OK)) {
+		cli_error(&err);
+		goto out;
+	}
+	if (req.from >= req.to) {
+		cli_errorf("--from must be before --to");
+		goto out;
+	}
+	if (export_time(&req.now) != 0)
+		goto out;
+	if ((status = cli_load_secret_key(keypath, &key)) != EXIT_OK)
+		goto out;
+	status = EXIT_TROUBLE;
+	req.key = key;
+	req.cameras = cameras;
+	req.ncameras = ncameras;
+	req.cancel = &interrupted;
+	if (isatty(STDERR_FILENO) && ncameras <= MAX_CAMERAS) {
+		pthread_mutex_init(&prog.lock, NULL);
+		prog.cameras = cameras;
+		prog.ncameras = ncameras;
+		req.progress = on_progress;
+		req.progress_user = &prog;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	if (ex_export(&req, &res, &err) != EX_OK) {
+		cli_error(&err);
+		if (err.code == EX_ERR_INTERRUPTED)
+			fprintf(stderr, "exhibit: nothing was written at %s\n",
+			    req.output);
+	} else {
+		for (i = 0; i < res->nnotes; i++)
+			cli_warnf("%s: %s", res->notes[i].camera != NULL ?
+			    res->notes[i].camera : "bundle",
+			    res->notes[i].message);
+		printf("%s: %zu files, %llu bytes, signed by key ID %s\n"
+		    "manifest.xml SHA-256 %s\n", req.output, res->files,
+		    (unsigned long long)res->bytes, res->signer_key_id,
+		    res->manifest_sha256);
+		status = EXIT_OK;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (req.progress != NULL)
+		pthread_mutex_destroy(&prog.lock);
+out:
+	for (i = 0; i < ncamlist; i++)
+		free(camlist[i]);
+	ex_export_result_free(&res);
+	ex_seckey_free(&key);
+	return status;
 }

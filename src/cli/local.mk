@@ -4,6 +4,8 @@ exhibit_SOURCES = \
 	src/cli/main.c \
 	src/cli/cli.h \
 	src/cli/diag.c \
+	src/cli/passphrase.c \
+	src/cli/passphrase.h \
 	src/cli/cmd_keygen.c \
 	src/cli/cmd_scan.c \
 	src/cli/cmd_export.c \

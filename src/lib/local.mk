@@ -6,3 +6,10 @@ tests_unit_test_time_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_time_LDADD = libexcore.la $(UNIT_LIBS)
 TESTS += tests/unit/test_time
 endif
+
+## The jobs: export and verify, on top of every module.
+libexhibit_la_SOURCES += \
+	include/exhibit/export.h \
+	include/exhibit/verify.h \
+	src/lib/export.c \
+	src/lib/verify.c

@@ -1,1 +1,47 @@
 ## src/lib/archive: module fragment (included by Makefile.am)
+## Recorder archive readers (indexed recorder.xml, Frigate, plain folders),
+## segment probing and the per-camera timeline.
+noinst_LTLIBRARIES += libexarchive.la
+libexarchive_la_SOURCES = \
+	include/exhibit/archive.h \
+	src/lib/archive/archive_private.h \
+	src/lib/archive/detect.c \
+	src/lib/archive/indexed.c \
+	src/lib/archive/frigate.c \
+	src/lib/archive/plain.c \
+	src/lib/archive/probe.c \
+	src/lib/archive/timeline.c
+nodist_libexarchive_la_SOURCES = src/lib/archive/recorder_xsd.c
+libexarchive_la_LIBADD = libexcore.la
+libexhibit_la_LIBADD += libexarchive.la
+
+## schemas/recorder.xsd compiled into the binary (build-aux/embed.sh).
+src/lib/archive/recorder_xsd.c: $(top_srcdir)/schemas/recorder.xsd $(top_srcdir)/build-aux/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) src/lib/archive && \
+	$(SHELL) $(top_srcdir)/build-aux/embed.sh ex_recorder_xsd \
+	    $(top_srcdir)/schemas/recorder.xsd > $@.tmp && mv $@.tmp $@
+BUILT_SOURCES += src/lib/archive/recorder_xsd.c
+CLEANFILES += src/lib/archive/recorder_xsd.c
+EXTRA_DIST += schemas/recorder.xsd schemas/scan.xsd
+
+## Test footage: tiny clips (160x90, 10 fps, 2 s) and broken files.
+EXTRA_DIST += \
+	tests/fixtures/archive/make.sh \
+	tests/fixtures/archive/clip.mp4 \
+	tests/fixtures/archive/clip.mkv \
+	tests/fixtures/archive/clip.ts \
+	tests/fixtures/archive/clip_hevc.mp4 \
+	tests/fixtures/archive/vfr.mkv \
+	tests/fixtures/archive/notmedia.mp4 \
+	tests/fixtures/archive/empty.mp4
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_archive
+tests_unit_test_archive_SOURCES = tests/unit/test_archive.c
+tests_unit_test_archive_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_archive_LDADD = libexarchive.la $(DEP_LIBS) $(UNIT_LIBS)
+TESTS += tests/unit/test_archive
+endif
+
+TESTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh
+dist_check_SCRIPTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh

@@ -1,1 +1,26 @@
 ## src/lib/bundle: module fragment (included by Makefile.am)
+## The evidence bundle: BagIt layout, ZIP/tar/ISO/folder writers, a safe
+## reader.  Needs libexevidence (digests) and libexcore (errors, zones).
+noinst_LTLIBRARIES += libexbundle.la
+libexbundle_la_SOURCES = \
+	include/exhibit/bundle.h \
+	src/lib/bundle/bundle_private.h \
+	src/lib/bundle/bagit.c \
+	src/lib/bundle/writer.c \
+	src/lib/bundle/reader.c \
+	src/lib/bundle/reader_dir.c \
+	src/lib/bundle/check.c
+libexbundle_la_LIBADD = libexevidence.la
+libexhibit_la_LIBADD += libexbundle.la
+
+EXTRA_DIST += \
+	tests/fixtures/bundle/make-fixtures.sh \
+	tests/fixtures/bundle/encrypted.zip
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_bundle
+tests_unit_test_bundle_SOURCES = tests/unit/test_bundle.c
+tests_unit_test_bundle_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_bundle_LDADD = libexbundle.la $(UNIT_LIBS)
+TESTS += tests/unit/test_bundle
+endif

@@ -2,6 +2,46 @@
 noinst_LTLIBRARIES += libexevidence.la
 libexevidence_la_SOURCES = \
 	include/exhibit/hash.h \
-	src/lib/evidence/hash.c
+	src/lib/evidence/hash.c \
+	include/exhibit/sign.h \
+	src/lib/evidence/sign_private.h \
+	src/lib/evidence/key.c \
+	src/lib/evidence/sign.c
 libexevidence_la_LIBADD = libexcore.la
 libexhibit_la_LIBADD += libexevidence.la
+
+## sign: unit tests (library) and interop tests (CLI, stock minisign)
+SIGN_FIXTURES = \
+	tests/fixtures/keys/README \
+	tests/fixtures/keys/minisign-w.pub \
+	tests/fixtures/keys/minisign-w.key \
+	tests/fixtures/keys/minisign-e.pub \
+	tests/fixtures/keys/minisign-e.key \
+	tests/fixtures/keys/data.txt \
+	tests/fixtures/keys/data-tampered.txt \
+	tests/fixtures/keys/data.txt.minisig \
+	tests/fixtures/keys/data.txt.legacy.minisig \
+	tests/fixtures/keys/data.txt.comment-edited.minisig
+EXTRA_DIST += $(SIGN_FIXTURES)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_sign
+tests_unit_test_sign_SOURCES = tests/unit/test_sign.c
+tests_unit_test_sign_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sign_LDADD = libexevidence.la $(DEP_LIBS) $(UNIT_LIBS)
+TESTS += tests/unit/test_sign
+endif
+
+## sigcheck: signs and verifies through libexhibit for the shell tests
+check_PROGRAMS += tests/tools/sigcheck
+tests_tools_sigcheck_SOURCES = \
+	tests/tools/sigcheck.c \
+	src/cli/passphrase.c \
+	src/cli/passphrase.h \
+	src/cli/diag.c \
+	src/cli/cli.h
+tests_tools_sigcheck_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/cli
+tests_tools_sigcheck_LDADD = libexevidence.la $(DEP_LIBS)
+
+TESTS += tests/cli/keygen.sh tests/cli/minisign_interop.sh
+dist_check_SCRIPTS += tests/cli/keygen.sh tests/cli/minisign_interop.sh

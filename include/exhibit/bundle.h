@@ -1,0 +1,256 @@
+/*
+ * exhibit/bundle.h — the evidence bundle: a BagIt 1.0 bag (RFC 8493) in a
+ * ZIP, tar or ISO 9660 file or a plain folder; a writer that makes one and
+ * a reader that loads one for verification without extracting anything.
+ *
+ * Layout.  A serialised bundle (ZIP, tar, ISO) holds one top-level folder
+ * named after the exhibit reference (see ex_bundle_top_name) and the bag
+ * inside it.  A folder bundle IS the bag: OUTPUT/bagit.txt, OUTPUT/data/...
+ * Paths given to and returned by this module are '/'-separated and
+ * relative to the bag root ("data/cam1/master/x.mp4", "manifest.xml").
+ *
+ * Writer.  ex_bundle_writer_open() refuses an existing OUTPUT and writes
+ * under a hidden temporary name in OUTPUT's folder
+ * (".<name>.partial-XXXXXX"); ex_bundle_finish() adds the BagIt tag files,
+ * syncs and renames it to OUTPUT.  Until then nothing exists at OUTPUT, and
+ * ex_bundle_abort() (also done by ex_bundle_writer_free() on an unfinished
+ * writer) removes the temporary.  Entries appear in the order added, then
+ * bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt.
+ * Directory entries are written (0755), each just before the first entry
+ * inside it; files are 0644, uid/gid 0, no owner names, mtime = opt->mtime
+ * and no other time.  ZIP entries are stored (no compression; Zip64 only
+ * for files of 4 GiB and more); tar is restricted pax.  With the same
+ * inputs and mtime, ZIP, tar and folder output is byte-identical; ISO never
+ * is (volume dates come from the clock).  The writer is not thread-safe;
+ * use one per thread.
+ *
+ * Reader.  ex_bundle_load() detects ZIP/tar/ISO from the content (a folder
+ * by being one), visits every entry once, digests every file while reading
+ * it in chunks and keeps in memory only small tag-like files.  Structural
+ * problems (two top folders, duplicate names, "..", links, devices,
+ * encrypted entries, size mismatches, data appended after a ZIP, limits)
+ * are collected, each naming its entry, and do not stop loading; only an
+ * I/O error (EX_ERR_IO) or input that is not a ZIP/tar/ISO/folder at all
+ * (EX_ERR_FORMAT) fails.
+ *
+ * Ownership: every string and array reachable from an ex_bundle belongs to
+ * it and is freed by ex_bundle_free().  Options and limits are read during
+ * the call; the writer copies what it keeps (bag-info fields, top name).
+ */
+#ifndef EXHIBIT_BUNDLE_H
+#define EXHIBIT_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/error.h"
+#include "exhibit/hash.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ex_container {
+	EX_CONTAINER_ZIP = 1,
+	EX_CONTAINER_DIR,
+	EX_CONTAINER_TAR,
+	EX_CONTAINER_ISO
+} ex_container;
+
+/* "zip", "dir", "tar", "iso" to a kind; EX_ERR_USAGE naming the choices. */
+ex_status ex_bundle_container_parse(const char *name, ex_container *out,
+    ex_error *err);
+/* The kind's name ("zip", ...), or "unknown". */
+const char *ex_bundle_container_name(ex_container kind);
+
+/*
+ * The top-level folder name for an exhibit reference: ASCII letters,
+ * digits, '-', '_' and '.' are kept, every other byte becomes '_'; a
+ * leading '.' becomes '_' (no hidden or "." / ".." folder); an empty
+ * reference gives "exhibit"; at most 100 bytes.  Writes a NUL-terminated
+ * string to buf (truncated to size - 1) and returns buf.
+ */
+char *ex_bundle_top_name(const char *exhibit_ref, char *buf, size_t size);
+
+/* ---- writer ------------------------------------------------------------ */
+
+/* One bag-info.txt line, "Label: value".  Labels are printable ASCII
+ * without ':'; values have no control characters (a UTF-8 value is fine). */
+typedef struct ex_bag_field {
+	const char *label;
+	const char *value;
+} ex_bag_field;
+
+typedef struct ex_bundle_options {
+	int64_t mtime;               /* seconds since the epoch, every entry
+	                                (SOURCE_DATE_EPOCH or the export time) */
+	const ex_bag_field *bag_info; /* written first, in this order; the
+	                                writer appends Payload-Oxum itself */
+	size_t nbag_info;
+	int bag_size;                /* 1: also append Bag-Size ("1.2 MB") */
+} ex_bundle_options;
+
+typedef struct ex_bundle_writer ex_bundle_writer;
+
+/*
+ * Start a bundle at output.  top names the top-level folder of a ZIP, tar
+ * or ISO (made filename-safe with ex_bundle_top_name; ignored for a
+ * folder bundle, whose root is output itself).  EX_ERR_EXISTS when
+ * output exists, EX_ERR_USAGE for bad options, EX_ERR_IO otherwise.
+ */
+ex_status ex_bundle_writer_open(const char *output, ex_container kind,
+    const char *top, const ex_bundle_options *opt, ex_bundle_writer **out,
+    ex_error *err);
+
+/*
+ * Copy the regular file src_path into the bundle at bag_path, in chunks,
+ * computing SHA-256 and BLAKE2b-512 of exactly the bytes written (stored
+ * in *digest_out when not NULL).  bag_path is relative to the bag root;
+ * payload goes under "data/", anything else is a tag file (manifest.xml,
+ * manifest.xml.minisig, custody.xml, ...) and is listed in the tag
+ * manifest.  EX_ERR_USAGE for a bad bag_path: empty, absolute, with "."
+ * or ".." or empty components, non-ASCII, control characters or any of
+ * \ : * ? " < > | %, a component ending in '.' or ' ', a name already
+ * added (also one differing only in ASCII case), a file where a folder is
+ * needed or the reverse, or a name the writer makes itself (bagit.txt,
+ * bag-info.txt, fetch.txt, [tag]manifest-*.txt).  Such refusals leave the
+ * writer usable; a failure while writing (I/O, a source that changed size)
+ * makes every later call but abort/free fail.
+ */
+ex_status ex_bundle_add_file(ex_bundle_writer *w, const char *bag_path,
+    const char *src_path, ex_digest_result *digest_out, ex_error *err);
+/* The same from memory (buf is not kept). */
+ex_status ex_bundle_add_buffer(ex_bundle_writer *w, const char *bag_path,
+    const void *buf, size_t len, ex_digest_result *digest_out,
+    ex_error *err);
+
+/*
+ * Write bagit.txt, bag-info.txt, manifest-sha256.txt (every file under
+ * data/, sorted by path) and tagmanifest-sha256.txt (every other file,
+ * sorted; never data/ and not itself), close, fsync and rename to output
+ * (never replacing anything that appeared there meanwhile).  On failure
+ * nothing is left at output and the temporary is removed.  The writer
+ * must still be freed.
+ */
+ex_status ex_bundle_finish(ex_bundle_writer *w, ex_error *err);
+
+/* Stop: remove every temporary file and folder, free, set *w to NULL.
+ * Accepts NULL and a finished writer (whose output is kept). */
+void ex_bundle_abort(ex_bundle_writer **w);
+/* Free (aborting first if unfinished); accepts NULL; sets *w to NULL. */
+void ex_bundle_writer_free(ex_bundle_writer **w);
+
+/* ---- reader ------------------------------------------------------------ */
+
+typedef enum ex_bundle_entry_type {
+	EX_ENTRY_FILE = 1,
+	EX_ENTRY_DIR,
+	EX_ENTRY_SYMLINK,
+	EX_ENTRY_HARDLINK,
+	EX_ENTRY_OTHER              /* device, fifo, socket, unknown */
+} ex_bundle_entry_type;
+
+typedef enum ex_bundle_problem_kind {
+	EX_PROBLEM_TOP = 1,         /* a second top-level folder or a
+	                               non-folder at the top level */
+	EX_PROBLEM_DUPLICATE,       /* two entries with one name (also when
+	                               they differ only in ASCII case, or a
+	                               file is also used as a folder) */
+	EX_PROBLEM_ABSOLUTE,        /* name starts with '/' */
+	EX_PROBLEM_DOTDOT,          /* a ".." component: leaves the bundle */
+	EX_PROBLEM_NAME,            /* non-ASCII, control character, '\' */
+	EX_PROBLEM_SYMLINK,
+	EX_PROBLEM_HARDLINK,
+	EX_PROBLEM_SPECIAL,         /* device, fifo, socket */
+	EX_PROBLEM_ENCRYPTED,       /* encrypted ZIP entry */
+	EX_PROBLEM_SIZE,            /* bytes read differ from declared size */
+	EX_PROBLEM_UNREADABLE,      /* the entry's data could not be read */
+	EX_PROBLEM_TRAILING,        /* data before or after the ZIP proper */
+	EX_PROBLEM_LIMIT            /* a limit was hit; loading stopped */
+} ex_bundle_problem_kind;
+
+typedef struct ex_bundle_problem {
+	ex_bundle_problem_kind kind;
+	char *path;                 /* the entry (as in ex_bundle_entry.path),
+	                               or "" for the bundle as a whole */
+	char *message;              /* "<path>: <why>", e.g.
+	                               "../evil: path leaves the bundle (..)" */
+} ex_bundle_problem;
+
+typedef struct ex_bundle_entry {
+	/* Relative to the bag root (the top folder of a ZIP/tar/ISO), '/'-
+	 * separated, "." and empty components removed, no trailing '/'.
+	 * For an entry outside the top folder (flagged EX_PROBLEM_TOP,
+	 * outside = 1), absolute or with "..", the whole name as stored. */
+	char *path;
+	char *stored_name;          /* exactly as in the container */
+	ex_bundle_entry_type type;
+	int outside;                /* 1: not inside the bag root */
+	int64_t declared_size;      /* from the header/stat; -1 if none */
+	uint64_t size;              /* bytes actually read */
+	ex_digest_result digest;    /* of the bytes read (files only) */
+	int digested;               /* 1 when digest is valid (whole file
+	                               read without error) */
+	char *link_target;          /* symlink or hard link target, or NULL */
+	/* Content kept in memory (NUL-terminated; content_len excludes the
+	 * NUL) for files of at most limits->keep_max bytes that are tag-like:
+	 * every file outside data/, and under data/ files whose name ends in
+	 * .minisig, .pub, .txt or .xml.  NULL otherwise. */
+	unsigned char *content;
+	size_t content_len;
+} ex_bundle_entry;
+
+typedef struct ex_bundle_limits {
+	uint64_t max_entries;       /* default 100000 */
+	uint64_t max_total_bytes;   /* of content read; default 1 TiB */
+	size_t keep_max;            /* per kept file; default 16 MiB */
+	uint64_t keep_total_max;    /* all kept content; default 256 MiB */
+} ex_bundle_limits;
+
+/* Fill limits with the defaults above. */
+void ex_bundle_limits_default(ex_bundle_limits *limits);
+
+typedef struct ex_bundle {
+	ex_container kind;          /* what the content turned out to be */
+	char *top;                  /* the top folder's name (for a folder
+	                               bundle: its base name) */
+	ex_bundle_entry *entries;   /* in container order (folder: sorted) */
+	size_t nentries;
+	ex_bundle_problem *problems; /* in the order found */
+	size_t nproblems;
+	uint64_t total_bytes;       /* content bytes read */
+	struct ex_bundle_index *index; /* private: path lookup for find */
+} ex_bundle;
+
+/* Load path (limits may be NULL for the defaults).  See the top of file. */
+ex_status ex_bundle_load(const char *path, const ex_bundle_limits *limits,
+    ex_bundle **out, ex_error *err);
+void ex_bundle_free(ex_bundle **bundle);
+
+/* The entry at a bag path inside the bag root (the first, if duplicated),
+ * or NULL.  Takes O(log n). */
+const ex_bundle_entry *ex_bundle_find(const ex_bundle *bundle,
+    const char *path);
+/*
+ * Check the bag as loaded, against the BagIt files it carries:
+ * bagit.txt is exactly "BagIt-Version: 1.0\nTag-File-Character-Encoding:
+ * UTF-8\n"; manifest-sha256.txt lists every file under data/ exactly once
+ * with its SHA-256 and nothing else; tagmanifest-sha256.txt lists every
+ * other file (but itself) with its SHA-256 and nothing under data/;
+ * bag-info.txt's Payload-Oxum equals the payload's octets.count.  Each
+ * failure becomes one message "<path>: <why>" in *problems (a new array
+ * of new strings: free each, then the array; NULL and 0 when the bag is
+ * right).  Only EX_ERR_NOMEM fails.  Uses the digests ex_bundle_load
+ * computed; reads nothing.
+ */
+ex_status ex_bundle_check_bag(const ex_bundle *bundle, char ***problems,
+    size_t *nproblems, ex_error *err);
+
+/* "file", "dir", "symlink", "hardlink", "other". */
+const char *ex_bundle_entry_type_name(ex_bundle_entry_type type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

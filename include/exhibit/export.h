@@ -1,0 +1,113 @@
+/*
+ * exhibit/export.h — the main job: a time range of cameras to a signed
+ * bundle.
+ *
+ * ex_export() opens the recorder archive, and for each camera (several in
+ * parallel) copies the original files that overlap the range (masters),
+ * cuts the range without re-encoding (native) and makes frame-accurate
+ * working copies with the burn-in (working).  Every file is hashed while it
+ * is copied into the bundle and signed; manifest.xml, its signature and
+ * custody.xml (event 1: the export) complete a BagIt bag written as ZIP,
+ * tar, ISO or a folder (exhibit/bundle.h).
+ *
+ * Nothing appears at the output path until the bundle is complete; on any
+ * failure or cancel the partial output and every temporary file are
+ * removed.  Recorder files are only ever opened read-only; each master's
+ * hash is taken while it is copied and taken again from the source after
+ * the export, and the two (and the recorder's own hash, when the archive
+ * has one) must agree.
+ *
+ * Damage in the footage does not fail an export: it is reported in the
+ * result and the manifest.
+ *
+ * Bundle layout (relative to the bag root):
+ *   data/<camera>/master/<archive relpath, '/' -> '_'>    (+ .minisig)
+ *   data/<camera>/native/<camera>-native-NNN.mp4          (+ .minisig)
+ *   data/<camera>/working/<camera>-working-NNN.mp4        (+ .minisig)
+ *   data/signer.pub                                       (+ .minisig)
+ *   data/schemas/manifest.xsd, custody.xsd                (+ .minisig)
+ *   manifest.xml, manifest.xml.minisig, custody.xml, BagIt tag files
+ *
+ * Ownership: the request is only read.  The result belongs to the caller
+ * (ex_export_result_free).
+ */
+#ifndef EXHIBIT_EXPORT_H
+#define EXHIBIT_EXPORT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/bundle.h"
+#include "exhibit/error.h"
+#include "exhibit/sign.h"
+#include "exhibit/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a progress report is about. */
+typedef enum ex_export_stage {
+	EX_STAGE_MASTER = 1,    /* copying originals (bytes) */
+	EX_STAGE_NATIVE,        /* cutting without re-encoding (packets) */
+	EX_STAGE_WORKING,       /* encoding working copies (frames) */
+	EX_STAGE_BUNDLE,        /* writing the bundle (files) */
+	EX_STAGE_DONE
+} ex_export_stage;
+
+/* Called from export threads (serialise in the callback): camera is an
+ * index into request->cameras, or -1 for the bundle as a whole. */
+typedef void (*ex_export_progress_fn)(void *user, int camera,
+    ex_export_stage stage, int64_t done, int64_t expected);
+
+typedef struct ex_export_request {
+	const char *archive;            /* recorder archive folder */
+	const char *output;             /* bundle path (must not exist) */
+	const char *const *cameras;     /* camera IDs */
+	size_t ncameras;
+	ex_instant from, to;            /* TRUE time, [from, to) */
+	const char *zone;               /* IANA zone for local times (NULL:
+	                                   Europe/London) */
+	int64_t clock_offset;           /* recorder minus true, µs */
+	const char *case_ref, *exhibit_ref, *operator_name;   /* required */
+	const char *organisation, *reason;                    /* optional */
+	int segment_seconds;            /* working copy file length (>0) */
+	ex_container container;
+	int no_masters, no_working;
+	const char *preset;             /* x264 preset (NULL: default) */
+	int crf;                        /* < 0: default */
+	int jobs;                       /* threads in all (<= 0: cores) */
+	const ex_seckey *key;           /* signer */
+	ex_instant now;                 /* export time (SOURCE_DATE_EPOCH) */
+	ex_export_progress_fn progress; /* may be NULL */
+	void *progress_user;
+	const volatile sig_atomic_t *cancel;   /* may be NULL */
+} ex_export_request;
+
+/* A warning for the operator: damage, gaps, missing cameras' footage. */
+typedef struct ex_export_note {
+	char *camera;
+	char *message;
+} ex_export_note;
+
+typedef struct ex_export_result {
+	size_t files;                   /* payload files written */
+	uint64_t bytes;                 /* bundle bytes written */
+	ex_export_note *notes;
+	size_t nnotes;
+	char manifest_sha256[65];
+	char signer_key_id[EX_KEYID_TEXT];
+} ex_export_result;
+
+#define EX_EXPORT_DEFAULT_SEGMENT 60
+
+ex_status ex_export(const ex_export_request *req, ex_export_result **out,
+    ex_error *err);
+void ex_export_result_free(ex_export_result **res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * exhibit/media.h — the media pipeline: native cuts and working copies.
+ *
+ * Both functions take one camera's segments (exhibit/archive.h; times on
+ * the RECORDER's clock) and a range in TRUE time, and write MP4 files into
+ * an existing folder:
+ *
+ *   ex_media_native()   the range cut from the original stream without
+ *                       re-encoding (video stream copied; audio and data
+ *                       streams are dropped), from the keyframe at or before
+ *                       `from` to the last packet before `to`.
+ *   ex_media_working()  the range, frame-accurate (first frame at or after
+ *                       `from`, last frame before `to`, none dropped or
+ *                       repeated), camera and date/time burned into every
+ *                       frame, re-encoded to H.264 yuv420p, original frame
+ *                       timing kept, split into files of segment_usec.
+ *
+ * Time: a packet's recorder instant is its segment's start plus its pts
+ * minus the segment's first pts; true = recorder - clock_offset
+ * (exhibit/time.h).  Segments are taken in array order (the archive keeps
+ * them sorted by start); unreadable ones (EX_SEG_UNREADABLE) and those
+ * outside the range are skipped.  A hole in the timeline (more than 1.5
+ * frame durations between one segment's last frame and the next one's
+ * first) or a change of codec or picture size starts a new output file.
+ *
+ * Output naming: files are always numbered, "<base>-001.mp4",
+ * "<base>-002.mp4", ... in time order, even when there is only one.  An
+ * existing file of that name is never overwritten (EX_ERR_EXISTS).  All
+ * outputs are MP4 with the index (moov) before the data (faststart),
+ * written with AVFMT_FLAG_BITEXACT; the mvhd creation_time is the true
+ * time of the file's first frame (whole seconds, as MP4 stores it).  H.264
+ * is tagged avc1 and H.265 hvc1.
+ *
+ * Damage is data, not failure: a segment that cannot be opened is skipped
+ * and a read or decode error is recorded in the result's problems; neither
+ * fails the call.  A range with no frames at all succeeds with no files.
+ * A call fails (and deletes every file it wrote) on a bad argument, an
+ * output that cannot be written, an encoder failure, or a cancel request
+ * (EX_ERR_INTERRUPTED).
+ *
+ * Recorder files are opened read-only through libavformat restricted to
+ * the file protocol and the mov/mp4, matroska and mpegts demuxers, with a
+ * bounded probe size.  The library installs no FFmpeg log callback and
+ * does not change the log level: that is the application's choice.
+ *
+ * Ownership: the ex_media_result returned belongs to the caller and is
+ * freed with ex_media_result_free(); every string and array in it belongs
+ * to it.  Inputs (segments, range, options, control) are only read during
+ * the call and may be freed afterwards.  Each call is independent: several
+ * may run at once in different threads (one per camera).
+ */
+#ifndef EXHIBIT_MEDIA_H
+#define EXHIBIT_MEDIA_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/archive.h"
+#include "exhibit/error.h"
+#include "exhibit/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EX_MEDIA_DEFAULT_PRESET "medium"
+#define EX_MEDIA_DEFAULT_CRF 18
+#define EX_MEDIA_DEFAULT_SEGMENT_USEC (60 * EX_USEC_PER_SEC)
+
+/* What to export: [from, to) in TRUE time. */
+typedef struct ex_media_range {
+	ex_instant from;          /* true time: first instant wanted */
+	ex_instant to;            /* true time: end, exclusive */
+	int64_t clock_offset;     /* recorder minus true, microseconds */
+	const char *zone;         /* IANA zone for the burned-in time;
+	                             NULL: EX_TIME_DEFAULT_ZONE */
+} ex_media_range;
+
+/* Called from the exporting thread at most about 4 times a second, and
+ * once at the end: frames written so far, and an estimate of the frames
+ * the range holds (from the segments' frame rates; may be off). */
+typedef void (*ex_media_progress_fn)(void *user, int64_t done,
+    int64_t expected);
+
+typedef struct ex_media_control {
+	ex_media_progress_fn progress;   /* NULL: no progress reports */
+	void *progress_user;
+	/* Checked for every packet or frame; when it becomes non-zero the call
+	 * stops, deletes the files it wrote and returns EX_ERR_INTERRUPTED. */
+	const volatile sig_atomic_t *cancel;
+} ex_media_control;
+
+/* One file written. */
+typedef struct ex_media_file {
+	char *path;               /* outdir "/" name */
+	char *name;               /* "<base>-NNN.mp4" */
+	ex_instant first_recorder, first_true;  /* first frame (presentation order) */
+	ex_instant last_recorder, last_true;    /* last frame */
+	ex_instant end_recorder, end_true;      /* last frame + its duration */
+	int64_t frames;           /* video frames (packets for native) */
+	char codec[32];           /* "h264", "hevc" */
+	int width, height;
+	char **sources;           /* relpaths of the segments it was made from */
+	size_t nsources;
+} ex_media_file;
+
+/* Something wrong met in an input; never fatal. */
+typedef struct ex_media_problem {
+	char *source;             /* segment relpath */
+	ex_instant at_recorder;   /* where, or EX_INSTANT_NONE for the whole file */
+	ex_instant at_true;       /* the same in true time, or EX_INSTANT_NONE */
+	int skipped;              /* 1: the whole segment was skipped */
+	char *message;            /* "decode error: Invalid data found ..." */
+} ex_media_problem;
+
+typedef struct ex_media_result {
+	ex_instant requested_from, requested_to;   /* true time, as asked */
+	/* True time of the first frame written and the end of the last one;
+	 * EX_INSTANT_NONE when no file was written.  For a native cut
+	 * actual_from is the keyframe's time, usually before requested_from. */
+	ex_instant actual_from, actual_to;
+	ex_media_file *files;     /* in time order */
+	size_t nfiles;
+	ex_media_problem *problems;
+	size_t nproblems;
+	size_t problems_dropped;  /* problems not listed (beyond a cap) */
+} ex_media_result;
+
+void ex_media_result_free(ex_media_result **result);
+
+/*
+ * Cut [range->from, range->to) from segs[0..nsegs) into
+ * outdir/<base>-NNN.mp4 without re-encoding.  Each file starts on a
+ * keyframe (the first at or before `from` for the first file) with pts 0,
+ * and ends with the last packet, in decode order, whose frame is shown
+ * before `to`.  ctl may be NULL.
+ */
+ex_status ex_media_native(const ex_segment *segs, size_t nsegs,
+    const ex_media_range *range, const char *outdir, const char *base,
+    const ex_media_control *ctl, ex_media_result **out, ex_error *err);
+
+typedef struct ex_media_working_options {
+	const char *preset;       /* libx264 preset; NULL: EX_MEDIA_DEFAULT_PRESET */
+	int crf;                  /* < 0: EX_MEDIA_DEFAULT_CRF */
+	int threads;              /* decoder and encoder threads; <= 0: 1.
+	                             Output bytes are identical for the same
+	                             value (and x264 build). */
+	int64_t segment_usec;     /* content per file; <= 0: 60 s */
+	/* First burned-in line, e.g. "CAM1 High Street North   Exhibit ABC/1";
+	 * NULL: none.  The frame's true time in range->zone follows
+	 * ("2024-10-27 01:59:59.960 BST"), and when clock_offset is not zero a
+	 * line "recorder clock corrected by -2.500 s". */
+	const char *label;
+	int no_overlay;           /* 1: burn nothing in */
+} ex_media_working_options;
+
+/*
+ * Make the working copy of [range->from, range->to) from segs[0..nsegs)
+ * into outdir/<base>-NNN.mp4.  Every file starts with an IDR frame; frame
+ * timestamps are the frames' true times relative to the file's first
+ * frame (variable frame rate preserved).  opts and ctl may be NULL.
+ */
+ex_status ex_media_working(const ex_segment *segs, size_t nsegs,
+    const ex_media_range *range, const ex_media_working_options *opts,
+    const char *outdir, const char *base, const ex_media_control *ctl,
+    ex_media_result **out, ex_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

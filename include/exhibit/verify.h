@@ -1,0 +1,86 @@
+/*
+ * exhibit/verify.h — check a bundle without trusting the computer that
+ * made it.
+ *
+ * ex_verify() reads a bundle (ZIP, tar, ISO or folder) once, without
+ * extracting it, and checks, failing closed:
+ *  1. the structure: one top folder, no duplicate names, no path leaving
+ *     the bundle, no links or devices (exhibit/bundle.h's problems);
+ *  2. manifest.xml's signature over its raw bytes, BEFORE parsing it, with
+ *     a trusted key (-p) whose key ID matches, or else with the signer key
+ *     shipped in data/signer.pub — which proves integrity only: the signer
+ *     is then reported untrusted;
+ *  3. every file the manifest lists: present, same size and SHA-256, and
+ *     its .minisig valid for the same key and naming the same file;
+ *  4. that the bundle holds exactly the signed set: anything else (an
+ *     extra file, a file no signature covers) is a failure, named;
+ *  5. the BagIt files: bagit.txt exact, manifest-sha256.txt and
+ *     tagmanifest-sha256.txt complete and correct, Payload-Oxum right;
+ *  6. custody.xml: every event's order, hash link, signature and manifest
+ *     hash, and whether its signer is trusted.
+ *
+ * The bundle passes only when it is intact AND trusted: the manifest's
+ * signer and every custody event's signer are among the trusted keys.
+ *
+ * Ownership: the report belongs to the caller (ex_verify_report_free).
+ */
+#ifndef EXHIBIT_VERIFY_H
+#define EXHIBIT_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/custody.h"
+#include "exhibit/error.h"
+#include "exhibit/sign.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One file's result. */
+typedef struct ex_verify_file {
+	char *path;             /* bag path */
+	char *role;             /* "master", "native", "working", "document",
+	                           "manifest", "custody", "bagit", "signature",
+	                           or "unlisted" */
+	uint64_t size;
+	char sha256[65];        /* as read ("" when not read) */
+	int ok;
+	char *problem;          /* why not ok, or NULL */
+} ex_verify_file;
+
+typedef struct ex_verify_report {
+	char *container;        /* "zip", "tar", "iso", "dir" */
+	char *top;              /* top folder */
+	char *case_ref, *exhibit_ref;   /* from the manifest, if it parsed */
+	char signer_key_id[EX_KEYID_TEXT];
+	int signer_trusted;     /* the manifest's signer is a given key */
+	int manifest_ok;        /* manifest signature valid and it parsed */
+	ex_verify_file *files;  /* every entry, in bundle order */
+	size_t nfiles;
+	char **problems;        /* every failure, one sentence each */
+	size_t nproblems;
+	ex_custody_report custody;      /* per event (may be empty) */
+	int custody_ok;
+	int intact;             /* no problems */
+	int trusted;            /* signer and all custody signers trusted */
+	int passed;             /* intact && trusted */
+} ex_verify_report;
+
+/*
+ * Verify the bundle at path against the trusted keys (ntrusted may be 0:
+ * integrity is still checked, and the report says the signer is not
+ * trusted).  Returns EX_OK when the bundle could be examined, whatever the
+ * verdict (see report->passed); EX_ERR_IO when it cannot be read, and
+ * EX_ERR_FORMAT when it is not a ZIP, tar, ISO or folder at all.
+ */
+ex_status ex_verify(const char *path, const ex_pubkey *trusted,
+    size_t ntrusted, ex_verify_report **out, ex_error *err);
+void ex_verify_report_free(ex_verify_report **report);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * archive_private.h — what the recorder archive readers share inside
+ * libexhibit (not part of the public interface, see exhibit/archive.h).
+ *
+ * ex_archive_open (detect.c) resolves the folder, picks a layout and hands
+ * the archive to that layout's reader (indexed.c, frigate.c, plain.c).  A
+ * reader only lists cameras and segment files with the start its index or
+ * file name gives (cheap, no media access); detect.c then drops cameras
+ * that were not asked for, probes every segment (probe.c), resolves starts
+ * from the container where the reader found none, and builds each camera's
+ * timeline (timeline.c).
+ *
+ * Conventions beyond exhibit/archive.h: an UNREADABLE segment keeps the
+ * start its index or name gave (or EX_INSTANT_NONE) and has end ==
+ * EX_INSTANT_NONE; it covers nothing.  Video packets are always read (no
+ * decoding; fast), so frames/keyframes are always counted and
+ * ex_archive_options.count_frames changes nothing for now.
+ *
+ * Ownership: everything added with the helpers below belongs to the
+ * archive and is freed by ex_archive_free().
+ */
+#ifndef EXHIBIT_ARCHIVE_PRIVATE_H
+#define EXHIBIT_ARCHIVE_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/archive.h"
+
+/* schemas/recorder.xsd, embedded at build time (recorder_xsd.c). */
+extern const unsigned char ex_recorder_xsd[];
+extern const size_t ex_recorder_xsd_len;
+
+/* Largest recorder.xml accepted. */
+#define EX_ARCHIVE_INDEX_MAX (16 * 1024 * 1024)
+
+/* --- building an archive (detect.c) ------------------------------------ */
+
+/* Find the camera with this id or append a new one (cameras are sorted
+ * later).  Returns its index in archive->cameras, or -1 (err set). */
+long ex_archive_add_camera(ex_archive *archive, const char *id,
+    ex_error *err);
+
+/* Append a segment to camera `cam` for the file at relpath ('/'-separated,
+ * relative to archive->root); path becomes root + "/" + relpath.  start is
+ * the time from the index or the file name, or EX_INSTANT_NONE (then the
+ * container's creation time is used after probing).  Returns the new
+ * segment (valid until the next add), or NULL (err set). */
+ex_segment *ex_archive_add_segment(ex_archive *archive, size_t cam,
+    const char *relpath, ex_instant start, const char *time_source,
+    ex_error *err);
+
+/* Mark a segment unreadable with a printf-style reason (keeps the first
+ * reason if it already has one). */
+void ex_segment_set_problem(ex_segment *seg, ex_segment_state state,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Is path (a file, possibly a symlink) inside the folder root_real (a
+ * realpath())?  1 yes, 0 no (it leaves the archive), -1 it does not exist
+ * or cannot be resolved (errno set). */
+int ex_archive_path_inside(const char *root_real, const char *path);
+
+/* Is relpath a safe relative path: not empty, not absolute, no "." or ".."
+ * component, no empty component, no backslash or control character?
+ * Returns NULL when safe, else a short reason. */
+const char *ex_archive_relpath_problem(const char *relpath);
+
+/* --- the layouts ------------------------------------------------------- */
+
+/* Each lists cameras and segments of archive->root (already resolved). */
+ex_status ex_archive_read_indexed(ex_archive *archive, ex_error *err);
+ex_status ex_archive_read_frigate(ex_archive *archive, ex_error *err);
+ex_status ex_archive_read_plain(ex_archive *archive, const char *zone,
+    ex_error *err);
+
+/* Does dir look like a Frigate recordings/ folder (holds YYYY-MM-DD/HH/)? */
+int ex_frigate_is_recordings(const char *dir);
+
+/* Start time from a plain-layout file name: "YYYYMMDDTHHMMSSZ" anywhere in
+ * the name (UTC), else "YYYY-MM-DDTHH-MM-SS" (local time in zone).
+ * EX_OK with *out set; EX_ERR_FORMAT when the name holds no time (no
+ * message needed); EX_ERR_TIME for an ambiguous/impossible local time or
+ * an unknown zone (message set). */
+ex_status ex_plain_time_from_name(const char *name, const char *zone,
+    ex_instant *out, ex_error *err);
+
+/* --- probing (probe.c) ------------------------------------------------- */
+
+/* Probe seg->path read-only with libavformat and fill the probe fields,
+ * state and problem of seg.  Media trouble is never an error: it becomes
+ * seg->state and seg->problem.  On return *first_offset is the first video
+ * frame's time relative to the container's zero and *length the time from
+ * the first video frame to the end of the last (both microseconds, 0 when
+ * unknown), *created the container's creation time or EX_INSTANT_NONE.
+ * Fails only for out-of-memory. */
+ex_status ex_probe_segment(ex_segment *seg, int64_t *first_offset,
+    int64_t *length, ex_instant *created, ex_error *err);
+
+/* FFmpeg's log: install (once, process-wide) a callback that keeps FFmpeg
+ * off stderr and remembers, per thread, the last error line.  reset clears
+ * this thread's memory; last returns it ("" when none) and errors counts
+ * error-level lines since the reset. */
+void ex_avlog_install(void);
+void ex_avlog_reset(void);
+const char *ex_avlog_last(void);
+int ex_avlog_errors(void);
+
+/* --- the timeline (timeline.c) ----------------------------------------- */
+
+/* Sort the camera's segments (readable by start, then unreadable by path)
+ * and compute covered spans, gaps and overlaps.  A segment that starts
+ * within one frame duration of the previous end continues the span. */
+ex_status ex_timeline_build(ex_camera *camera, ex_error *err);
+
+#endif

@@ -1,0 +1,409 @@
+/*
+ * detect.c — ex_archive_open: resolve the folder, detect its layout, let
+ * the layout's reader list the segments, probe them, build the timeline.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive/archive_private.h"
+
+const char *
+ex_layout_name(ex_layout layout)
+{
+	switch (layout) {
+	case EX_LAYOUT_INDEXED:
+		return "indexed";
+	case EX_LAYOUT_FRIGATE:
+		return "frigate";
+	case EX_LAYOUT_PLAIN:
+		return "plain";
+	}
+	return "unknown";
+}
+
+const char *
+ex_segment_state_name(ex_segment_state state)
+{
+	switch (state) {
+	case EX_SEG_OK:
+		return "ok";
+	case EX_SEG_DAMAGED:
+		return "damaged";
+	case EX_SEG_UNREADABLE:
+		return "unreadable";
+	}
+	return "unknown";
+}
+
+/* Grow an array of n elements so that element n fits: capacity is the
+ * next power of two, so reallocate when n is 0 or a power of two. */
+static int
+grow(void **array, size_t n, size_t elem)
+{
+	size_t cap;
+	void *p;
+
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return 0;
+	cap = n == 0 ? 4 : n * 2;
+	if (cap > SIZE_MAX / elem)
+		return -1;
+	p = realloc(*array, cap * elem);
+	if (p == NULL)
+		return -1;
+	*array = p;
+	return 0;
+}
+
+long
+ex_archive_add_camera(ex_archive *archive, const char *id, ex_error *err)
+{
+	ex_camera *cam;
+	size_t i;
+
+	for (i = 0; i < archive->ncameras; i++)
+		if (strcmp(archive->cameras[i].id, id) == 0)
+			return (long)i;
+	if (grow((void **)&archive->cameras, archive->ncameras,
+	    sizeof(*archive->cameras)) != 0)
+		goto nomem;
+	cam = &archive->cameras[archive->ncameras];
+	memset(cam, 0, sizeof(*cam));
+	if ((cam->id = strdup(id)) == NULL)
+		goto nomem;
+	return (long)archive->ncameras++;
+nomem:
+	ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	return -1;
+}
+
+ex_segment *
+ex_archive_add_segment(ex_archive *archive, size_t cam, const char *relpath,
+    ex_instant start, const char *time_source, ex_error *err)
+{
+	ex_camera *c = &archive->cameras[cam];
+	ex_segment *seg;
+	size_t len;
+
+	if (grow((void **)&c->segments, c->nsegments, sizeof(*c->segments))
+	    != 0)
+		goto nomem;
+	seg = &c->segments[c->nsegments];
+	memset(seg, 0, sizeof(*seg));
+	len = strlen(archive->root) + 1 + strlen(relpath) + 1;
+	seg->relpath = strdup(relpath);
+	seg->path = malloc(len);
+	if (seg->relpath == NULL || seg->path == NULL) {
+		free(seg->relpath);
+		free(seg->path);
+		goto nomem;
+	}
+	snprintf(seg->path, len, "%s/%s", archive->root, relpath);
+	seg->start = start;
+	seg->end = EX_INSTANT_NONE;
+	seg->size = -1;
+	seg->frames = -1;
+	seg->keyframes = -1;
+	seg->time_source = time_source;
+	c->nsegments++;
+	return seg;
+nomem:
+	ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	return NULL;
+}
+
+void
+ex_segment_set_problem(ex_segment *seg, ex_segment_state state,
+    const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (state > seg->state)
+		seg->state = state;
+	if (seg->problem != NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	seg->problem = strdup(buf);   /* NULL on ENOMEM: state still says it */
+}
+
+int
+ex_archive_path_inside(const char *root_real, const char *path)
+{
+	char *real;
+	size_t n = strlen(root_real);
+	int inside;
+
+	real = realpath(path, NULL);
+	if (real == NULL)
+		return -1;
+	inside = strncmp(real, root_real, n) == 0 &&
+	    (real[n] == '/' || (n == 1 && root_real[0] == '/'));
+	free(real);
+	return inside;
+}
+
+const char *
+ex_archive_relpath_problem(const char *relpath)
+{
+	const char *p, *c;
+	size_t len;
+
+	if (relpath[0] == '\0')
+		return "empty path";
+	if (relpath[0] == '/')
+		return "absolute path";
+	for (p = relpath; *p != '\0'; p++) {
+		if (*p == '\\')
+			return "backslash in path";
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "control character in path";
+	}
+	for (p = relpath; ; p = c + 1) {
+		c = strchr(p, '/');
+		len = c != NULL ? (size_t)(c - p) : strlen(p);
+		if (len == 0)
+			return "empty path component";
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return "'..' in path";
+		if (len == 1 && p[0] == '.')
+			return "'.' in path";
+		if (c == NULL)
+			break;
+	}
+	return NULL;
+}
+
+static void
+free_camera(ex_camera *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsegments; i++) {
+		free(c->segments[i].path);
+		free(c->segments[i].relpath);
+		free(c->segments[i].problem);
+	}
+	free(c->segments);
+	free(c->covered);
+	free(c->gaps);
+	free(c->overlaps);
+	free(c->id);
+	free(c->name);
+	free(c->location);
+}
+
+void
+ex_archive_free(ex_archive **archive)
+{
+	ex_archive *a;
+	size_t i;
+
+	if (archive == NULL || *archive == NULL)
+		return;
+	a = *archive;
+	for (i = 0; i < a->ncameras; i++)
+		free_camera(&a->cameras[i]);
+	free(a->cameras);
+	free(a->recorder.make);
+	free(a->recorder.model);
+	free(a->recorder.serial);
+	free(a->recorder.site);
+	free(a->recorder.timezone);
+	free(a->root);
+	free(a);
+	*archive = NULL;
+}
+
+const ex_camera *
+ex_archive_camera(const ex_archive *archive, const char *id)
+{
+	size_t i;
+
+	if (archive == NULL || id == NULL)
+		return NULL;
+	for (i = 0; i < archive->ncameras; i++)
+		if (strcmp(archive->cameras[i].id, id) == 0)
+			return &archive->cameras[i];
+	return NULL;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+cmp_camera(const void *a, const void *b)
+{
+	return strcmp(((const ex_camera *)a)->id, ((const ex_camera *)b)->id);
+}
+
+/* Keep only the camera asked for; a usage error naming the others when
+ * there is no such camera. */
+static ex_status
+select_camera(ex_archive *a, const char *id, ex_error *err)
+{
+	char list[512];
+	size_t i, keep, used = 0;
+
+	for (keep = 0; keep < a->ncameras; keep++)
+		if (strcmp(a->cameras[keep].id, id) == 0)
+			break;
+	if (keep == a->ncameras) {
+		list[0] = '\0';
+		for (i = 0; i < a->ncameras && used < sizeof(list); i++) {
+			int n = snprintf(list + used, sizeof(list) - used,
+			    "%s%s", i ? ", " : "", a->cameras[i].id);
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "no camera '%s' in %s (cameras: %s)", id, a->root,
+		    a->ncameras ? list : "none");
+	}
+	for (i = 0; i < a->ncameras; i++)
+		if (i != keep)
+			free_camera(&a->cameras[i]);
+	if (keep != 0)
+		a->cameras[0] = a->cameras[keep];
+	a->ncameras = 1;
+	return EX_OK;
+}
+
+/* Probe a listed segment and settle its start and end. */
+static ex_status
+settle_segment(ex_segment *seg, ex_error *err)
+{
+	int64_t first = 0, length = 0;
+	ex_instant created = EX_INSTANT_NONE;
+	ex_status st;
+
+	if (seg->state == EX_SEG_UNREADABLE)
+		return EX_OK;   /* refused while listing: never opened */
+	st = ex_probe_segment(seg, &first, &length, &created, err);
+	if (st != EX_OK)
+		return st;
+	if (seg->start == EX_INSTANT_NONE && created != EX_INSTANT_NONE) {
+		seg->start = created;
+		seg->time_source = "container";
+	}
+	if (seg->state == EX_SEG_UNREADABLE)
+		return EX_OK;
+	if (seg->start == EX_INSTANT_NONE) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "no start time: none in the file name and no creation "
+		    "time in the container");
+		return EX_OK;
+	}
+	seg->start += first;
+	seg->end = seg->start + length;
+	return EX_OK;
+}
+
+ex_status
+ex_archive_open(const char *path, const ex_archive_options *opts,
+    ex_archive **out, ex_error *err)
+{
+	static const ex_archive_options defaults;
+	ex_archive *a = NULL;
+	char *sub = NULL;
+	const char *zone;
+	ex_status st = EX_OK;
+	size_t i, j;
+
+	if (out != NULL)
+		*out = NULL;
+	if (path == NULL || out == NULL)
+		return ex_error_set(err, EX_ERR_USAGE, "no archive given");
+	if (opts == NULL)
+		opts = &defaults;
+	zone = opts->zone != NULL ? opts->zone : EX_TIME_DEFAULT_ZONE;
+	if (opts->zone != NULL &&
+	    (st = ex_time_zone_check(opts->zone, err)) != EX_OK)
+		goto out;
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((a->root = realpath(path, NULL)) == NULL) {
+		st = ex_error_errno(err, "%s", path);
+		goto out;
+	}
+	if (!is_dir(a->root)) {
+		st = ex_error_set(err, EX_ERR_USAGE, "%s: not a folder", path);
+		goto out;
+	}
+	if (asprintf(&sub, "%s/recorder.xml", a->root) < 0) {
+		sub = NULL;
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (access(sub, F_OK) == 0) {
+		a->layout = EX_LAYOUT_INDEXED;
+		st = ex_archive_read_indexed(a, err);
+		goto listed;
+	}
+	free(sub);
+	if (asprintf(&sub, "%s/recordings", a->root) < 0) {
+		sub = NULL;
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (is_dir(sub) && ex_frigate_is_recordings(sub)) {
+		char *real = realpath(sub, NULL);
+
+		if (real == NULL) {
+			st = ex_error_errno(err, "%s", sub);
+			goto out;
+		}
+		free(a->root);
+		a->root = real;
+	}
+	if (ex_frigate_is_recordings(a->root)) {
+		a->layout = EX_LAYOUT_FRIGATE;
+		st = ex_archive_read_frigate(a, err);
+	} else {
+		a->layout = EX_LAYOUT_PLAIN;
+		st = ex_archive_read_plain(a, zone, err);
+	}
+listed:
+	if (st != EX_OK)
+		goto out;
+	if (opts->camera != NULL &&
+	    (st = select_camera(a, opts->camera, err)) != EX_OK)
+		goto out;
+	for (i = 0; i < a->ncameras; i++) {
+		for (j = 0; j < a->cameras[i].nsegments; j++) {
+			st = settle_segment(&a->cameras[i].segments[j], err);
+			if (st != EX_OK)
+				goto out;
+		}
+	}
+	if (a->ncameras > 1)
+		qsort(a->cameras, a->ncameras, sizeof(*a->cameras),
+		    cmp_camera);
+	for (i = 0; i < a->ncameras; i++)
+		if ((st = ex_timeline_build(&a->cameras[i], err)) != EX_OK)
+			goto out;
+	*out = a;
+	a = NULL;
+out:
+	free(sub);
+	ex_archive_free(&a);
+	return st;
+}

@@ -1,0 +1,366 @@
+/*
+ * indexed.c — an archive described by recorder.xml (schemas/recorder.xsd):
+ * the recorder, its cameras and their segment files with start times and,
+ * optionally, the SHA-256 the recorder wrote.
+ *
+ * The index is untrusted input: it is read whole only up to
+ * EX_ARCHIVE_INDEX_MAX, any DOCTYPE is refused (no entities, no DTD),
+ * libxml2 never touches the network and never prints (its errors are
+ * collected and returned in the ex_error), and the document must validate
+ * against the schema compiled into the binary.  Segment paths must be
+ * relative, free of "." and "..", and must not lead outside the archive
+ * through a link.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#include "archive/archive_private.h"
+
+#define INDEX_NAME "recorder.xml"
+#define RECORDER_NS "urn:exhibit:recorder:1"
+
+/* The first error libxml2 reported, kept instead of printed. */
+typedef struct xml_errors {
+	int count;
+	int line;
+	char message[512];
+} xml_errors;
+
+static void
+collect_error(void *ctx, xmlErrorPtr e)
+{
+	xml_errors *errs = ctx;
+	size_t n;
+
+	if (e == NULL || e->level == XML_ERR_WARNING || errs->count++ > 0)
+		return;
+	errs->line = e->line;
+	snprintf(errs->message, sizeof(errs->message), "%s",
+	    e->message != NULL ? e->message : "unknown error");
+	n = strlen(errs->message);
+	while (n > 0 && (errs->message[n - 1] == '\n' ||
+	    errs->message[n - 1] == ' '))
+		errs->message[--n] = '\0';
+}
+
+static ex_status
+xml_error(ex_error *err, const xml_errors *errs, const char *what)
+{
+	if (errs->count == 0)
+		return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME ": %s",
+		    what);
+	if (errs->line > 0)
+		return ex_error_set(err, EX_ERR_FORMAT,
+		    INDEX_NAME ":%d: %s: %s", errs->line, what,
+		    errs->message);
+	return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME ": %s: %s", what,
+	    errs->message);
+}
+
+/* Read the whole index (bounded) into *buf. */
+static ex_status
+read_index(const char *path, char **buf, size_t *len, ex_error *err)
+{
+	struct stat sb;
+	ssize_t r;
+	size_t got = 0;
+	ex_status st = EX_OK;
+	int fd;
+
+	*buf = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return ex_error_errno(err, "%s", path);
+	if (fstat(fd, &sb) != 0) {
+		st = ex_error_errno(err, "%s", path);
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		st = ex_error_set(err, EX_ERR_FORMAT, "%s: not a file", path);
+		goto out;
+	}
+	if (sb.st_size > EX_ARCHIVE_INDEX_MAX) {
+		st = ex_error_set(err, EX_ERR_FORMAT,
+		    "%s: larger than %d MiB: refused", path,
+		    EX_ARCHIVE_INDEX_MAX / (1024 * 1024));
+		goto out;
+	}
+	if ((*buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	while (got < (size_t)sb.st_size) {
+		r = read(fd, *buf + got, (size_t)sb.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			st = ex_error_errno(err, "%s", path);
+			goto out;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	(*buf)[got] = '\0';
+	*len = got;
+out:
+	if (st != EX_OK) {
+		free(*buf);
+		*buf = NULL;
+	}
+	close(fd);
+	return st;
+}
+
+/* Parse and validate; *doc_out on success. */
+static ex_status
+parse_index(const char *buf, size_t len, xmlDocPtr *doc_out, ex_error *err)
+{
+	xmlStructuredErrorFunc saved_func = xmlStructuredError;
+	void *saved_ctx = xmlStructuredErrorContext;
+	xmlParserCtxtPtr pctxt = NULL;
+	xmlSchemaParserCtxtPtr sparse = NULL;
+	xmlSchemaPtr schema = NULL;
+	xmlSchemaValidCtxtPtr valid = NULL;
+	xmlDocPtr doc = NULL;
+	xml_errors errs;
+	ex_status st = EX_OK;
+
+	memset(&errs, 0, sizeof(errs));
+	*doc_out = NULL;
+	if (len > (size_t)EX_ARCHIVE_INDEX_MAX)
+		return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME
+		    ": too large: refused");
+	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL)
+		return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME
+		    ": has a DOCTYPE (DTDs and entities are refused)");
+	xmlInitParser();
+	xmlSetStructuredErrorFunc(&errs, collect_error);
+	if ((pctxt = xmlNewParserCtxt()) == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	doc = xmlCtxtReadMemory(pctxt, buf, (int)len, INDEX_NAME, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL || !pctxt->wellFormed) {
+		st = xml_error(err, &errs, "not well-formed XML");
+		goto out;
+	}
+	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		st = ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME
+		    ": has a DOCTYPE (DTDs and entities are refused)");
+		goto out;
+	}
+	sparse = xmlSchemaNewMemParserCtxt((const char *)ex_recorder_xsd,
+	    (int)ex_recorder_xsd_len);
+	if (sparse == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	xmlSchemaSetParserStructuredErrors(sparse, collect_error, &errs);
+	if ((schema = xmlSchemaParse(sparse)) == NULL) {
+		st = xml_error(err, &errs, "built-in schema does not compile");
+		goto out;
+	}
+	if ((valid = xmlSchemaNewValidCtxt(schema)) == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	xmlSchemaSetValidStructuredErrors(valid, collect_error, &errs);
+	if (xmlSchemaValidateDoc(valid, doc) != 0) {
+		st = xml_error(err, &errs,
+		    "does not match the recorder index schema");
+		goto out;
+	}
+	*doc_out = doc;
+	doc = NULL;
+out:
+	xmlSetStructuredErrorFunc(saved_ctx, saved_func);
+	xmlSchemaFreeValidCtxt(valid);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(sparse);
+	xmlFreeParserCtxt(pctxt);
+	xmlFreeDoc(doc);
+	return st;
+}
+
+static int
+is_elem(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+	    xmlStrcmp(n->ns->href, BAD_CAST RECORDER_NS) == 0 &&
+	    xmlStrcmp(n->name, BAD_CAST name) == 0;
+}
+
+/* strdup of an element's text or attribute (NULL if absent); -1 ENOMEM */
+static int
+dup_text(xmlChar *value, char **out)
+{
+	*out = NULL;
+	if (value == NULL)
+		return 0;
+	*out = strdup((const char *)value);
+	xmlFree(value);
+	return *out == NULL ? -1 : 0;
+}
+
+static ex_status
+read_segment(ex_archive *a, size_t cam, xmlNodePtr n, ex_error *err)
+{
+	char *file = NULL, *start = NULL, *sha = NULL;
+	const char *why;
+	ex_instant t;
+	ex_segment *seg;
+	ex_status st = EX_OK;
+	int inside;
+	size_t i;
+
+	if (dup_text(xmlGetProp(n, BAD_CAST "file"), &file) != 0 ||
+	    dup_text(xmlGetProp(n, BAD_CAST "start"), &start) != 0 ||
+	    dup_text(xmlGetProp(n, BAD_CAST "sha256"), &sha) != 0) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (file == NULL || start == NULL) {   /* the schema requires both */
+		st = ex_error_set(err, EX_ERR_FORMAT,
+		    INDEX_NAME ":%ld: segment without file or start",
+		    xmlGetLineNo(n));
+		goto out;
+	}
+	if ((why = ex_archive_relpath_problem(file)) != NULL) {
+		st = ex_error_set(err, EX_ERR_FORMAT,
+		    INDEX_NAME ":%ld: segment file '%s' refused: %s",
+		    xmlGetLineNo(n), file, why);
+		goto out;
+	}
+	if ((st = ex_time_parse(start, "UTC", &t, err)) != EX_OK) {
+		ex_error_prefix(err, INDEX_NAME ":%ld", xmlGetLineNo(n));
+		st = EX_ERR_FORMAT;
+		if (err != NULL)
+			err->code = st;
+		goto out;
+	}
+	if ((seg = ex_archive_add_segment(a, cam, file, t, "index", err)) ==
+	    NULL) {
+		st = EX_ERR_NOMEM;
+		goto out;
+	}
+	if (sha != NULL && strlen(sha) == 64) {
+		for (i = 0; i < 64; i++)
+			seg->recorder_sha256[i] =
+			    (char)tolower((unsigned char)sha[i]);
+		seg->recorder_sha256[64] = '\0';
+	}
+	inside = ex_archive_path_inside(a->root, seg->path);
+	if (inside == 0)
+		st = ex_error_set(err, EX_ERR_FORMAT,
+		    INDEX_NAME ":%ld: segment file '%s' refused: a link that "
+		    "leads outside the archive", xmlGetLineNo(n), file);
+	/* A missing file (inside == -1) is reported by the probe. */
+out:
+	free(file);
+	free(start);
+	free(sha);
+	return st;
+}
+
+static ex_status
+read_camera(ex_archive *a, xmlNodePtr n, ex_error *err)
+{
+	ex_camera *c;
+	xmlNodePtr s;
+	char *id = NULL;
+	ex_status st = EX_OK;
+	long cam;
+
+	if (dup_text(xmlGetProp(n, BAD_CAST "id"), &id) != 0 || id == NULL)
+		return ex_error_set(err, id == NULL ? EX_ERR_FORMAT :
+		    EX_ERR_NOMEM, INDEX_NAME ": camera without id");
+	if ((cam = ex_archive_add_camera(a, id, err)) < 0) {
+		st = EX_ERR_NOMEM;
+		goto out;
+	}
+	c = &a->cameras[cam];
+	if ((c->name == NULL && dup_text(xmlGetProp(n, BAD_CAST "name"),
+	    &c->name) != 0) || (c->location == NULL &&
+	    dup_text(xmlGetProp(n, BAD_CAST "location"), &c->location) !=
+	    0)) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (s = n->children; s != NULL && st == EX_OK; s = s->next)
+		if (is_elem(s, "segment"))
+			st = read_segment(a, (size_t)cam, s, err);
+out:
+	free(id);
+	return st;
+}
+
+ex_status
+ex_archive_read_indexed(ex_archive *a, ex_error *err)
+{
+	char *path = NULL, *buf = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, n;
+	size_t len = 0;
+	ex_status st;
+
+	if (asprintf(&path, "%s/" INDEX_NAME, a->root) < 0) {
+		path = NULL;
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (ex_archive_path_inside(a->root, path) == 0) {
+		st = ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME
+		    ": a link that leads outside the archive: refused");
+		goto out;
+	}
+	if ((st = read_index(path, &buf, &len, err)) != EX_OK)
+		goto out;
+	if ((st = parse_index(buf, len, &doc, err)) != EX_OK)
+		goto out;
+	root = xmlDocGetRootElement(doc);
+	for (n = root->children; n != NULL && st == EX_OK; n = n->next) {
+		char **field = NULL;
+
+		if (is_elem(n, "make"))
+			field = &a->recorder.make;
+		else if (is_elem(n, "model"))
+			field = &a->recorder.model;
+		else if (is_elem(n, "serial"))
+			field = &a->recorder.serial;
+		else if (is_elem(n, "site"))
+			field = &a->recorder.site;
+		else if (is_elem(n, "timezone"))
+			field = &a->recorder.timezone;
+		else if (is_elem(n, "camera"))
+			st = read_camera(a, n, err);
+		if (field != NULL && *field == NULL &&
+		    dup_text(xmlNodeGetContent(n), field) != 0)
+			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	}
+	if (st == EX_OK && a->recorder.timezone != NULL &&
+	    ex_time_zone_check(a->recorder.timezone, err) != EX_OK) {
+		ex_error_prefix(err, INDEX_NAME);
+		st = EX_ERR_FORMAT;
+		if (err != NULL)
+			err->code = st;
+	}
+out:
+	xmlFreeDoc(doc);
+	free(buf);
+	free(path);
+	return st;
+}

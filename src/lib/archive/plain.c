@@ -1,0 +1,184 @@
+/*
+ * plain.c — plain camera folders: ARCHIVE/<camera>/<file>, the start in
+ * the file name (YYYYMMDDTHHMMSSZ in UTC, YYYY-MM-DDTHH-MM-SS in a zone)
+ * or, failing that, in the container (detect.c applies it after probing).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "archive/archive_private.h"
+
+/* Does the text at s start with the pattern ('9' = any digit)? */
+static int
+starts_with(const char *s, const char *pattern)
+{
+	for (; *pattern != '\0'; s++, pattern++) {
+		if (*s == '\0')
+			return 0;
+		if (*pattern == '9') {
+			if (!isdigit((unsigned char)*s))
+				return 0;
+		} else if (*s != *pattern) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int
+num(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+ex_status
+ex_plain_time_from_name(const char *name, const char *zone, ex_instant *out,
+    ex_error *err)
+{
+	const char *p;
+	char utc[17];
+	ex_local_time lt;
+
+	for (p = name; *p != '\0'; p++) {
+		if (starts_with(p, "99999999T999999Z") &&
+		    (p == name || !isdigit((unsigned char)p[-1]))) {
+			memcpy(utc, p, 16);
+			utc[16] = '\0';
+			return ex_time_parse(utc, "UTC", out, err);
+		}
+	}
+	for (p = name; *p != '\0'; p++) {
+		if (starts_with(p, "9999-99-99T99-99-99") &&
+		    (p == name || !isdigit((unsigned char)p[-1]))) {
+			memset(&lt, 0, sizeof(lt));
+			lt.year = num(p, 4);
+			lt.month = num(p + 5, 2);
+			lt.day = num(p + 8, 2);
+			lt.hour = num(p + 11, 2);
+			lt.minute = num(p + 14, 2);
+			lt.second = num(p + 17, 2);
+			if (lt.month < 1 || lt.month > 12 || lt.day < 1 ||
+			    lt.day > 31 || lt.hour > 23 || lt.minute > 59 ||
+			    lt.second > 59)
+				return ex_error_set(err, EX_ERR_TIME,
+				    "'%.19s' is not a valid date and time", p);
+			return ex_time_from_local(&lt, zone, out, err);
+		}
+	}
+	return EX_ERR_FORMAT;
+}
+
+static int
+not_hidden(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+static void
+free_list(struct dirent **list, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static ex_status
+read_camera(ex_archive *a, const char *camera, const char *zone,
+    ex_error *err)
+{
+	struct dirent **files = NULL;
+	char dir[PATH_MAX], rel[PATH_MAX];
+	ex_segment *seg;
+	ex_status st = EX_OK;
+	long cam = -1;
+	int n, i;
+
+	snprintf(dir, sizeof(dir), "%s/%s", a->root, camera);
+	if ((n = scandir(dir, &files, not_hidden, alphasort)) < 0)
+		return ex_error_errno(err, "%s", dir);
+	for (i = 0; i < n; i++) {
+		const char *name = files[i]->d_name;
+		ex_instant start = EX_INSTANT_NONE;
+		ex_error terr;
+		struct stat sb;
+		int inside;
+
+		if (snprintf(rel, sizeof(rel), "%s/%s", camera, name) >=
+		    (int)sizeof(rel))
+			continue;
+		if (snprintf(dir, sizeof(dir), "%s/%s", a->root, rel) >=
+		    (int)sizeof(dir))
+			continue;
+		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+			continue;   /* not a segment file */
+		if (cam < 0 && (cam = ex_archive_add_camera(a, camera,
+		    err)) < 0) {
+			st = EX_ERR_NOMEM;
+			goto out;
+		}
+		ex_error_clear(&terr);
+		st = ex_plain_time_from_name(name, zone, &start, &terr);
+		seg = ex_archive_add_segment(a, (size_t)cam, rel,
+		    st == EX_OK ? start : EX_INSTANT_NONE, "path", err);
+		if (seg == NULL) {
+			st = EX_ERR_NOMEM;
+			goto out;
+		}
+		if (st == EX_ERR_TIME)
+			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+			    "time in the name: %s", terr.message);
+		st = EX_OK;
+		inside = ex_archive_path_inside(a->root, seg->path);
+		if (inside == 0)
+			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+			    "refused: a link that leads outside the archive");
+	}
+out:
+	if (n > 0)
+		free_list(files, n);
+	return st;
+}
+
+ex_status
+ex_archive_read_plain(ex_archive *a, const char *zone, ex_error *err)
+{
+	struct dirent **cams = NULL;
+	char path[PATH_MAX];
+	ex_status st = EX_OK;
+	int n, i;
+
+	if ((n = scandir(a->root, &cams, not_hidden, alphasort)) < 0)
+		return ex_error_errno(err, "%s", a->root);
+	for (i = 0; i < n && st == EX_OK; i++) {
+		struct stat sb;
+
+		snprintf(path, sizeof(path), "%s/%s", a->root,
+		    cams[i]->d_name);
+		if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+			continue;
+		if (ex_archive_path_inside(a->root, path) != 1)
+			continue;   /* a camera folder linked from elsewhere */
+		st = read_camera(a, cams[i]->d_name, zone, err);
+	}
+	if (n > 0)
+		free_list(cams, n);
+	if (st == EX_OK && a->ncameras == 0)
+		st = ex_error_set(err, EX_ERR_UNSUPPORTED,
+		    "%s: not a recorder archive: no recorder.xml, no Frigate "
+		    "recordings/ folder and no camera folders with files",
+		    a->root);
+	return st;
+}

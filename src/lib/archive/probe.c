@@ -1,0 +1,325 @@
+/*
+ * probe.c — open one segment file read-only with libavformat, describe it
+ * and read its video packets (no decoding) for the exact first and last
+ * frame, the frame and keyframe counts and variable frame rate.  Damage
+ * becomes the segment's state and problem, never a failure.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/log.h>
+
+#include "archive/archive_private.h"
+
+/* Formats a recorder writes; anything else is refused unprobed. */
+#define FORMATS "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts"
+
+/* --- FFmpeg's log ------------------------------------------------------ */
+
+static pthread_once_t avlog_once = PTHREAD_ONCE_INIT;
+static _Thread_local char avlog_last[256];
+static _Thread_local int avlog_errors;
+
+static void
+avlog_callback(void *avcl, int level, const char *fmt, va_list vl)
+{
+	char line[sizeof(avlog_last)];
+	int prefix = 0;
+	size_t n;
+
+	if (level > AV_LOG_ERROR)
+		return;
+	av_log_format_line2(avcl, level, fmt, vl, line, sizeof(line),
+	    &prefix);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+	    line[n - 1] == ' '))
+		line[--n] = '\0';
+	if (n == 0)
+		return;
+	memcpy(avlog_last, line, n + 1);
+	avlog_errors++;
+}
+
+static void
+avlog_init(void)
+{
+	av_log_set_callback(avlog_callback);
+}
+
+void
+ex_avlog_install(void)
+{
+	pthread_once(&avlog_once, avlog_init);
+}
+
+void
+ex_avlog_reset(void)
+{
+	avlog_last[0] = '\0';
+	avlog_errors = 0;
+}
+
+const char *
+ex_avlog_last(void)
+{
+	return avlog_last;
+}
+
+int
+ex_avlog_errors(void)
+{
+	return avlog_errors;
+}
+
+/* --- probing ----------------------------------------------------------- */
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+copy_name(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+/* " (last FFmpeg error)" or "" */
+static const char *
+log_detail(char *buf, size_t size)
+{
+	if (ex_avlog_last()[0] == '\0')
+		buf[0] = '\0';
+	else
+		snprintf(buf, size, " (%s)", ex_avlog_last());
+	return buf;
+}
+
+ex_status
+ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
+    ex_instant *created, ex_error *err)
+{
+	AVFormatContext *ic = NULL;
+	AVDictionary *opts = NULL;
+	AVDictionaryEntry *tag;
+	AVPacket *pkt = NULL;
+	AVStream *vs;
+	AVRational tb;
+	int64_t *pts = NULL, maxpts = INT64_MIN, lastdur = 0, zero, dmin, dmax;
+	int64_t declared;
+	size_t n = 0, cap = 0, i;
+	int64_t corrupt = 0, keys = 0;
+	char url[PATH_MAX + 8], detail[300], ebuf[AV_ERROR_MAX_STRING_SIZE];
+	struct stat sb;
+	ex_status st = EX_OK;
+	int ret, vi, read_error = 0;
+
+	*first_offset = 0;
+	*length = 0;
+	*created = EX_INSTANT_NONE;
+	ex_avlog_install();
+	ex_avlog_reset();
+	if (stat(seg->path, &sb) != 0) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "not a regular file");
+		goto out;
+	}
+	seg->size = (int64_t)sb.st_size;
+	if (sb.st_size == 0) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "empty file (0 bytes)");
+		goto out;
+	}
+	snprintf(url, sizeof(url), "file:%s", seg->path);
+	if (av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
+	    av_dict_set(&opts, "format_whitelist", FORMATS, 0) < 0 ||
+	    av_dict_set(&opts, "probesize", "5000000", 0) < 0 ||
+	    av_dict_set(&opts, "analyzeduration", "5000000", 0) < 0)
+		goto nomem;
+	ret = avformat_open_input(&ic, url, NULL, &opts);
+	if (ret < 0) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "not readable as media: %s%s", av_make_error_string(ebuf,
+		    sizeof(ebuf), ret), log_detail(detail, sizeof(detail)));
+		goto out;
+	}
+	copy_name(seg->container, sizeof(seg->container), ic->iformat->name);
+	if ((tag = av_dict_get(ic->metadata, "creation_time", NULL, 0)) !=
+	    NULL && ex_time_parse(tag->value, "UTC", created, NULL) != EX_OK)
+		*created = EX_INSTANT_NONE;
+	ex_avlog_reset();
+	if ((ret = avformat_find_stream_info(ic, NULL)) < 0) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "no stream information: %s%s", av_make_error_string(ebuf,
+		    sizeof(ebuf), ret), log_detail(detail, sizeof(detail)));
+		goto out;
+	}
+	vi = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (vi < 0) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "no video stream%s", log_detail(detail, sizeof(detail)));
+		goto out;
+	}
+	vs = ic->streams[vi];
+	tb = vs->time_base;
+	for (i = 0; i < ic->nb_streams; i++)
+		if ((int)i != vi)
+			ic->streams[i]->discard = AVDISCARD_ALL;
+	copy_name(seg->codec, sizeof(seg->codec),
+	    avcodec_get_name(vs->codecpar->codec_id));
+	seg->width = vs->codecpar->width;
+	seg->height = vs->codecpar->height;
+	if (vs->avg_frame_rate.num > 0 && vs->avg_frame_rate.den > 0) {
+		seg->fps_num = vs->avg_frame_rate.num;
+		seg->fps_den = vs->avg_frame_rate.den;
+	}
+	if (*created == EX_INSTANT_NONE && (tag = av_dict_get(vs->metadata,
+	    "creation_time", NULL, 0)) != NULL &&
+	    ex_time_parse(tag->value, "UTC", created, NULL) != EX_OK)
+		*created = EX_INSTANT_NONE;
+	declared = vs->nb_frames;
+
+	if ((pkt = av_packet_alloc()) == NULL)
+		goto nomem;
+	ex_avlog_reset();
+	for (;;) {
+		int64_t t;
+
+		ret = av_read_frame(ic, pkt);
+		if (ret < 0) {
+			if (ret != AVERROR_EOF)
+				read_error = ret;
+			break;
+		}
+		if (pkt->stream_index != vi ||
+		    (pkt->flags & AV_PKT_FLAG_DISCARD)) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		t = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+		if (pkt->flags & AV_PKT_FLAG_CORRUPT) {
+			corrupt++;   /* cut short: not a recoverable frame */
+			av_packet_unref(pkt);
+			continue;
+		}
+		if (t == AV_NOPTS_VALUE) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		if (n == cap) {
+			int64_t *p;
+
+			cap = cap ? cap * 2 : 1024;
+			if ((p = realloc(pts, cap * sizeof(*pts))) == NULL) {
+				av_packet_unref(pkt);
+				goto nomem;
+			}
+			pts = p;
+		}
+		pts[n++] = t;
+		if (t >= maxpts) {
+			maxpts = t;
+			lastdur = pkt->duration;
+		}
+		if (pkt->flags & AV_PKT_FLAG_KEY)
+			keys++;
+		av_packet_unref(pkt);
+	}
+	seg->frames = (int64_t)n;
+	seg->keyframes = keys;
+	if (n == 0) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "no video frame could be read%s",
+		    log_detail(detail, sizeof(detail)));
+		goto out;
+	}
+	qsort(pts, n, sizeof(*pts), cmp_i64);
+	dmin = INT64_MAX;
+	dmax = 0;
+	for (i = 1; i < n; i++) {
+		int64_t d = pts[i] - pts[i - 1];
+
+		if (d < dmin)
+			dmin = d;
+		if (d > dmax)
+			dmax = d;
+	}
+	seg->vfr = n > 2 && dmax - dmin > 2 && (dmax - dmin) * 20 > dmax;
+	if (lastdur <= 0) {
+		if (seg->fps_num > 0)
+			lastdur = av_rescale_q(1, (AVRational){ seg->fps_den,
+			    seg->fps_num }, tb);
+		else if (n > 1)
+			lastdur = pts[n - 1] - pts[n - 2];
+	}
+	zero = 0;
+	if (strcmp(ic->iformat->name, "mpegts") == 0)
+		zero = ic->start_time != AV_NOPTS_VALUE ? ic->start_time :
+		    av_rescale_q(pts[0], tb, AV_TIME_BASE_Q);
+	*first_offset = av_rescale_q(pts[0], tb, AV_TIME_BASE_Q) - zero;
+	*length = av_rescale_q(pts[n - 1] + lastdur - pts[0], tb,
+	    AV_TIME_BASE_Q);
+
+	/* MPEG-TS carries no frame count: a file that ends inside a
+	 * 188-byte packet (or 192/204 variants) was cut while writing. */
+	if (strcmp(ic->iformat->name, "mpegts") == 0 && seg->size % 188 != 0 &&
+	    seg->size % 192 != 0 && seg->size % 204 != 0)
+		ex_segment_set_problem(seg, EX_SEG_DAMAGED,
+		    "%zu frames readable; the file ends inside a transport "
+		    "stream packet (file truncated)", n);
+	if (read_error != 0 || corrupt > 0 || (declared > 0 &&
+	    (int64_t)n < declared) || ex_avlog_errors() > 0) {
+		char what[200];
+		size_t w;
+
+		if (declared > (int64_t)n)
+			w = (size_t)snprintf(what, sizeof(what),
+			    "%zu of %lld frames readable", n,
+			    (long long)declared);
+		else
+			w = (size_t)snprintf(what, sizeof(what),
+			    "%zu frames readable", n);
+		if (corrupt > 0 && w < sizeof(what))
+			w += (size_t)snprintf(what + w, sizeof(what) - w,
+			    ", %lld cut short (file truncated)",
+			    (long long)corrupt);
+		else if (declared > (int64_t)n && read_error == 0 &&
+		    w < sizeof(what))
+			w += (size_t)snprintf(what + w, sizeof(what) - w,
+			    " (file truncated?)");
+		if (read_error != 0 && w < sizeof(what))
+			snprintf(what + w, sizeof(what) - w,
+			    ", then a read error: %s", av_make_error_string(
+			    ebuf, sizeof(ebuf), read_error));
+		ex_segment_set_problem(seg, EX_SEG_DAMAGED, "%s%s", what,
+		    log_detail(detail, sizeof(detail)));
+	}
+	goto out;
+nomem:
+	st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+out:
+	free(pts);
+	av_packet_free(&pkt);
+	avformat_close_input(&ic);
+	av_dict_free(&opts);
+	return st;
+}

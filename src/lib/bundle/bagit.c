@@ -1,0 +1,428 @@
+/*
+ * bagit.c — the BagIt side of a bundle: container names, the top folder
+ * name, which bag paths are allowed, and the texts of bagit.txt,
+ * bag-info.txt and the manifests.  Also the small helpers the writer and
+ * the reader share (a case-insensitive name set, a text buffer).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bundle/bundle_private.h"
+
+static const struct {
+	const char *name;
+	ex_container kind;
+} containers[] = {
+	{ "zip", EX_CONTAINER_ZIP },
+	{ "dir", EX_CONTAINER_DIR },
+	{ "tar", EX_CONTAINER_TAR },
+	{ "iso", EX_CONTAINER_ISO },
+};
+
+ex_status
+ex_bundle_container_parse(const char *name, ex_container *out, ex_error *err)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(containers) /
+	    sizeof(containers[0]); i++) {
+		if (strcmp(name, containers[i].name) == 0) {
+			*out = containers[i].kind;
+			return EX_OK;
+		}
+	}
+	return ex_error_set(err, EX_ERR_USAGE,
+	    "unknown container '%.64s' (choose zip, dir, tar or iso)",
+	    name != NULL ? name : "");
+}
+
+const char *
+ex_bundle_container_name(ex_container kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(containers) / sizeof(containers[0]); i++) {
+		if (containers[i].kind == kind)
+			return containers[i].name;
+	}
+	return "unknown";
+}
+
+char *
+ex_bundle_top_name(const char *exhibit_ref, char *buf, size_t size)
+{
+	size_t i, n;
+	char c;
+
+	if (size == 0)
+		return buf;
+	if (exhibit_ref == NULL || exhibit_ref[0] == '\0')
+		exhibit_ref = "exhibit";
+	n = strlen(exhibit_ref);
+	if (n > 100)
+		n = 100;
+	if (n > size - 1)
+		n = size - 1;
+	for (i = 0; i < n; i++) {
+		c = exhibit_ref[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    (c == '.' && i > 0)))
+			c = '_';
+		buf[i] = c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* ---- bag paths -------------------------------------------------------- */
+
+int
+bundle_is_payload(const char *path)
+{
+	return strncmp(path, "data/", 5) == 0;
+}
+
+static int
+reserved_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (strchr(path, '/') != NULL)
+		return 0;
+	if (strcasecmp(path, "bagit.txt") == 0 ||
+	    strcasecmp(path, "bag-info.txt") == 0 ||
+	    strcasecmp(path, "fetch.txt") == 0 ||
+	    strcasecmp(path, "data") == 0)
+		return 1;
+	if (n > 4 && strcasecmp(path + n - 4, ".txt") == 0 &&
+	    (strncasecmp(path, "manifest-", 9) == 0 ||
+	    strncasecmp(path, "tagmanifest-", 12) == 0))
+		return 1;
+	return 0;
+}
+
+ex_status
+bundle_path_check(const char *p, ex_error *err)
+{
+	const char *c, *comp;
+	size_t len;
+
+	if (p == NULL || p[0] == '\0')
+		return ex_error_set(err, EX_ERR_USAGE, "empty bundle path");
+	if (strlen(p) > BUNDLE_PATH_MAX)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%.64s...: bundle path too long", p);
+	if (p[0] == '/')
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%s: absolute bundle path (give it relative to the bag)",
+		    p);
+	for (c = p; *c != '\0'; c++) {
+		unsigned char u = (unsigned char)*c;
+
+		if (u < 0x20 || u == 0x7f)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "bundle path with a control character (byte %u "
+			    "at offset %zu)", u, (size_t)(c - p));
+		if (u >= 0x80)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "bundle path with a non-ASCII byte (0x%02x at "
+			    "offset %zu): bundle names are plain ASCII", u,
+			    (size_t)(c - p));
+		if (strchr("\\:*?\"<>|%", u) != NULL)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "%s: character '%c' is not allowed in bundle "
+			    "paths", p, u);
+	}
+	for (comp = p;; comp += len + 1) {
+		len = strcspn(comp, "/");
+		if (len == 0)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "%s: empty component in bundle path", p);
+		if ((len == 1 && comp[0] == '.') ||
+		    (len == 2 && comp[0] == '.' && comp[1] == '.'))
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "%s: '.' or '..' in bundle path", p);
+		if (comp[len - 1] == '.' || comp[len - 1] == ' ')
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "%s: a name may not end in '.' or ' '", p);
+		if (comp[len] == '\0')
+			break;
+	}
+	if (reserved_name(p))
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%s: reserved name (the bundle writer makes it)", p);
+	return EX_OK;
+}
+
+/* ---- name set --------------------------------------------------------- */
+
+static uint64_t
+name_hash(const char *s, size_t len)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+bundle_name *
+bundle_names_find(const bundle_names *set, const char *name, size_t len)
+{
+	size_t i;
+
+	if (set->cap == 0)
+		return NULL;
+	for (i = name_hash(name, len) & (set->cap - 1);
+	    set->slots[i].key != NULL; i = (i + 1) & (set->cap - 1)) {
+		if (strlen(set->slots[i].key) == len &&
+		    strncasecmp(set->slots[i].key, name, len) == 0)
+			return &set->slots[i];
+	}
+	return NULL;
+}
+
+static int
+names_grow(bundle_names *set)
+{
+	bundle_names bigger = { NULL, set->cap ? set->cap * 2 : 64, 0 };
+	size_t i, j;
+
+	bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+	if (bigger.slots == NULL)
+		return -1;
+	for (i = 0; i < set->cap; i++) {
+		if (set->slots[i].key == NULL)
+			continue;
+		j = name_hash(set->slots[i].key, strlen(set->slots[i].key)) &
+		    (bigger.cap - 1);
+		while (bigger.slots[j].key != NULL)
+			j = (j + 1) & (bigger.cap - 1);
+		bigger.slots[j] = set->slots[i];
+	}
+	bigger.count = set->count;
+	free(set->slots);
+	*set = bigger;
+	return 0;
+}
+
+int
+bundle_names_add(bundle_names *set, const char *name, int is_dir,
+    size_t index)
+{
+	size_t i, len = strlen(name);
+	char *key;
+
+	if ((set->count + 1) * 2 > set->cap && names_grow(set) != 0)
+		return -1;
+	if ((key = strdup(name)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			key[i] = (char)(key[i] - 'A' + 'a');
+	}
+	for (i = name_hash(key, len) & (set->cap - 1);
+	    set->slots[i].key != NULL; i = (i + 1) & (set->cap - 1))
+		;
+	set->slots[i].key = key;
+	set->slots[i].name = name;
+	set->slots[i].is_dir = is_dir;
+	set->slots[i].index = index;
+	set->count++;
+	return 0;
+}
+
+void
+bundle_names_free(bundle_names *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++)
+		free(set->slots[i].key);
+	free(set->slots);
+	set->slots = NULL;
+	set->cap = set->count = 0;
+}
+
+/* ---- text buffer ------------------------------------------------------ */
+
+void
+bundle_buf_printf(bundle_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+	size_t need;
+
+	if (b->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	need = b->len + (size_t)n + 1;
+	if (need > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (cap < need)
+			cap *= 2;
+		if ((p = realloc(b->data, cap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->data = p;
+		b->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+bundle_buf_free(bundle_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->failed = 0;
+}
+
+/* ---- tag files -------------------------------------------------------- */
+
+/* 1 when s is well-formed UTF-8 without control characters. */
+static int
+text_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 1;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 2;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 3;
+		else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		}
+		p += n + 1;
+	}
+	return 1;
+}
+
+ex_status
+bundle_bag_info_check(const ex_bag_field *fields, size_t n, ex_error *err)
+{
+	const char *l;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		l = fields[i].label;
+		if (l == NULL || l[0] == '\0' || l[0] == ' ' ||
+		    l[strlen(l) - 1] == ' ' || strchr(l, ':') != NULL ||
+		    !text_ok(l) || fields[i].value == NULL)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "bag-info field %zu: bad label '%.64s'", i + 1,
+			    l != NULL ? l : "");
+		if (strcasecmp(l, "Payload-Oxum") == 0 ||
+		    strcasecmp(l, "Bag-Size") == 0)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "bag-info field '%s' is computed by the writer", l);
+		if (!text_ok(fields[i].value))
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "bag-info field '%s': the value has a control "
+			    "character or is not UTF-8", l);
+	}
+	return EX_OK;
+}
+
+void
+bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields, size_t n,
+    const bundle_item *items, size_t nitems, int bag_size)
+{
+	static const char *units[] = { "KB", "MB", "GB", "TB", "PB" };
+	uint64_t octets = 0, count = 0;
+	double v;
+	size_t i, u;
+
+	for (i = 0; i < n; i++)
+		bundle_buf_printf(b, "%s: %s\n", fields[i].label,
+		    fields[i].value);
+	for (i = 0; i < nitems; i++) {
+		if (bundle_is_payload(items[i].path)) {
+			octets += items[i].size;
+			count++;
+		}
+	}
+	bundle_buf_printf(b, "Payload-Oxum: %llu.%llu\n",
+	    (unsigned long long)octets, (unsigned long long)count);
+	if (!bag_size)
+		return;
+	if (octets < 1000) {
+		bundle_buf_printf(b, "Bag-Size: %llu bytes\n",
+		    (unsigned long long)octets);
+		return;
+	}
+	v = (double)octets / 1000.0;
+	for (u = 0; v >= 1000.0 && u + 1 < sizeof(units) / sizeof(units[0]);
+	    u++)
+		v /= 1000.0;
+	bundle_buf_printf(b, "Bag-Size: %.1f %s\n", v, units[u]);
+}
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const bundle_item *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
+ex_status
+bundle_manifest_text(bundle_buf *b, const bundle_item *items, size_t nitems,
+    int payload, ex_error *err)
+{
+	const bundle_item **sorted;
+	char hex[EX_SHA256_HEX];
+	size_t i, n = 0;
+
+	sorted = calloc(nitems ? nitems : 1, sizeof(*sorted));
+	if (sorted == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	for (i = 0; i < nitems; i++) {
+		if (bundle_is_payload(items[i].path) == payload)
+			sorted[n++] = &items[i];
+	}
+	qsort(sorted, n, sizeof(*sorted), item_cmp);
+	for (i = 0; i < n; i++)
+		bundle_buf_printf(b, "%s  %s\n",
+		    ex_sha256_hex(sorted[i]->sha256, hex), sorted[i]->path);
+	free(sorted);
+	return EX_OK;
+}

@@ -1,0 +1,116 @@
+/*
+ * bundle_private.h — what the bundle module's files share: bag path
+ * rules, a case-insensitive name set, a growing text buffer and the BagIt
+ * tag-file texts.  Nothing here is part of libexhibit's interface.
+ */
+#ifndef EXHIBIT_BUNDLE_PRIVATE_H
+#define EXHIBIT_BUNDLE_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/bundle.h"
+
+#define BUNDLE_CHUNK (1 << 20)
+#define BUNDLE_PATH_MAX 1024
+
+#define BUNDLE_BAGIT_TXT \
+	"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+
+/* EX_OK when bag_path may be added by a caller (rules in bundle.h). */
+ex_status bundle_path_check(const char *bag_path, ex_error *err);
+/* 1 when path (relative to the bag root) is a payload file. */
+int bundle_is_payload(const char *path);
+
+/* ---- a set of names compared in ASCII case-insensitive form ---------- */
+typedef struct bundle_name {
+	char *key;                  /* lower-cased name, NULL: empty slot */
+	const char *name;           /* as given (not owned) */
+	int is_dir;
+	size_t index;               /* the owner's index for the name */
+} bundle_name;
+
+typedef struct bundle_names {
+	bundle_name *slots;
+	size_t cap, count;
+} bundle_names;
+
+/* The slot whose name equals name ignoring ASCII case, or NULL. */
+bundle_name *bundle_names_find(const bundle_names *set, const char *name,
+    size_t len);
+/* Add name (the caller keeps name alive as long as the set); -1 on ENOMEM. */
+int bundle_names_add(bundle_names *set, const char *name, int is_dir,
+    size_t index);
+void bundle_names_free(bundle_names *set);
+
+/* ---- text buffer ------------------------------------------------------ */
+typedef struct bundle_buf {
+	char *data;
+	size_t len, cap;
+	int failed;                 /* an allocation failed */
+} bundle_buf;
+
+void bundle_buf_printf(bundle_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bundle_buf_free(bundle_buf *b);
+
+/* ---- BagIt tag files -------------------------------------------------- */
+typedef struct bundle_item {
+	char *path;                 /* relative to the bag root */
+	unsigned char sha256[EX_SHA256_BYTES];
+	uint64_t size;
+} bundle_item;
+
+/* Check bag-info fields supplied by a caller. */
+ex_status bundle_bag_info_check(const ex_bag_field *fields, size_t n,
+    ex_error *err);
+/* bag-info.txt: fields, Payload-Oxum of the payload items, Bag-Size. */
+void bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields,
+    size_t n, const bundle_item *items, size_t nitems, int bag_size);
+/* "sha256  path\n" for the payload items (payload = 1) or the others,
+ * sorted by path (byte order). */
+ex_status bundle_manifest_text(bundle_buf *b, const bundle_item *items,
+    size_t nitems, int payload, ex_error *err);
+
+/* ---- the reader's loader (reader.c), shared with reader_dir.c ------- */
+typedef struct bundle_loader {
+	ex_bundle *b;
+	ex_bundle_limits lim;
+	size_t capentries, capproblems;
+	uint64_t kept_total;
+	int stopped;                /* a limit was hit: read no more */
+	unsigned char *chunk;       /* BUNDLE_CHUNK bytes */
+	/* the entry being read */
+	ex_bundle_entry *cur;
+	ex_digest digest;
+	int keep;
+	size_t keepcap;
+} bundle_loader;
+
+/* Record a problem; message is "<display of path>: <why>".  Returns
+ * EX_OK or EX_ERR_NOMEM. */
+ex_status bundle_problem(bundle_loader *L, ex_bundle_problem_kind kind,
+    const char *path, ex_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Start an entry.  stored is the name as stored; rel the path relative
+ * to the bag root (NULL: outside it, then stored is used).  Sets L->cur.
+ * Fails only for ENOMEM; when max_entries is reached it records the
+ * problem, sets L->stopped and returns EX_OK with L->cur NULL. */
+ex_status bundle_entry_begin(bundle_loader *L, const char *stored,
+    const char *rel, ex_bundle_entry_type type, int64_t declared,
+    ex_error *err);
+/* Content bytes of the current entry (digested, maybe kept).  Sets
+ * L->stopped when max_total_bytes is exceeded. */
+ex_status bundle_entry_data(bundle_loader *L, const void *buf, size_t n,
+    ex_error *err);
+/* Finish the current entry: complete = 1 when its data was read to the
+ * end (then the digest is valid and the size is compared). */
+ex_status bundle_entry_end(bundle_loader *L, int complete, ex_error *err);
+/* Check a name's bytes (non-ASCII, control, backslash): records
+ * EX_PROBLEM_NAME against shown. */
+ex_status bundle_name_check(bundle_loader *L, const char *name,
+    const char *shown, ex_error *err);
+/* Load a folder bundle (reader_dir.c). */
+ex_status bundle_load_dir(bundle_loader *L, const char *path, ex_error *err);
+
+#endif

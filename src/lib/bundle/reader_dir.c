@@ -1,0 +1,261 @@
+/*
+ * reader_dir.c — load a folder bundle: the folder is the bag root.
+ *
+ * The walk never follows a link: every name is looked at with
+ * fstatat(AT_SYMLINK_NOFOLLOW) relative to its folder's descriptor,
+ * folders are opened with openat(O_DIRECTORY | O_NOFOLLOW) and files with
+ * O_NOFOLLOW | O_NONBLOCK (a fifo swapped in cannot block), and an opened
+ * file must be the one that was looked at.  Names are visited in byte
+ * order so the entry list does not depend on the file system.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle/bundle_private.h"
+
+#define DIR_DEPTH_MAX 64
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in the folder open at dfd, sorted; *n their count. */
+static ex_status
+list_names(int dfd, const char *shown, char ***names, size_t *n,
+    ex_error *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char **v = NULL, **more;
+	size_t cap = 0, count = 0;
+	int fd;
+	ex_status st = EX_OK;
+
+	*names = NULL;
+	*n = 0;
+	if ((fd = dup(dfd)) < 0)
+		return ex_error_errno(err, "%s", shown);
+	if ((d = fdopendir(fd)) == NULL) {
+		st = ex_error_errno(err, "%s", shown);
+		close(fd);
+		return st;
+	}
+	rewinddir(d);
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				st = ex_error_errno(err, "%s", shown);
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 32;
+			if ((more = realloc(v, cap * sizeof(*v))) == NULL) {
+				st = ex_error_set(err, EX_ERR_NOMEM,
+				    "out of memory");
+				break;
+			}
+			v = more;
+		}
+		if ((v[count] = strdup(de->d_name)) == NULL) {
+			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			break;
+		}
+		count++;
+	}
+	closedir(d);
+	if (st != EX_OK) {
+		while (count > 0)
+			free(v[--count]);
+		free(v);
+		return st;
+	}
+	if (count > 1)
+		qsort(v, count, sizeof(*v), name_cmp);
+	*names = v;
+	*n = count;
+	return EX_OK;
+}
+
+/* Read the regular file name (looked at as *lst) in the folder dfd. */
+static ex_status
+read_file(bundle_loader *L, int dfd, const char *name, const char *rel,
+    const struct stat *lst, ex_error *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, complete = 0;
+	ex_status s;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_ino != lst->st_ino || st.st_dev != lst->st_dev) {
+		s = fd < 0 ? bundle_problem(L, EX_PROBLEM_UNREADABLE, rel, err,
+		    "cannot be opened: %s", strerror(errno)) :
+		    bundle_problem(L, EX_PROBLEM_UNREADABLE, rel, err,
+		    "changed while the bundle was read");
+		if (fd >= 0)
+			close(fd);
+		if (s == EX_OK)
+			s = bundle_entry_end(L, 0, err);
+		return s;
+	}
+	s = EX_OK;
+	for (;;) {
+		n = read(fd, L->chunk, BUNDLE_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			s = ex_error_errno(err, "%s", rel);
+			break;
+		}
+		if (n == 0) {
+			complete = 1;
+			break;
+		}
+		if ((s = bundle_entry_data(L, L->chunk, (size_t)n, err))
+		    != EX_OK || L->stopped)
+			break;
+	}
+	close(fd);
+	if (s != EX_OK) {
+		(void)bundle_entry_end(L, 0, NULL);
+		return s;
+	}
+	return bundle_entry_end(L, complete && !L->stopped, err);
+}
+
+static ex_status walk(bundle_loader *L, int dfd, const char *prefix,
+    int depth, ex_error *err);
+
+static ex_status
+visit(bundle_loader *L, int dfd, const char *name, const char *rel,
+    int depth, ex_error *err)
+{
+	struct stat lst;
+	char target[4096];
+	ssize_t tn;
+	int fd;
+	ex_status s;
+
+	if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0)
+		return ex_error_errno(err, "%s", rel);
+	if ((s = bundle_name_check(L, name, rel, err)) != EX_OK)
+		return s;
+	if (S_ISDIR(lst.st_mode)) {
+		if ((s = bundle_entry_begin(L, rel, rel, EX_ENTRY_DIR, -1,
+		    err)) != EX_OK || L->cur == NULL ||
+		    (s = bundle_entry_end(L, 1, err)) != EX_OK)
+			return s;
+		if (depth >= DIR_DEPTH_MAX) {
+			L->stopped = 1;
+			return bundle_problem(L, EX_PROBLEM_LIMIT, rel, err,
+			    "folders nested more than %d deep",
+			    DIR_DEPTH_MAX);
+		}
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd < 0)
+			return ex_error_errno(err, "%s", rel);
+		s = walk(L, fd, rel, depth + 1, err);
+		close(fd);
+		return s;
+	}
+	if (S_ISREG(lst.st_mode)) {
+		if ((s = bundle_entry_begin(L, rel, rel, EX_ENTRY_FILE,
+		    (int64_t)lst.st_size, err)) != EX_OK || L->cur == NULL)
+			return s;
+		if (lst.st_nlink > 1 && (s = bundle_problem(L,
+		    EX_PROBLEM_HARDLINK, rel, err, "hard link (%lu names "
+		    "for one file)", (unsigned long)lst.st_nlink)) != EX_OK) {
+			(void)bundle_entry_end(L, 0, NULL);
+			return s;
+		}
+		return read_file(L, dfd, name, rel, &lst, err);
+	}
+	if (S_ISLNK(lst.st_mode)) {
+		if ((s = bundle_entry_begin(L, rel, rel, EX_ENTRY_SYMLINK, -1,
+		    err)) != EX_OK || L->cur == NULL)
+			return s;
+		tn = readlinkat(dfd, name, target, sizeof(target) - 1);
+		target[tn >= 0 ? tn : 0] = '\0';
+		if ((L->cur->link_target = strdup(target)) == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		s = bundle_problem(L, EX_PROBLEM_SYMLINK, rel, err,
+		    "symbolic link to '%s'", target);
+		bundle_entry_end(L, 0, NULL);
+		return s;
+	}
+	if ((s = bundle_entry_begin(L, rel, rel, EX_ENTRY_OTHER, -1, err))
+	    != EX_OK || L->cur == NULL)
+		return s;
+	bundle_entry_end(L, 0, NULL);
+	return bundle_problem(L, EX_PROBLEM_SPECIAL, rel, err,
+	    "device, fifo, socket or other special file (mode %06o)",
+	    (unsigned)lst.st_mode);
+}
+
+static ex_status
+walk(bundle_loader *L, int dfd, const char *prefix, int depth, ex_error *err)
+{
+	char **names = NULL, *rel;
+	size_t n = 0, i, len;
+	ex_status s;
+
+	if ((s = list_names(dfd, prefix[0] ? prefix : ".", &names, &n, err))
+	    != EX_OK)
+		return s;
+	for (i = 0; i < n && s == EX_OK && !L->stopped; i++) {
+		len = strlen(prefix) + strlen(names[i]) + 2;
+		if ((rel = malloc(len)) == NULL) {
+			s = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			break;
+		}
+		snprintf(rel, len, "%s%s%s", prefix, prefix[0] ? "/" : "",
+		    names[i]);
+		s = visit(L, dfd, names[i], rel, depth, err);
+		free(rel);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return s;
+}
+
+ex_status
+bundle_load_dir(bundle_loader *L, const char *path, ex_error *err)
+{
+	const char *base, *end;
+	ex_status s;
+	int fd;
+
+	end = path + strlen(path);
+	while (end > path + 1 && end[-1] == '/')
+		end--;
+	for (base = end; base > path && base[-1] != '/'; base--)
+		;
+	if ((L->b->top = strndup(base, (size_t)(end - base))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ex_error_errno(err, "%s", path);
+	s = walk(L, fd, "", 0, err);
+	close(fd);
+	if (s != EX_OK)
+		return ex_error_prefix(err, "%s", path);
+	return EX_OK;
+}

@@ -1,0 +1,584 @@
+/*
+ * custody.c — the custody log: append (sign and chain), write, parse,
+ * verify.  The canonical form that is signed and hashed is specified in
+ * include/exhibit/custody.h; canonical() below is its only producer.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence/xml_private.h"
+#include "exhibit/custody.h"
+
+#define CUSTODY_NS "urn:exhibit:custody:1"
+#define WHAT "custody.xml"
+
+static const unsigned char zeros[EX_SHA256_BYTES];
+
+const char *
+ex_custody_xsd(size_t *len)
+{
+	if (len != NULL)
+		*len = ex_custody_xsd_text_len;
+	return (const char *)ex_custody_xsd_text;
+}
+
+/* ---- model ------------------------------------------------------------ */
+
+ex_status
+ex_custody_new(const char *exhibit_ref, ex_custody **out, ex_error *err)
+{
+	ex_custody *c;
+
+	*out = NULL;
+	if (exhibit_ref == NULL || exhibit_ref[0] == '\0')
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "custody: no exhibit reference");
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->exhibit_ref = ex_xml_clean(exhibit_ref, 1)) == NULL) {
+		free(c);
+		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+	}
+	*out = c;
+	return EX_OK;
+}
+
+static void
+free_event(ex_custody_event *e)
+{
+	free(e->actor);
+	free(e->action);
+	free(e->note);
+	free(e->signature);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+ex_custody_free(ex_custody **cp)
+{
+	ex_custody *c;
+	size_t i;
+
+	if (cp == NULL || (c = *cp) == NULL)
+		return;
+	for (i = 0; i < c->nevents; i++)
+		free_event(&c->events[i]);
+	free(c->events);
+	free(c->exhibit_ref);
+	free(c);
+	*cp = NULL;
+}
+
+/* ---- canonical form and hashes ---------------------------------------- */
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+	int nomem;
+} sbuf;
+
+static void
+sb_add(sbuf *b, const char *s, size_t n)
+{
+	char *np;
+	size_t cap;
+
+	if (b->nomem)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 512;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL) {
+			b->nomem = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+sb_str(sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+/* Escape \ LF TAB so that a value stays on one line. */
+static void
+sb_escaped(sbuf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *rep = *s == '\\' ? "\\\\" : *s == '\n' ? "\\n" :
+		    *s == '\t' ? "\\t" : NULL;
+
+		if (rep == NULL)
+			continue;
+		sb_add(b, run, (size_t)(s - run));
+		sb_str(b, rep);
+		run = s + 1;
+	}
+	sb_str(b, run);
+}
+
+static void
+sb_field(sbuf *b, const char *name, const char *value)
+{
+	sb_str(b, name);
+	sb_str(b, "=");
+	sb_escaped(b, value != NULL ? value : "");
+	sb_str(b, "\n");
+}
+
+static ex_status
+canonical(const char *exhibit_ref, const ex_custody_event *e, sbuf *b,
+    ex_error *err)
+{
+	char tbuf[EX_TIME_BUFSZ], hex[EX_SHA256_HEX], seq[32];
+
+	memset(b, 0, sizeof(*b));
+	snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
+	sb_str(b, "exhibit-custody-v1\n");
+	sb_field(b, "bundle", exhibit_ref);
+	sb_field(b, "seq", seq);
+	sb_field(b, "time", ex_xml_time_utc(e->time, tbuf, sizeof(tbuf)));
+	sb_field(b, "actor", e->actor);
+	sb_field(b, "action", e->action);
+	sb_field(b, "note", e->note);
+	sb_field(b, "key-id", e->key_id);
+	sb_field(b, "public-key", e->public_key);
+	sb_field(b, "manifest-sha256", ex_sha256_hex(e->manifest_sha256, hex));
+	sb_field(b, "previous-sha256", ex_sha256_hex(e->previous_sha256, hex));
+	if (b->nomem) {
+		free(b->p);
+		b->p = NULL;
+		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+	}
+	return EX_OK;
+}
+
+ex_status
+ex_custody_canonical(const ex_custody *c, size_t i, char **text,
+    size_t *len, ex_error *err)
+{
+	ex_status st;
+	sbuf b;
+
+	*text = NULL;
+	if (i >= c->nevents)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "custody: no event %zu", i + 1);
+	if ((st = canonical(c->exhibit_ref, &c->events[i], &b, err)) != EX_OK)
+		return st;
+	*text = b.p;
+	if (len != NULL)
+		*len = b.len;
+	return EX_OK;
+}
+
+ex_status
+ex_custody_event_hash(const ex_custody *c, size_t i,
+    unsigned char out[EX_SHA256_BYTES], ex_error *err)
+{
+	crypto_hash_sha256_state h;
+	const char *sig;
+	ex_status st;
+	sbuf b;
+
+	if (i >= c->nevents)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "custody: no event %zu", i + 1);
+	if ((st = canonical(c->exhibit_ref, &c->events[i], &b, err)) != EX_OK)
+		return st;
+	sig = c->events[i].signature != NULL ? c->events[i].signature : "";
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)b.p, b.len);
+	crypto_hash_sha256_update(&h, (const unsigned char *)sig, strlen(sig));
+	crypto_hash_sha256_final(&h, out);
+	free(b.p);
+	return EX_OK;
+}
+
+/* "exhibit custody event 2 of bundle JS/1" (no CR/LF: the reference is
+ * an attribute value, cleaned of both). */
+static void
+trusted_comment(const ex_custody *c, uint64_t seq, char *buf, size_t size)
+{
+	snprintf(buf, size, "exhibit custody event %" PRIu64 " of bundle %s",
+	    seq, c->exhibit_ref);
+}
+
+/* ---- append ----------------------------------------------------------- */
+
+ex_status
+ex_custody_append(ex_custody *c, const ex_seckey *sk, const char *actor,
+    const char *action, const char *note, ex_instant time,
+    const unsigned char manifest_sha256[EX_SHA256_BYTES], ex_error *err)
+{
+	char tc[EX_TRUSTED_COMMENT_MAX + 1];
+	ex_custody_event e, *grown;
+	ex_digest_result d;
+	ex_status st = EX_OK;
+	ex_pubkey pk;
+	sbuf b = { 0 };
+
+	memset(&e, 0, sizeof(e));
+	if (c == NULL || sk == NULL || manifest_sha256 == NULL)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "custody: nothing to append to or no key");
+	if (time == EX_INSTANT_NONE)
+		return ex_error_set(err, EX_ERR_USAGE, "custody: no time");
+	if (sodium_init() < 0)
+		return ex_error_set(err, EX_ERR_CRYPTO,
+		    "libsodium could not be initialised");
+	e.seq = (uint64_t)c->nevents + 1;
+	e.time = time;
+	e.actor = ex_xml_clean(actor, 0);
+	e.action = ex_xml_clean(action, 0);
+	e.note = ex_xml_clean(note, 0);
+	if ((actor != NULL && e.actor == NULL) ||
+	    (action != NULL && e.action == NULL) ||
+	    (note != NULL && e.note == NULL)) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+		goto out;
+	}
+	if (e.actor == NULL || e.actor[0] == '\0' || e.action == NULL ||
+	    e.action[0] == '\0') {
+		st = ex_error_set(err, EX_ERR_USAGE,
+		    "custody: an event needs an actor and an action");
+		goto out;
+	}
+	if (e.note != NULL && e.note[0] == '\0') {
+		free(e.note);
+		e.note = NULL;
+	}
+	ex_seckey_pubkey(sk, &pk);
+	ex_keyid_format(pk.keyid, e.key_id, sizeof(e.key_id));
+	ex_pubkey_base64(&pk, e.public_key);
+	memcpy(e.manifest_sha256, manifest_sha256, EX_SHA256_BYTES);
+	if (c->nevents == 0)
+		memset(e.previous_sha256, 0, EX_SHA256_BYTES);
+	else if ((st = ex_custody_event_hash(c, c->nevents - 1,
+	    e.previous_sha256, err)) != EX_OK)
+		goto out;
+	if ((st = canonical(c->exhibit_ref, &e, &b, err)) != EX_OK)
+		goto out;
+	ex_digest_buffer(b.p, b.len, &d);
+	trusted_comment(c, e.seq, tc, sizeof(tc));
+	if ((st = ex_sign_digest(sk, d.blake2b, tc, NULL, &e.signature, NULL,
+	    err)) != EX_OK) {
+		ex_error_prefix(err, "custody event %" PRIu64, e.seq);
+		goto out;
+	}
+	if ((grown = realloc(c->events,
+	    (c->nevents + 1) * sizeof(*grown))) == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+		goto out;
+	}
+	c->events = grown;
+	c->events[c->nevents++] = e;
+	memset(&e, 0, sizeof(e));
+out:
+	free(b.p);
+	free_event(&e);
+	return st;
+}
+
+/* ---- write ------------------------------------------------------------ */
+
+ex_status
+ex_custody_write(const ex_custody *c, char **xml, size_t *len,
+    ex_error *err)
+{
+	char hex[EX_SHA256_HEX], seq[32];
+	ex_status st;
+	ex_xw x;
+	size_t i;
+
+	*xml = NULL;
+	*len = 0;
+	if (c->nevents == 0)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "custody: the log has no events");
+	if ((st = ex_xw_open(&x, "custody", CUSTODY_NS, err)) != EX_OK)
+		return st;
+	ex_xw_attr(&x, "format", "1");
+	ex_xw_attr(&x, "exhibit", c->exhibit_ref);
+	for (i = 0; i < c->nevents; i++) {
+		const ex_custody_event *e = &c->events[i];
+
+		snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
+		ex_xw_start(&x, "event");
+		ex_xw_attr(&x, "seq", seq);
+		ex_xw_attr_time(&x, "time", e->time);
+		ex_xw_element(&x, "actor", e->actor);
+		ex_xw_element(&x, "action", e->action);
+		ex_xw_element(&x, "note", e->note);
+		ex_xw_start(&x, "signer");
+		ex_xw_attr(&x, "key-id", e->key_id);
+		ex_xw_element(&x, "public-key", e->public_key);
+		ex_xw_end(&x);
+		ex_xw_element(&x, "manifest-sha256",
+		    ex_sha256_hex(e->manifest_sha256, hex));
+		ex_xw_element(&x, "previous-sha256",
+		    ex_sha256_hex(e->previous_sha256, hex));
+		ex_xw_element(&x, "signature", e->signature);
+		ex_xw_end(&x);
+	}
+	ex_xw_end(&x);
+	return ex_xw_close(&x, WHAT, xml, len, err);
+}
+
+/* ---- parse ------------------------------------------------------------ */
+
+static void
+read_hex(ex_xr *r, xmlNodePtr parent, const char *name, uint64_t seq,
+    unsigned char out[EX_SHA256_BYTES])
+{
+	char *s = ex_xr_child_text(r, parent, name);
+	ex_error e;
+
+	if (s != NULL && ex_sha256_from_hex(s, out, &e) != EX_OK)
+		ex_xr_fail(r, EX_ERR_FORMAT, "event %" PRIu64 ": %s: %s", seq,
+		    name, e.message);
+	free(s);
+}
+
+/* Copy a short validated string into a fixed field. */
+static void
+read_fixed(ex_xr *r, char *s, char *out, size_t size, uint64_t seq,
+    const char *name)
+{
+	if (s != NULL && strlen(s) < size)
+		memcpy(out, s, strlen(s) + 1);
+	else if (s != NULL)
+		ex_xr_fail(r, EX_ERR_FORMAT, "event %" PRIu64 ": %s too long",
+		    seq, name);
+	free(s);
+}
+
+static void
+read_event(ex_xr *r, xmlNodePtr n, ex_custody_event *e)
+{
+	xmlNodePtr signer = ex_xr_child(n, "signer");
+
+	e->seq = ex_xr_attr_uint(r, n, "seq");
+	e->time = ex_xr_attr_time(r, n, "time");
+	e->actor = ex_xr_child_text(r, n, "actor");
+	e->action = ex_xr_child_text(r, n, "action");
+	e->note = ex_xr_child_text(r, n, "note");
+	if (e->note != NULL && e->note[0] == '\0') {
+		free(e->note);
+		e->note = NULL;
+	}
+	read_fixed(r, ex_xr_attr(r, signer, "key-id"), e->key_id,
+	    sizeof(e->key_id), e->seq, "key-id");
+	read_fixed(r, ex_xr_child_text(r, signer, "public-key"),
+	    e->public_key, sizeof(e->public_key), e->seq, "public-key");
+	read_hex(r, n, "manifest-sha256", e->seq, e->manifest_sha256);
+	read_hex(r, n, "previous-sha256", e->seq, e->previous_sha256);
+	e->signature = ex_xr_child_text(r, n, "signature");
+}
+
+ex_status
+ex_custody_parse(const char *xml, size_t len, ex_custody **out,
+    ex_error *err)
+{
+	ex_custody *c = NULL;
+	ex_custody_event *grown;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, n;
+	ex_status st;
+	ex_xr r;
+
+	*out = NULL;
+	r.what = WHAT;
+	r.err = err;
+	r.status = EX_OK;
+	if ((st = ex_xml_read(WHAT, xml, len, ex_custody_xsd_text,
+	    ex_custody_xsd_text_len, &doc, err)) != EX_OK)
+		goto out;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+		goto out;
+	}
+	root = xmlDocGetRootElement(doc);
+	c->exhibit_ref = ex_xr_attr(&r, root, "exhibit");
+	for (n = ex_xr_child(root, "event"); n != NULL && r.status == EX_OK;
+	    n = ex_xr_next(n->next, "event")) {
+		if ((grown = realloc(c->events,
+		    (c->nevents + 1) * sizeof(*grown))) == NULL) {
+			ex_xr_fail(&r, EX_ERR_NOMEM, "out of memory");
+			break;
+		}
+		c->events = grown;
+		memset(&c->events[c->nevents], 0, sizeof(*grown));
+		read_event(&r, n, &c->events[c->nevents++]);
+	}
+	if ((st = r.status) != EX_OK)
+		goto out;
+	*out = c;
+	c = NULL;
+out:
+	ex_custody_free(&c);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	return st;
+}
+
+/* ---- verify ----------------------------------------------------------- */
+
+void
+ex_custody_report_free(ex_custody_report *report)
+{
+	if (report == NULL)
+		return;
+	free(report->events);
+	memset(report, 0, sizeof(*report));
+}
+
+/* Check event i's signature; on failure describe it in why. */
+static int
+signature_ok(const ex_custody *c, size_t i, ex_pubkey *pk, int *have_pk,
+    char *why, size_t whysize)
+{
+	const ex_custody_event *e = &c->events[i];
+	char tc[EX_TRUSTED_COMMENT_MAX + 1], kid[EX_KEYID_TEXT];
+	ex_digest_result d;
+	ex_signature sig;
+	ex_error err;
+	sbuf b;
+
+	*have_pk = 0;
+	if (ex_pubkey_parse(e->public_key, strlen(e->public_key), pk,
+	    &err) != EX_OK) {
+		snprintf(why, whysize, "public key: %.160s", err.message);
+		return 0;
+	}
+	*have_pk = 1;
+	if (strcmp(ex_keyid_format(pk->keyid, kid, sizeof(kid)),
+	    e->key_id) != 0) {
+		snprintf(why, whysize, "key-id %s is not the public key's (%s)",
+		    e->key_id, kid);
+		return 0;
+	}
+	if (e->signature == NULL || ex_sig_parse(e->signature,
+	    strlen(e->signature), &sig, &err) != EX_OK) {
+		snprintf(why, whysize, "signature: %.160s",
+		    e->signature == NULL ? "missing" : err.message);
+		return 0;
+	}
+	if (sig.alg != EX_SIG_HASHED) {
+		snprintf(why, whysize, "signature is not a prehashed (ED) "
+		    "minisign signature");
+		return 0;
+	}
+	if (canonical(c->exhibit_ref, e, &b, &err) != EX_OK) {
+		snprintf(why, whysize, "%.160s", err.message);
+		return 0;
+	}
+	ex_digest_buffer(b.p, b.len, &d);
+	free(b.p);
+	if (ex_sig_verify_digest(pk, &sig, d.blake2b, &err) != EX_OK) {
+		snprintf(why, whysize, "signature: %.160s", err.message);
+		return 0;
+	}
+	trusted_comment(c, e->seq, tc, sizeof(tc));
+	if (strcmp(sig.trusted_comment, tc) != 0) {
+		snprintf(why, whysize, "signed trusted comment '%.80s' is not "
+		    "'%.80s'", sig.trusted_comment, tc);
+		return 0;
+	}
+	return 1;
+}
+
+ex_status
+ex_custody_verify(const ex_custody *c,
+    const unsigned char manifest_sha256[EX_SHA256_BYTES],
+    const ex_pubkey *trusted, size_t ntrusted, ex_custody_report *out,
+    ex_error *err)
+{
+	unsigned char prev[EX_SHA256_BYTES];
+	ex_custody_event_report *reps = NULL, *rep;
+	ex_status st = EX_OK;
+	int intact = 1, all_trusted = 1, have_pk;
+	char first[EX_ERROR_MAX - 64] = "";
+	ex_pubkey pk;
+	size_t i, k;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (sodium_init() < 0)
+		return ex_error_set(err, EX_ERR_CRYPTO,
+		    "libsodium could not be initialised");
+	if (c == NULL || c->nevents == 0)
+		return ex_error_set(err, EX_ERR_VERIFY,
+		    "custody: the log has no events (event 1, the export, is "
+		    "missing)");
+	if ((reps = calloc(c->nevents, sizeof(*reps))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+	memset(prev, 0, sizeof(prev));
+	for (i = 0; i < c->nevents; i++) {
+		const ex_custody_event *e = &c->events[i];
+		char why[200] = "";
+
+		rep = &reps[i];
+		rep->seq = e->seq;
+		snprintf(rep->key_id, sizeof(rep->key_id), "%s", e->key_id);
+		rep->seq_ok = e->seq == (uint64_t)i + 1;
+		rep->signature_ok = signature_ok(c, i, &pk, &have_pk, why,
+		    sizeof(why));
+		rep->link_ok = ex_digest_equal(e->previous_sha256,
+		    i == 0 ? zeros : prev, EX_SHA256_BYTES);
+		rep->manifest_ok = ex_digest_equal(e->manifest_sha256,
+		    manifest_sha256, EX_SHA256_BYTES);
+		for (k = 0; have_pk && k < ntrusted; k++) {
+			if (ex_pubkey_equal(&pk, &trusted[k]))
+				rep->trusted = 1;
+		}
+		if (!rep->seq_ok)
+			snprintf(rep->problem, sizeof(rep->problem),
+			    "found where event %zu should be (an event is "
+			    "missing, inserted or out of order)", i + 1);
+		else if (!rep->signature_ok)
+			snprintf(rep->problem, sizeof(rep->problem), "%s", why);
+		else if (!rep->link_ok)
+			snprintf(rep->problem, sizeof(rep->problem),
+			    "previous-sha256 is not the hash of event %zu "
+			    "(the log was edited, reordered or an event "
+			    "removed)", i);
+		else if (!rep->manifest_ok)
+			snprintf(rep->problem, sizeof(rep->problem),
+			    "manifest-sha256 is not the SHA-256 of "
+			    "manifest.xml");
+		if (rep->problem[0] != '\0' && intact) {
+			intact = 0;
+			snprintf(first, sizeof(first), "custody event %" PRIu64
+			    ": %s", e->seq, rep->problem);
+		}
+		if (!rep->trusted)
+			all_trusted = 0;
+		if ((st = ex_custody_event_hash(c, i, prev, err)) != EX_OK)
+			goto out;
+	}
+	if (!intact)
+		st = ex_error_set(err, EX_ERR_VERIFY, "%s", first);
+	if (out != NULL) {
+		out->events = reps;
+		out->nevents = c->nevents;
+		out->intact = intact;
+		out->all_trusted = intact && all_trusted;
+		reps = NULL;
+	}
+out:
+	free(reps);
+	return st;
+}

@@ -1,0 +1,104 @@
+/*
+ * xml_private.h — what manifest.c and custody.c share: string cleaning,
+ * an xmlTextWriter wrapper that remembers its first failure, microsecond
+ * time stamps, and the secure reader (size limit, DOCTYPE refused, no
+ * network/DTD/entities/XInclude, schema validation, libxml2 kept silent).
+ * Not installed; nothing outside src/lib/evidence includes it.
+ */
+#ifndef EXHIBIT_EVIDENCE_XML_PRIVATE_H
+#define EXHIBIT_EVIDENCE_XML_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "exhibit/error.h"
+#include "exhibit/time.h"
+
+/* Generated from schemas/manifest.xsd and custody.xsd by embed.sh. */
+extern const unsigned char ex_manifest_xsd_text[];
+extern const size_t ex_manifest_xsd_text_len;
+extern const unsigned char ex_custody_xsd_text[];
+extern const size_t ex_custody_xsd_text_len;
+
+/*
+ * A malloc'd copy of s (NULL for NULL or out of memory) with invalid
+ * UTF-8 replaced by U+FFFD and control characters (C0 but TAB and LF,
+ * DEL, C1) dropped; U+FFFE/U+FFFF become U+FFFD.  With attr, TAB and LF
+ * become spaces (XML attribute normalisation would do it on reading).
+ */
+char *ex_xml_clean(const char *s, int attr);
+
+/* "2024-10-27T00:59:30.123456Z"; buf holds EX_TIME_BUFSZ. */
+char *ex_xml_time_utc(ex_instant t, char *buf, size_t size);
+/* "2024-10-27T01:59:30.123456+01:00" in zone. */
+char *ex_xml_time_local(ex_instant t, const char *zone, char *buf,
+    size_t size);
+
+/* ---- writing -------------------------------------------------------- */
+
+typedef struct ex_xw {
+	xmlBufferPtr buf;
+	xmlTextWriterPtr w;
+	int failed;             /* a libxml2 call or an allocation failed */
+} ex_xw;
+
+/* Start a document whose root element `root` is in namespace ns. */
+ex_status ex_xw_open(ex_xw *x, const char *root, const char *ns,
+    ex_error *err);
+void ex_xw_start(ex_xw *x, const char *name);
+void ex_xw_end(ex_xw *x);
+/* Attribute (cleaned); nothing when value is NULL. */
+void ex_xw_attr(ex_xw *x, const char *name, const char *value);
+void ex_xw_attr_fmt(ex_xw *x, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Time attribute in UTC with microseconds; nothing for EX_INSTANT_NONE. */
+void ex_xw_attr_time(ex_xw *x, const char *name, ex_instant t);
+/* <name>text</name> (cleaned); nothing when text is NULL. */
+void ex_xw_element(ex_xw *x, const char *name, const char *text);
+/* End the document; on success hand over a malloc'd NUL-terminated copy.
+ * Always releases the writer. */
+ex_status ex_xw_close(ex_xw *x, const char *what, char **xml, size_t *len,
+    ex_error *err);
+void ex_xw_discard(ex_xw *x);
+
+/* ---- reading -------------------------------------------------------- */
+
+/*
+ * Parse xml securely and validate it against the schema xsd.  what names
+ * the document in messages ("manifest.xml").  On success *out is a tree
+ * the caller frees with xmlFreeDoc().
+ */
+ex_status ex_xml_read(const char *what, const char *xml, size_t len,
+    const unsigned char *xsd, size_t xsdlen, xmlDocPtr *out, ex_error *err);
+
+/*
+ * A walk over a validated tree that keeps the first failure (out of
+ * memory, a bad time) so the walker can test once at the end.
+ */
+typedef struct ex_xr {
+	const char *what;
+	ex_error *err;
+	ex_status status;
+} ex_xr;
+
+/* First element child of parent called name (any name for NULL). */
+xmlNodePtr ex_xr_child(xmlNodePtr parent, const char *name);
+/* Next element sibling of node called name (any name for NULL). */
+xmlNodePtr ex_xr_next(xmlNodePtr node, const char *name);
+/* malloc'd copies (NULL when absent; an allocation failure is recorded). */
+char *ex_xr_attr(ex_xr *r, xmlNodePtr n, const char *name);
+char *ex_xr_text(ex_xr *r, xmlNodePtr n);
+char *ex_xr_child_text(ex_xr *r, xmlNodePtr parent, const char *name);
+/* Attribute as a number / time; def (or EX_INSTANT_NONE) when absent. */
+int64_t ex_xr_attr_int(ex_xr *r, xmlNodePtr n, const char *name,
+    int64_t def);
+uint64_t ex_xr_attr_uint(ex_xr *r, xmlNodePtr n, const char *name);
+ex_instant ex_xr_attr_time(ex_xr *r, xmlNodePtr n, const char *name);
+/* Record a failure (first wins); returns status. */
+ex_status ex_xr_fail(ex_xr *r, ex_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,1158 @@
+/*
+ * export.c — the main job: archive → timeline → media → evidence → bundle.
+ *
+ * Threads.  The bundle writer is not thread-safe, so the calling thread
+ * owns it: it copies the masters (hashing while copying) while worker
+ * threads, one camera at a time each, cut the native copies and encode the
+ * working copies into a staging folder beside the output.  When the
+ * workers are done the calling thread adds the staged files, signs each
+ * one from the digest taken while copying it, re-hashes the masters'
+ * sources, writes manifest.xml, its signature and custody.xml, and
+ * finishes the bundle (which renames it into place).
+ *
+ * Entry order in the bundle is fixed (cameras in request order; masters,
+ * then native, then working), so with SOURCE_DATE_EPOCH and the same
+ * thread count two exports are byte-identical.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exhibit/archive.h"
+#include "exhibit/custody.h"
+#include "exhibit/export.h"
+#include "exhibit/hash.h"
+#include "exhibit/manifest.h"
+#include "exhibit/media.h"
+#include "exhibit/version.h"
+
+/* One camera's share of the job. */
+struct cam_job {
+	const ex_export_request *req;
+	int index;                      /* into req->cameras */
+	const ex_camera *cam;
+	char *dirname;                  /* camera id made path-safe */
+	ex_segment *segs;               /* overlapping segments (shallow
+	                                   copies; strings owned by archive) */
+	size_t nsegs;
+	char *stage;                    /* staging folder of this camera */
+	int threads;                    /* encoder threads */
+	volatile sig_atomic_t *stop;    /* shared: set to stop every camera */
+	ex_media_result *native;
+	ex_media_result *working;
+	ex_status status;
+	ex_error err;
+};
+
+struct master_check {
+	const ex_segment *seg;
+	ex_digest_result copied;
+};
+
+struct pool {
+	struct cam_job *jobs;
+	size_t njobs;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static char *
+xstrdup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* A file or folder name from free text: ASCII letters, digits, - _ . kept,
+ * every other byte '_', no leading '.'. */
+static char *
+safe_name(const char *s)
+{
+	size_t i, n = strlen(s);
+	char *out = malloc(n + 2);
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[i] = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.') ? (char)c : '_';
+	}
+	out[n] = '\0';
+	if (n == 0 || out[0] == '.')
+		out[0] = '_';
+	if (n == 0)
+		out[1] = '\0';
+	return out;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) != 0 && errno != ENOENT ? -1 : 0;
+	return unlink(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+static void
+remove_tree(const char *path)
+{
+	if (path != NULL)
+		(void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+cancelled(const ex_export_request *req)
+{
+	return req->cancel != NULL && *req->cancel != 0;
+}
+
+/* Media calls check one flag: the job's shared stop flag.  The user's
+ * cancel flag (set by a signal handler) is copied into it at every
+ * progress report, and the calling thread sets it when it fails. */
+static void
+poll_cancel(struct cam_job *job)
+{
+	if (cancelled(job->req))
+		*job->stop = 1;
+}
+
+static ex_status
+add_note(ex_export_result *res, const char *camera, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static ex_status
+add_note(ex_export_result *res, const char *camera, const char *fmt, ...)
+{
+	ex_export_note *n;
+	char buf[1024];
+	va_list ap;
+
+	n = realloc(res->notes, (res->nnotes + 1) * sizeof(*n));
+	if (n == NULL)
+		return EX_ERR_NOMEM;
+	res->notes = n;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n[res->nnotes].camera = xstrdup(camera);
+	n[res->nnotes].message = strdup(buf);
+	res->nnotes++;
+	return EX_OK;
+}
+
+/* ---- selecting segments ------------------------------------------------ */
+
+/*
+ * The segments of cam that overlap the range [from, to) on the recorder's
+ * clock.  An unreadable segment has no trustworthy end; it is taken when
+ * it starts inside the range or less than the camera's longest segment
+ * before it, so a damaged file that may hold part of the range is still
+ * kept as a master.
+ */
+static ex_status
+select_segments(const ex_camera *cam, ex_instant from, ex_instant to,
+    ex_segment **out, size_t *nout, ex_error *err)
+{
+	ex_instant longest = 60 * EX_USEC_PER_SEC;
+	size_t i, n = 0;
+	ex_segment *v;
+
+	for (i = 0; i < cam->nsegments; i++) {
+		const ex_segment *s = &cam->segments[i];
+
+		if (s->state != EX_SEG_UNREADABLE && s->end > s->start &&
+		    s->end - s->start > longest)
+			longest = s->end - s->start;
+	}
+	v = calloc(cam->nsegments + 1, sizeof(*v));
+	if (v == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	for (i = 0; i < cam->nsegments; i++) {
+		const ex_segment *s = &cam->segments[i];
+		int take;
+
+		if (s->start == EX_INSTANT_NONE)
+			continue;
+		if (s->state == EX_SEG_UNREADABLE || s->end <= s->start)
+			take = s->start < to && s->start >= from - longest;
+		else
+			take = s->start < to && s->end > from;
+		if (take)
+			v[n++] = *s;
+	}
+	*out = v;
+	*nout = n;
+	return EX_OK;
+}
+
+/* Gaps of cam inside [from, to) (recorder clock), as true-time ranges. */
+static ex_status
+range_gaps(const ex_camera *cam, ex_instant from, ex_instant to,
+    int64_t offset, ex_manifest_camera *mc, ex_error *err)
+{
+	ex_instant cursor = from;
+	size_t i;
+
+	for (i = 0; i <= cam->ncovered; i++) {
+		ex_instant s = i < cam->ncovered ? cam->covered[i].start : to;
+		ex_instant e = i < cam->ncovered ? cam->covered[i].end : to;
+		ex_manifest_range *g;
+
+		if (s > to)
+			s = to;
+		if (s > cursor) {
+			g = realloc(mc->gaps, (mc->ngaps + 1) * sizeof(*g));
+			if (g == NULL)
+				return ex_error_set(err, EX_ERR_NOMEM,
+				    "out of memory");
+			mc->gaps = g;
+			g[mc->ngaps].from = ex_time_recorder_to_true(cursor,
+			    offset);
+			g[mc->ngaps].to = ex_time_recorder_to_true(s, offset);
+			mc->ngaps++;
+		}
+		if (e > cursor)
+			cursor = e;
+		if (cursor >= to)
+			break;
+	}
+	return EX_OK;
+}
+
+/* ---- camera workers ---------------------------------------------------- */
+
+static void
+media_progress(void *user, int64_t done, int64_t expected)
+{
+	struct cam_job *job = user;
+
+	poll_cancel(job);
+	if (job->req->progress != NULL)
+		job->req->progress(job->req->progress_user, job->index,
+		    EX_STAGE_WORKING, done, expected);
+}
+
+static void
+native_progress(void *user, int64_t done, int64_t expected)
+{
+	struct cam_job *job = user;
+
+	poll_cancel(job);
+	if (job->req->progress != NULL)
+		job->req->progress(job->req->progress_user, job->index,
+		    EX_STAGE_NATIVE, done, expected);
+}
+
+static void
+run_camera(struct cam_job *job)
+{
+	const ex_export_request *req = job->req;
+	ex_media_range range;
+	ex_media_control ctl;
+	ex_media_working_options wo;
+	char dir[PATH_MAX], base[PATH_MAX], label[512];
+
+	range.from = req->from;
+	range.to = req->to;
+	range.clock_offset = req->clock_offset;
+	range.zone = req->zone;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.cancel = job->stop;
+	ctl.progress_user = job;
+	poll_cancel(job);
+	if (*job->stop) {
+		job->status = ex_error_set(&job->err, EX_ERR_INTERRUPTED,
+		    "export interrupted");
+		return;
+	}
+
+	ctl.progress = native_progress;
+	snprintf(dir, sizeof(dir), "%s/native", job->stage);
+	snprintf(base, sizeof(base), "%s-native", job->dirname);
+	if (mkdir(dir, 0700) != 0) {
+		job->status = ex_error_errno(&job->err, "%s", dir);
+		return;
+	}
+	job->status = ex_media_native(job->segs, job->nsegs, &range, dir,
+	    base, &ctl, &job->native, &job->err);
+	if (job->status != EX_OK || req->no_working)
+		return;
+
+	ctl.progress = media_progress;
+	snprintf(dir, sizeof(dir), "%s/working", job->stage);
+	snprintf(base, sizeof(base), "%s-working", job->dirname);
+	if (mkdir(dir, 0700) != 0) {
+		job->status = ex_error_errno(&job->err, "%s", dir);
+		return;
+	}
+	memset(&wo, 0, sizeof(wo));
+	wo.preset = req->preset;
+	wo.crf = req->crf;
+	wo.threads = job->threads;
+	wo.segment_usec = (int64_t)req->segment_seconds * EX_USEC_PER_SEC;
+	snprintf(label, sizeof(label), "%s%s%s   Exhibit %s", job->cam->id,
+	    job->cam->name != NULL ? " " : "",
+	    job->cam->name != NULL ? job->cam->name : "", req->exhibit_ref);
+	wo.label = label;
+	job->status = ex_media_working(job->segs, job->nsegs, &range, &wo,
+	    dir, base, &ctl, &job->working, &job->err);
+}
+
+static void *
+worker(void *arg)
+{
+	struct pool *pool = arg;
+
+	for (;;) {
+		struct cam_job *job;
+
+		pthread_mutex_lock(&pool->lock);
+		job = pool->next < pool->njobs ? &pool->jobs[pool->next++] :
+		    NULL;
+		pthread_mutex_unlock(&pool->lock);
+		if (job == NULL)
+			return NULL;
+		run_camera(job);
+		if (job->status != EX_OK) {
+			*job->stop = 1;
+			if (job->status != EX_ERR_INTERRUPTED)
+				ex_error_prefix(&job->err, "camera %s",
+				    job->cam->id);
+		}
+	}
+}
+
+/* ---- adding files to the bundle ---------------------------------------- */
+
+struct exporter {
+	const ex_export_request *req;
+	ex_bundle_writer *w;
+	ex_manifest *m;
+	ex_export_result *res;
+	char keyid[EX_KEYID_TEXT];
+};
+
+/* Sign a file added at bag_path (from its digest) and add the .minisig. */
+static ex_status
+add_signature(struct exporter *x, const char *bag_path,
+    const ex_digest_result *d, ex_error *err)
+{
+	char trusted[1024], hex[EX_SHA256_HEX], sigpath[PATH_MAX];
+	const char *name = strrchr(bag_path, '/');
+	char *sig = NULL;
+	size_t siglen = 0;
+	ex_status st;
+
+	name = name != NULL ? name + 1 : bag_path;
+	snprintf(trusted, sizeof(trusted),
+	    "timestamp:%lld\tfile:%s\thashed\texhibit:%s\tsha256:%s",
+	    (long long)(x->req->now / EX_USEC_PER_SEC), name,
+	    x->req->exhibit_ref, ex_sha256_hex(d->sha256, hex));
+	/* The trusted comment is signed; refuse control characters in it. */
+	for (char *p = trusted; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			*p = '_';
+	st = ex_sign_digest(x->req->key, d->blake2b, trusted,
+	    "signature from exhibit secret key", &sig, &siglen, err);
+	if (st != EX_OK)
+		return st;
+	snprintf(sigpath, sizeof(sigpath), "%s.minisig", bag_path);
+	st = ex_bundle_add_buffer(x->w, sigpath, sig, siglen, NULL, err);
+	free(sig);
+	return st;
+}
+
+/* Fill the manifest entry common to every file. */
+static ex_status
+fill_file(ex_manifest_file *f, const char *bag_path,
+    const ex_digest_result *d, ex_error *err)
+{
+	char sigpath[PATH_MAX];
+
+	snprintf(sigpath, sizeof(sigpath), "%s.minisig", bag_path);
+	f->path = strdup(bag_path);
+	f->signature_path = strdup(sigpath);
+	if (f->path == NULL || f->signature_path == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	f->size = d->size;
+	ex_sha256_hex(d->sha256, f->sha256);
+	return EX_OK;
+}
+
+static ex_status
+add_media_files(struct exporter *x, struct cam_job *job,
+    ex_manifest_camera *mc, const ex_media_result *r, ex_manifest_role role,
+    ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	const char *sub = role == EX_ROLE_NATIVE ? "native" : "working";
+	char bag[PATH_MAX];
+	size_t i, k;
+	ex_status st;
+
+	if (r == NULL)
+		return EX_OK;
+	for (i = 0; i < r->nfiles; i++) {
+		const ex_media_file *mf = &r->files[i];
+		ex_manifest_file *f;
+		ex_digest_result d;
+
+		if (cancelled(req))
+			return ex_error_set(err, EX_ERR_INTERRUPTED,
+			    "export interrupted");
+		snprintf(bag, sizeof(bag), "data/%s/%s/%s", job->dirname, sub,
+		    mf->name);
+		if ((st = ex_bundle_add_file(x->w, bag, mf->path, &d, err)) !=
+		    EX_OK)
+			return st;
+		/* The staged copy is no longer needed: free the space now. */
+		(void)unlink(mf->path);
+		if ((st = add_signature(x, bag, &d, err)) != EX_OK)
+			return st;
+		if ((st = ex_manifest_add_file(mc, &f, err)) != EX_OK)
+			return st;
+		f->role = role;
+		if ((st = fill_file(f, bag, &d, err)) != EX_OK)
+			return st;
+		f->start = mf->first_true;
+		f->end = mf->end_true;
+		f->first_frame = mf->first_true;
+		f->last_frame = mf->last_true;
+		f->requested.from = req->from;
+		f->requested.to = req->to;
+		f->codec = strdup(role == EX_ROLE_WORKING ? "h264" : mf->codec);
+		f->width = mf->width;
+		f->height = mf->height;
+		f->frames = mf->frames;
+		for (k = 0; k < mf->nsources; k++) {
+			if ((st = ex_manifest_add_string(&f->derived_from,
+			    &f->nderived_from, mf->sources[k], err)) != EX_OK)
+				return st;
+		}
+		if (role == EX_ROLE_WORKING) {
+			f->encoder_preset = strdup(req->preset != NULL ?
+			    req->preset : EX_MEDIA_DEFAULT_PRESET);
+			f->encoder_crf = req->crf >= 0 ? req->crf :
+			    EX_MEDIA_DEFAULT_CRF;
+			f->encoder_threads = job->threads;
+		}
+		x->res->files++;
+		x->res->bytes += d.size;
+		if (req->progress != NULL)
+			req->progress(req->progress_user, job->index,
+			    EX_STAGE_BUNDLE, (int64_t)i + 1,
+			    (int64_t)r->nfiles);
+	}
+	if (r->nfiles > 0) {
+		ex_manifest_coverage *c = realloc(mc->coverage,
+		    (mc->ncoverage + 1) * sizeof(*c));
+
+		if (c == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		mc->coverage = c;
+		c[mc->ncoverage].role = role;
+		c[mc->ncoverage].from = r->actual_from;
+		c[mc->ncoverage].to = r->actual_to;
+		mc->ncoverage++;
+	}
+	for (i = 0; i < r->nproblems; i++) {
+		const ex_media_problem *p = &r->problems[i];
+		ex_manifest_damage *dm = realloc(mc->damage,
+		    (mc->ndamage + 1) * sizeof(*dm));
+
+		if (dm == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		mc->damage = dm;
+		dm[mc->ndamage].relpath = strdup(p->source != NULL ?
+		    p->source : "");
+		dm[mc->ndamage].state = strdup(p->skipped ? "skipped" :
+		    "decode-error");
+		dm[mc->ndamage].message = strdup(p->message);
+		dm[mc->ndamage].time = p->at_true;
+		mc->ndamage++;
+		add_note(x->res, job->cam->id, "%s (%s): %s", p->source, sub,
+		    p->message);
+	}
+	return EX_OK;
+}
+
+static ex_status
+add_damage(ex_manifest_camera *mc, const char *relpath, const char *state,
+    const char *message, ex_instant when, ex_error *err)
+{
+	ex_manifest_damage *dm = realloc(mc->damage,
+	    (mc->ndamage + 1) * sizeof(*dm));
+
+	if (dm == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	mc->damage = dm;
+	dm[mc->ndamage].relpath = strdup(relpath);
+	dm[mc->ndamage].state = strdup(state);
+	dm[mc->ndamage].message = strdup(message);
+	dm[mc->ndamage].time = when;
+	mc->ndamage++;
+	return EX_OK;
+}
+
+/* Copy the masters of one camera into the bundle, hashing as they go. */
+static ex_status
+add_masters(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
+    struct master_check *checks, size_t *nchecks, ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	char bag[PATH_MAX];
+	ex_instant first = EX_INSTANT_NONE, last = EX_INSTANT_NONE;
+	size_t i;
+	ex_status st;
+
+	for (i = 0; i < job->nsegs; i++) {
+		const ex_segment *s = &job->segs[i];
+		ex_manifest_file *f;
+		ex_digest_result d;
+		char *flat;
+
+		if (cancelled(req))
+			return ex_error_set(err, EX_ERR_INTERRUPTED,
+			    "export interrupted");
+		if ((flat = safe_name(s->relpath)) == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		snprintf(bag, sizeof(bag), "data/%s/master/%s", job->dirname,
+		    flat);
+		free(flat);
+		if ((st = ex_bundle_add_file(x->w, bag, s->path, &d, err)) !=
+		    EX_OK)
+			return ex_error_prefix(err, "master copy of %s",
+			    s->relpath);
+		checks[*nchecks].seg = s;
+		checks[*nchecks].copied = d;
+		(*nchecks)++;
+		if ((st = add_signature(x, bag, &d, err)) != EX_OK)
+			return st;
+		if ((st = ex_manifest_add_file(mc, &f, err)) != EX_OK)
+			return st;
+		f->role = EX_ROLE_MASTER;
+		if ((st = fill_file(f, bag, &d, err)) != EX_OK)
+			return st;
+		f->source_path = strdup(s->relpath);
+		if (s->start != EX_INSTANT_NONE)
+			f->start = ex_time_recorder_to_true(s->start,
+			    req->clock_offset);
+		if (s->end != EX_INSTANT_NONE && s->end > s->start)
+			f->end = ex_time_recorder_to_true(s->end,
+			    req->clock_offset);
+		else
+			f->end = f->start;
+		if (s->state != EX_SEG_UNREADABLE) {
+			f->first_frame = f->start;
+			f->codec = s->codec[0] != '\0' ? strdup(s->codec) :
+			    NULL;
+			f->width = s->width;
+			f->height = s->height;
+			f->frames = s->frames;
+		}
+		if (first == EX_INSTANT_NONE || f->start < first)
+			first = f->start;
+		if (last == EX_INSTANT_NONE || f->end > last)
+			last = f->end;
+		if (s->state != EX_SEG_OK) {
+			if ((st = add_damage(mc, s->relpath,
+			    ex_segment_state_name(s->state),
+			    s->problem != NULL ? s->problem : "damaged",
+			    f->start, err)) != EX_OK)
+				return st;
+			add_note(x->res, job->cam->id, "%s is %s: %s",
+			    s->relpath, ex_segment_state_name(s->state),
+			    s->problem != NULL ? s->problem : "damaged");
+		}
+		if (s->recorder_sha256[0] != '\0') {
+			char hex[EX_SHA256_HEX];
+
+			ex_sha256_hex(d.sha256, hex);
+			if (strcmp(hex, s->recorder_sha256) != 0) {
+				char msg[300];
+
+				snprintf(msg, sizeof(msg), "SHA-256 %s differs "
+				    "from the recorder's %s", hex,
+				    s->recorder_sha256);
+				if ((st = add_damage(mc, s->relpath,
+				    "hash-mismatch", msg, EX_INSTANT_NONE,
+				    err)) != EX_OK)
+					return st;
+				add_note(x->res, job->cam->id, "%s: %s",
+				    s->relpath, msg);
+			}
+		}
+		x->res->files++;
+		x->res->bytes += d.size;
+		if (req->progress != NULL)
+			req->progress(req->progress_user, job->index,
+			    EX_STAGE_MASTER, (int64_t)i + 1,
+			    (int64_t)job->nsegs);
+	}
+	if (first != EX_INSTANT_NONE) {
+		ex_manifest_coverage *c = realloc(mc->coverage,
+		    (mc->ncoverage + 1) * sizeof(*c));
+
+		if (c == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		mc->coverage = c;
+		c[mc->ncoverage].role = EX_ROLE_MASTER;
+		c[mc->ncoverage].from = first;
+		c[mc->ncoverage].to = last;
+		mc->ncoverage++;
+	}
+	return EX_OK;
+}
+
+/* Add a small generated payload file (and its signature). */
+static ex_status
+add_document(struct exporter *x, const char *bag, const void *buf,
+    size_t len, ex_error *err)
+{
+	ex_manifest_file *f;
+	ex_digest_result d;
+	ex_status st;
+
+	if ((st = ex_bundle_add_buffer(x->w, bag, buf, len, &d, err)) != EX_OK)
+		return st;
+	if ((st = add_signature(x, bag, &d, err)) != EX_OK)
+		return st;
+	if ((st = ex_manifest_add_document(x->m, &f, err)) != EX_OK)
+		return st;
+	f->role = EX_ROLE_DOCUMENT;
+	if ((st = fill_file(f, bag, &d, err)) != EX_OK)
+		return st;
+	x->res->files++;
+	x->res->bytes += d.size;
+	return EX_OK;
+}
+
+/* ---- the manifest's fixed parts ----------------------------------------- */
+
+static ex_status
+fill_manifest_head(ex_manifest *m, const ex_export_request *req,
+    const ex_archive *a, const ex_pubkey *pk, ex_error *err)
+{
+	ex_lib_version libs[EX_LIB_VERSIONS_MAX];
+	char keyid[EX_KEYID_TEXT], b64[EX_PUBKEY_B64_TEXT];
+	const char *container = ex_bundle_container_name(req->container);
+	int i, n;
+	size_t c;
+	ex_status st;
+
+	m->bundle.case_ref = xstrdup(req->case_ref);
+	m->bundle.exhibit_ref = xstrdup(req->exhibit_ref);
+	m->bundle.operator_name = xstrdup(req->operator_name);
+	m->bundle.organisation = xstrdup(req->organisation);
+	m->bundle.reason = xstrdup(req->reason);
+	m->bundle.export_time = req->now;
+	m->bundle.tool_name = strdup("exhibit");
+	m->bundle.tool_version = strdup(ex_version());
+	n = ex_lib_versions(libs, EX_LIB_VERSIONS_MAX);
+	m->bundle.libraries = calloc((size_t)n, sizeof(*m->bundle.libraries));
+	if (m->bundle.libraries == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		m->bundle.libraries[i].name = strdup(libs[i].name);
+		m->bundle.libraries[i].version = strdup(libs[i].version);
+	}
+	m->bundle.nlibraries = (size_t)n;
+	m->bundle.signer_key_id = strdup(ex_keyid_format(pk->keyid, keyid,
+	    sizeof(keyid)));
+	m->bundle.signer_public_key = strdup(ex_pubkey_base64(pk, b64));
+
+	m->recorder.layout = strdup(ex_layout_name(a->layout));
+	m->recorder.make = xstrdup(a->recorder.make);
+	m->recorder.model = xstrdup(a->recorder.model);
+	m->recorder.serial = xstrdup(a->recorder.serial);
+	m->recorder.site = xstrdup(a->recorder.site);
+	m->recorder.zone = xstrdup(a->recorder.timezone);
+	m->recorder.clock_offset_usec = req->clock_offset;
+	if (req->clock_offset != 0)
+		m->recorder.clock_offset_by = xstrdup(req->operator_name);
+	m->recorder.archive_path = xstrdup(req->archive);
+
+	for (c = 0; c < req->ncameras; c++) {
+		if ((st = ex_manifest_add_string(&m->request.cameras,
+		    &m->request.ncameras, req->cameras[c], err)) != EX_OK)
+			return st;
+	}
+	m->request.from = req->from;
+	m->request.to = req->to;
+	m->request.zone = strdup(req->zone);
+	m->request.segment_seconds = req->segment_seconds;
+	m->request.preset = strdup(req->preset != NULL ? req->preset :
+	    EX_MEDIA_DEFAULT_PRESET);
+	m->request.crf = req->crf >= 0 ? req->crf : EX_MEDIA_DEFAULT_CRF;
+	m->request.container = strdup(container);
+	m->request.no_masters = req->no_masters;
+	m->request.no_working = req->no_working;
+	return EX_OK;
+}
+
+/* ---- the job ------------------------------------------------------------ */
+
+static ex_status
+check_request(const ex_export_request *req, ex_error *err)
+{
+	struct stat st;
+
+	if (req->archive == NULL || req->output == NULL ||
+	    req->ncameras == 0 || req->key == NULL)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "archive, output, camera and key are required");
+	if (req->case_ref == NULL || req->case_ref[0] == '\0' ||
+	    req->exhibit_ref == NULL || req->exhibit_ref[0] == '\0' ||
+	    req->operator_name == NULL || req->operator_name[0] == '\0')
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "--case, --exhibit and --operator are required");
+	if (req->from >= req->to)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "--from must be before --to");
+	if (req->segment_seconds <= 0)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "--segment must be a positive number of seconds");
+	if (lstat(req->output, &st) == 0)
+		return ex_error_set(err, EX_ERR_EXISTS,
+		    "%s: already exists; exhibit never overwrites a bundle",
+		    req->output);
+	return ex_time_zone_check(req->zone, err);
+}
+
+static int
+default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+/* A staging folder beside the output: ".<name>.staging-XXXXXX". */
+static char *
+make_stage(const char *output, ex_error *err)
+{
+	char *copy = strdup(output), *slash, *path;
+	const char *dir = ".", *name = output;
+	size_t len;
+
+	if (copy == NULL)
+		return NULL;
+	if ((slash = strrchr(copy, '/')) != NULL) {
+		*slash = '\0';
+		dir = slash == copy ? "/" : copy;
+		name = slash + 1;
+	} else {
+		name = copy;
+	}
+	len = strlen(dir) + strlen(name) + 32;
+	if ((path = malloc(len)) == NULL) {
+		free(copy);
+		return NULL;
+	}
+	snprintf(path, len, "%s/.%s.staging-XXXXXX", dir, name);
+	free(copy);
+	if (mkdtemp(path) == NULL) {
+		ex_error_errno(err, "%s", path);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+ex_status
+ex_export(const ex_export_request *reqin, ex_export_result **out,
+    ex_error *err)
+{
+	ex_export_request reqv = *reqin;
+	const ex_export_request *req = &reqv;
+	ex_archive *archive = NULL;
+	ex_archive_options aopt;
+	ex_bundle_writer *w = NULL;
+	ex_bundle_options bopt;
+	ex_bag_field fields[8];
+	ex_manifest *m = NULL;
+	ex_custody *custody = NULL;
+	ex_export_result *res = NULL;
+	struct cam_job *jobs = NULL;
+	struct master_check *checks = NULL;
+	size_t nchecks = 0, maxchecks = 0;
+	struct pool pool;
+	pthread_t *threads = NULL;
+	size_t nthreads = 0, started = 0, c;
+	struct exporter x;
+	ex_pubkey pk;
+	char *stage = NULL, *xml = NULL, *cxml = NULL, *pubtext = NULL;
+	char *msig = NULL, top[128], oxdesc[512], agent[64], datebuf[16];
+	size_t xmllen = 0, cxmllen = 0, publen = 0, msiglen = 0;
+	ex_digest_result md;
+	int jobsn, concurrent, nfields = 0;
+	volatile sig_atomic_t stop = 0;
+	ex_status st;
+
+	*out = NULL;
+	memset(&pool, 0, sizeof(pool));
+	pthread_mutex_init(&pool.lock, NULL);
+	if (reqv.zone == NULL)
+		reqv.zone = EX_TIME_DEFAULT_ZONE;
+	if (reqv.segment_seconds == 0)
+		reqv.segment_seconds = EX_EXPORT_DEFAULT_SEGMENT;
+	if ((st = check_request(req, err)) != EX_OK)
+		goto out;
+	if ((res = calloc(1, sizeof(*res))) == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+
+	memset(&aopt, 0, sizeof(aopt));
+	aopt.zone = NULL;
+	if ((st = ex_archive_open(req->archive, &aopt, &archive, err)) != EX_OK)
+		goto out;
+	for (c = 0; c < req->ncameras; c++) {
+		if (ex_archive_camera(archive, req->cameras[c]) == NULL) {
+			char names[512] = "";
+			size_t i;
+
+			for (i = 0; i < archive->ncameras; i++) {
+				if (i > 0)
+					strncat(names, ", ", sizeof(names) -
+					    strlen(names) - 1);
+				strncat(names, archive->cameras[i].id,
+				    sizeof(names) - strlen(names) - 1);
+			}
+			st = ex_error_set(err, EX_ERR_USAGE,
+			    "camera '%s' is not in %s (cameras: %s)",
+			    req->cameras[c], req->archive, names);
+			goto out;
+		}
+	}
+
+	/* Open the bundle first so an unusable output fails before work. */
+	ex_seckey_pubkey(req->key, &pk);
+	ex_keyid_format(pk.keyid, res->signer_key_id,
+	    sizeof(res->signer_key_id));
+	memset(&bopt, 0, sizeof(bopt));
+	bopt.mtime = req->now / EX_USEC_PER_SEC;
+	fields[nfields].label = "Source-Organization";
+	fields[nfields++].value = req->organisation != NULL ?
+	    req->organisation : req->operator_name;
+	fields[nfields].label = "Contact-Name";
+	fields[nfields++].value = req->operator_name;
+	fields[nfields].label = "External-Identifier";
+	fields[nfields++].value = req->exhibit_ref;
+	snprintf(oxdesc, sizeof(oxdesc), "CCTV evidence, case %s, exhibit %s",
+	    req->case_ref, req->exhibit_ref);
+	fields[nfields].label = "External-Description";
+	fields[nfields++].value = oxdesc;
+	{
+		ex_local_time lt;
+
+		(void)ex_time_local(req->now, "UTC", &lt, NULL);
+		snprintf(datebuf, sizeof(datebuf), "%04d-%02d-%02d", lt.year,
+		    lt.month, lt.day);
+	}
+	fields[nfields].label = "Bagging-Date";
+	fields[nfields++].value = datebuf;
+	snprintf(agent, sizeof(agent), "exhibit %s", ex_version());
+	fields[nfields].label = "Bag-Software-Agent";
+	fields[nfields++].value = agent;
+	bopt.bag_info = fields;
+	bopt.nbag_info = (size_t)nfields;
+	ex_bundle_top_name(req->exhibit_ref, top, sizeof(top));
+	if ((st = ex_bundle_writer_open(req->output, req->container, top,
+	    &bopt, &w, err)) != EX_OK)
+		goto out;
+	if ((stage = make_stage(req->output, err)) == NULL) {
+		st = err != NULL && err->code != EX_OK ? err->code :
+		    EX_ERR_NOMEM;
+		goto out;
+	}
+
+	/* Plan each camera. */
+	jobs = calloc(req->ncameras, sizeof(*jobs));
+	if (jobs == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (c = 0; c < req->ncameras; c++) {
+		struct cam_job *job = &jobs[c];
+		char path[PATH_MAX];
+
+		job->req = req;
+		job->index = (int)c;
+		job->stop = &stop;
+		job->cam = ex_archive_camera(archive, req->cameras[c]);
+		job->dirname = safe_name(job->cam->id);
+		if (job->dirname == NULL) {
+			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if ((st = select_segments(job->cam,
+		    ex_time_true_to_recorder(req->from, req->clock_offset),
+		    ex_time_true_to_recorder(req->to, req->clock_offset),
+		    &job->segs, &job->nsegs, err)) != EX_OK)
+			goto out;
+		maxchecks += job->nsegs;
+		snprintf(path, sizeof(path), "%s/%zu", stage, c);
+		if (mkdir(path, 0700) != 0 || (job->stage = strdup(path)) ==
+		    NULL) {
+			st = ex_error_errno(err, "%s", path);
+			goto out;
+		}
+	}
+	for (c = 0; c < req->ncameras; c++) {
+		size_t d;
+
+		for (d = 0; d < c; d++) {
+			if (strcmp(jobs[c].dirname, jobs[d].dirname) == 0) {
+				st = ex_error_set(err, EX_ERR_USAGE,
+				    "camera '%s' is named twice",
+				    req->cameras[c]);
+				goto out;
+			}
+		}
+	}
+
+	/* Start the camera workers: the cores are shared between cameras
+	 * running at once; each camera's encoder gets its share. */
+	jobsn = req->jobs > 0 ? req->jobs : default_jobs();
+	concurrent = (int)req->ncameras < jobsn ? (int)req->ncameras : jobsn;
+	for (c = 0; c < req->ncameras; c++)
+		jobs[c].threads = jobsn / concurrent > 0 ? jobsn / concurrent :
+		    1;
+	pool.jobs = jobs;
+	pool.njobs = req->ncameras;
+	threads = calloc((size_t)concurrent, sizeof(*threads));
+	if (threads == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	nthreads = (size_t)concurrent;
+	for (started = 0; started < nthreads; started++) {
+		if (pthread_create(&threads[started], NULL, worker, &pool) !=
+		    0) {
+			st = ex_error_errno(err, "cannot start a thread");
+			goto out;
+		}
+	}
+
+	/* Meanwhile: the manifest's head and the masters. */
+	if ((st = ex_manifest_new(&m, err)) != EX_OK)
+		goto out;
+	if ((st = fill_manifest_head(m, req, archive, &pk, err)) != EX_OK)
+		goto out;
+	memset(&x, 0, sizeof(x));
+	x.req = req;
+	x.w = w;
+	x.m = m;
+	x.res = res;
+	checks = calloc(maxchecks + 1, sizeof(*checks));
+	if (checks == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (c = 0; c < req->ncameras; c++) {
+		struct cam_job *job = &jobs[c];
+		ex_manifest_camera *mc;
+
+		if ((st = ex_manifest_add_camera(m, &mc, err)) != EX_OK)
+			goto out;
+		mc->id = strdup(job->cam->id);
+		mc->name = xstrdup(job->cam->name);
+		mc->location = xstrdup(job->cam->location);
+		mc->requested.from = req->from;
+		mc->requested.to = req->to;
+		if ((st = range_gaps(job->cam,
+		    ex_time_true_to_recorder(req->from, req->clock_offset),
+		    ex_time_true_to_recorder(req->to, req->clock_offset),
+		    req->clock_offset, mc, err)) != EX_OK)
+			goto out;
+		if (job->nsegs == 0)
+			add_note(res, job->cam->id,
+			    "no recording in the requested range");
+		if (!req->no_masters && (st = add_masters(&x, job, mc, checks,
+		    &nchecks, err)) != EX_OK)
+			goto out;
+	}
+
+	/* Wait for the cameras, then take in what they made. */
+	for (c = 0; c < started; c++)
+		pthread_join(threads[c], NULL);
+	started = 0;
+	/* Report the camera that failed, not those it stopped. */
+	for (c = 0; c < req->ncameras; c++) {
+		if (jobs[c].status != EX_OK && (st == EX_OK ||
+		    st == EX_ERR_INTERRUPTED)) {
+			if (err != NULL)
+				*err = jobs[c].err;
+			st = jobs[c].status;
+		}
+	}
+	if (st != EX_OK)
+		goto out;
+	if (cancelled(req)) {
+		st = ex_error_set(err, EX_ERR_INTERRUPTED, "export interrupted");
+		goto out;
+	}
+	for (c = 0; c < req->ncameras; c++) {
+		ex_manifest_camera *mc = &m->cameras[c];
+
+		if ((st = add_media_files(&x, &jobs[c], mc, jobs[c].native,
+		    EX_ROLE_NATIVE, err)) != EX_OK)
+			goto out;
+		if ((st = add_media_files(&x, &jobs[c], mc, jobs[c].working,
+		    EX_ROLE_WORKING, err)) != EX_OK)
+			goto out;
+	}
+
+	/* The sources must not have changed while we read them. */
+	for (c = 0; c < nchecks; c++) {
+		ex_digest_result again;
+
+		if (cancelled(req)) {
+			st = ex_error_set(err, EX_ERR_INTERRUPTED,
+			    "export interrupted");
+			goto out;
+		}
+		if ((st = ex_digest_file(checks[c].seg->path, &again, err)) !=
+		    EX_OK)
+			goto out;
+		if (again.size != checks[c].copied.size ||
+		    !ex_digest_equal(again.sha256, checks[c].copied.sha256,
+		    EX_SHA256_BYTES)) {
+			st = ex_error_set(err, EX_ERR_IO,
+			    "%s: the recorder file changed while it was being "
+			    "exported; export it again when the recorder has "
+			    "finished writing it", checks[c].seg->path);
+			goto out;
+		}
+	}
+
+	/* The signer's key and the schemas travel with the evidence. */
+	if ((st = ex_pubkey_format(&pk, "exhibit bundle signer", &pubtext,
+	    &publen, err)) != EX_OK)
+		goto out;
+	if ((st = add_document(&x, "data/signer.pub", pubtext, publen, err)) !=
+	    EX_OK)
+		goto out;
+	{
+		size_t len;
+		const char *xsd = ex_manifest_xsd(&len);
+
+		if ((st = add_document(&x, "data/schemas/manifest.xsd", xsd,
+		    len, err)) != EX_OK)
+			goto out;
+		xsd = ex_custody_xsd(&len);
+		if ((st = add_document(&x, "data/schemas/custody.xsd", xsd,
+		    len, err)) != EX_OK)
+			goto out;
+	}
+
+	/* manifest.xml, signed over its raw bytes. */
+	if ((st = ex_manifest_write(m, &xml, &xmllen, err)) != EX_OK)
+		goto out;
+	if ((st = ex_bundle_add_buffer(w, "manifest.xml", xml, xmllen, &md,
+	    err)) != EX_OK)
+		goto out;
+	{
+		char trusted[512], hex[EX_SHA256_HEX];
+
+		snprintf(trusted, sizeof(trusted),
+		    "timestamp:%lld\tfile:manifest.xml\thashed\texhibit:%s\t"
+		    "sha256:%s", (long long)(req->now / EX_USEC_PER_SEC),
+		    top, ex_sha256_hex(md.sha256, hex));
+		if ((st = ex_sign_digest(req->key, md.blake2b, trusted,
+		    "signature from exhibit secret key", &msig, &msiglen,
+		    err)) != EX_OK)
+			goto out;
+		memcpy(res->manifest_sha256, hex, sizeof(res->manifest_sha256));
+	}
+	if ((st = ex_bundle_add_buffer(w, "manifest.xml.minisig", msig,
+	    msiglen, NULL, err)) != EX_OK)
+		goto out;
+
+	/* custody.xml: event 1, the export. */
+	if ((st = ex_custody_new(req->exhibit_ref, &custody, err)) != EX_OK)
+		goto out;
+	if ((st = ex_custody_append(custody, req->key, req->operator_name,
+	    "exported", req->reason, req->now, md.sha256, err)) != EX_OK)
+		goto out;
+	if ((st = ex_custody_write(custody, &cxml, &cxmllen, err)) != EX_OK)
+		goto out;
+	if ((st = ex_bundle_add_buffer(w, "custody.xml", cxml, cxmllen, NULL,
+	    err)) != EX_OK)
+		goto out;
+	if (cancelled(req)) {
+		st = ex_error_set(err, EX_ERR_INTERRUPTED, "export interrupted");
+		goto out;
+	}
+	if ((st = ex_bundle_finish(w, err)) != EX_OK)
+		goto out;
+	if (req->progress != NULL)
+		req->progress(req->progress_user, -1, EX_STAGE_DONE, 1, 1);
+	*out = res;
+	res = NULL;
+	st = EX_OK;
+out:
+	if (st != EX_OK)
+		stop = 1;       /* stop the cameras still working */
+	for (c = 0; c < started; c++)
+		pthread_join(threads[c], NULL);
+	free(threads);
+	pthread_mutex_destroy(&pool.lock);
+	ex_bundle_writer_free(&w);
+	if (stage != NULL) {
+		remove_tree(stage);
+		free(stage);
+	}
+	if (jobs != NULL) {
+		for (c = 0; c < req->ncameras; c++) {
+			free(jobs[c].dirname);
+			free(jobs[c].segs);
+			free(jobs[c].stage);
+			ex_media_result_free(&jobs[c].native);
+			ex_media_result_free(&jobs[c].working);
+		}
+		free(jobs);
+	}
+	free(checks);
+	free(xml);
+	free(cxml);
+	free(msig);
+	free(pubtext);
+	ex_custody_free(&custody);
+	ex_manifest_free(&m);
+	ex_archive_free(&archive);
+	ex_export_result_free(&res);
+	return st;
+}
+
+void
+ex_export_result_free(ex_export_result **res)
+{
+	size_t i;
+
+	if (res == NULL || *res == NULL)
+		return;
+	for (i = 0; i < (*res)->nnotes; i++) {
+		free((*res)->notes[i].camera);
+		free((*res)->notes[i].message);
+	}
+	free((*res)->notes);
+	free(*res);
+	*res = NULL;
+}

@@ -1,0 +1,140 @@
+/*
+ * demux.c — opening recorder files safely and placing their packets on the
+ * recorder's clock.
+ *
+ * Recorder files are untrusted input: libavformat may open them only
+ * through the file protocol, only with the demuxers exhibit supports, and
+ * with a bounded probe.  The "file:" prefix keeps a ':' in a file name
+ * from being read as a protocol.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/mathematics.h>
+
+#include "media/media_private.h"
+
+#define PROBE_BYTES "5000000"
+#define ANALYZE_USEC "5000000"
+#define FORMAT_WHITELIST "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts"
+
+const char *
+ex_media_averr(int code, char *buf, size_t size)
+{
+	if (av_strerror(code, buf, size) < 0)
+		snprintf(buf, size, "error %d", code);
+	return buf;
+}
+
+int
+ex_media_seg_relevant(const ex_segment *seg, ex_instant from, ex_instant to)
+{
+	if (seg->state == EX_SEG_UNREADABLE || seg->path == NULL)
+		return 0;
+	if (seg->start != EX_INSTANT_NONE && seg->start >= to)
+		return 0;
+	if (seg->end != EX_INSTANT_NONE && seg->end > seg->start &&
+	    seg->end <= from)
+		return 0;
+	return 1;
+}
+
+ex_status
+ex_media_in_open(const ex_segment *seg, ex_media_in **out, ex_error *err)
+{
+	ex_media_in *in = NULL;
+	AVDictionary *opts = NULL;
+	const char *name;
+	char *url = NULL;
+	char ebuf[128];
+	size_t len;
+	ex_status st = EX_OK;
+	int ret;
+
+	*out = NULL;
+	in = av_mallocz(sizeof(*in));
+	len = strlen(seg->path) + sizeof("file:");
+	url = av_malloc(len);
+	if (in == NULL || url == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(url, len, "file:%s", seg->path);
+	av_dict_set(&opts, "protocol_whitelist", "file", 0);
+	av_dict_set(&opts, "format_whitelist", FORMAT_WHITELIST, 0);
+	av_dict_set(&opts, "probesize", PROBE_BYTES, 0);
+	av_dict_set(&opts, "analyzeduration", ANALYZE_USEC, 0);
+	ret = avformat_open_input(&in->fmt, url, NULL, &opts);
+	if (ret < 0) {
+		st = ex_error_set(err, EX_ERR_MEDIA, "cannot open: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+	ret = avformat_find_stream_info(in->fmt, NULL);
+	if (ret < 0) {
+		st = ex_error_set(err, EX_ERR_MEDIA, "cannot read streams: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+	ret = av_find_best_stream(in->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (ret < 0) {
+		st = ex_error_set(err, EX_ERR_MEDIA, "no video stream");
+		goto out;
+	}
+	in->index = ret;
+	in->st = in->fmt->streams[ret];
+	in->tb = in->st->time_base;
+	in->first_pts = in->st->start_time;
+	in->seg_start = seg->start;
+	in->frame_usec = 40000;
+	if (in->st->avg_frame_rate.num > 0 && in->st->avg_frame_rate.den > 0)
+		in->frame_usec = av_rescale(EX_USEC_PER_SEC,
+		    in->st->avg_frame_rate.den, in->st->avg_frame_rate.num);
+	else if (seg->fps_num > 0 && seg->fps_den > 0)
+		in->frame_usec = av_rescale(EX_USEC_PER_SEC, seg->fps_den,
+		    seg->fps_num);
+	name = in->fmt->iformat->name;
+	in->indexed = strstr(name, "mp4") != NULL ||
+	    strstr(name, "matroska") != NULL;
+	/* Only the video stream is read. */
+	for (unsigned i = 0; i < in->fmt->nb_streams; i++)
+		if ((int)i != in->index)
+			in->fmt->streams[i]->discard = AVDISCARD_ALL;
+	*out = in;
+	in = NULL;
+out:
+	av_dict_free(&opts);
+	av_free(url);
+	ex_media_in_close(&in);
+	return st;
+}
+
+void
+ex_media_in_close(ex_media_in **in)
+{
+	if (in == NULL || *in == NULL)
+		return;
+	avformat_close_input(&(*in)->fmt);
+	av_freep(in);
+}
+
+ex_instant
+ex_media_in_instant(ex_media_in *in, int64_t ts)
+{
+	if (in->first_pts == AV_NOPTS_VALUE)
+		in->first_pts = ts;
+	return in->seg_start + av_rescale_q(ts - in->first_pts, in->tb,
+	    AV_TIME_BASE_Q);
+}
+
+int64_t
+ex_media_in_ts(const ex_media_in *in, ex_instant t)
+{
+	int64_t first = in->first_pts == AV_NOPTS_VALUE ? 0 : in->first_pts;
+
+	return first + av_rescale_q(t - in->seg_start, AV_TIME_BASE_Q, in->tb);
+}

@@ -1,0 +1,130 @@
+/*
+ * media_private.h — what the media pipeline's stages share.
+ *
+ * demux.c   opening recorder files safely, mapping pts to instants
+ * decode.c  video decoder for an input stream
+ * encode.c  the libx264 encoder for working copies
+ * mux.c     MP4 output files (faststart, bitexact, creation_time)
+ * result.c  the result object, problems, progress, cancel, file naming
+ * native.c  ex_media_native: stream-copy cut
+ * working.c ex_media_working: decode, burn in, encode
+ */
+#ifndef EXHIBIT_MEDIA_PRIVATE_H
+#define EXHIBIT_MEDIA_PRIVATE_H
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+#include "exhibit/media.h"
+
+/* ---- demux.c ---------------------------------------------------------- */
+
+/* An open recorder file: its video stream and the map from that stream's
+ * timestamps to recorder instants. */
+typedef struct ex_media_in {
+	AVFormatContext *fmt;
+	AVStream *st;             /* the video stream */
+	int index;                /* its index */
+	AVRational tb;
+	int64_t first_pts;        /* AV_NOPTS_VALUE until known */
+	ex_instant seg_start;     /* recorder instant of first_pts */
+	ex_instant frame_usec;    /* nominal frame duration (40000 if unknown) */
+	int indexed;              /* container has a seek index (mov, mkv) */
+} ex_media_in;
+
+/* Open seg read-only (whitelisted protocol and demuxers, bounded probe).
+ * Fails with EX_ERR_MEDIA and a message (without the path) when the file
+ * cannot be opened or has no video stream. */
+ex_status ex_media_in_open(const ex_segment *seg, ex_media_in **out,
+    ex_error *err);
+void ex_media_in_close(ex_media_in **in);
+
+/* Recorder instant of a timestamp of the video stream (the first one seen
+ * becomes first_pts if the container did not give a start time). */
+ex_instant ex_media_in_instant(ex_media_in *in, int64_t ts);
+/* Stream timestamp of a recorder instant (for seeking). */
+int64_t ex_media_in_ts(const ex_media_in *in, ex_instant t);
+/* Does the segment overlap recorder time [from, to)? */
+int ex_media_seg_relevant(const ex_segment *seg, ex_instant from,
+    ex_instant to);
+/* "Invalid data found when processing input" */
+const char *ex_media_averr(int code, char *buf, size_t size);
+
+/* ---- decode.c --------------------------------------------------------- */
+
+ex_status ex_media_decoder_open(const ex_media_in *in, int threads,
+    AVCodecContext **out, ex_error *err);
+
+/* ---- encode.c --------------------------------------------------------- */
+
+/* A libx264 encoder for yuv420p width x height frames with pts in
+ * 1/90000 s.  range is AVCOL_RANGE_*; color fields are copied from ref
+ * (a decoded frame) when not NULL. */
+ex_status ex_media_encoder_open(int width, int height, const AVFrame *ref,
+    AVRational sar, const char *preset, int crf, int threads,
+    AVCodecContext **out, ex_error *err);
+
+/* ---- mux.c ------------------------------------------------------------ */
+
+typedef struct ex_media_out {
+	AVFormatContext *fmt;
+	AVStream *st;
+	char *path;
+	int header_written;
+} ex_media_out;
+
+/* Create path (refusing an existing file) as MP4 with one video stream of
+ * par in time base tb; creation is the mvhd creation_time (true time). */
+ex_status ex_media_out_open(const char *path, const AVCodecParameters *par,
+    AVRational tb, ex_instant creation, ex_media_out **out, ex_error *err);
+/* Write a packet whose timestamps are in tb given at open (rescaled). */
+ex_status ex_media_out_write(ex_media_out *o, AVPacket *pkt,
+    AVRational tb, ex_error *err);
+/* Write the trailer (moving the index to the front) and close. */
+ex_status ex_media_out_finish(ex_media_out **o, ex_error *err);
+/* Close without finishing and delete the file. */
+void ex_media_out_abort(ex_media_out **o);
+
+/* ---- result.c --------------------------------------------------------- */
+
+#define EX_MEDIA_MAX_PROBLEMS 200
+
+/* Per-call state shared by native.c and working.c. */
+typedef struct ex_media_job {
+	const ex_media_range *range;
+	const char *outdir, *base;
+	const ex_media_control *ctl;
+	ex_media_result *res;
+	int64_t done, expected;
+	int64_t last_progress;    /* av_gettime_relative() of last report */
+	int next_number;          /* for <base>-NNN.mp4 */
+} ex_media_job;
+
+ex_status ex_media_job_init(ex_media_job *job, const ex_segment *segs,
+    size_t nsegs, const ex_media_range *range, const char *outdir,
+    const char *base, const ex_media_control *ctl, ex_error *err);
+/* On failure: delete every file in the result and free it. */
+void ex_media_job_fail(ex_media_job *job);
+int ex_media_job_cancelled(const ex_media_job *job);
+void ex_media_job_progress(ex_media_job *job, int final);
+/* Next output path "<outdir>/<base>-NNN.mp4" (malloc'd) and its name. */
+ex_status ex_media_job_next_path(ex_media_job *job, char **path,
+    ex_error *err);
+
+/* Append a problem (recorder instant or EX_INSTANT_NONE). */
+void ex_media_job_problem(ex_media_job *job, const ex_segment *seg,
+    ex_instant at_recorder, int skipped, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Append a new file record for path (taking ownership of path). */
+ex_status ex_media_job_add_file(ex_media_job *job, char *path,
+    const char *codec, int width, int height, ex_media_file **out,
+    ex_error *err);
+/* Record that file f took frames from seg (once per segment). */
+ex_status ex_media_file_add_source(ex_media_file *f, const ex_segment *seg,
+    ex_error *err);
+/* Fold one frame (recorder instant, duration) into f's facts. */
+void ex_media_file_add_frame(ex_media_file *f, ex_instant rec,
+    ex_instant duration, int64_t offset);
+
+#endif

@@ -1,0 +1,546 @@
+/*
+ * working.c — the frame-accurate working copy: decode, burn in, encode.
+ *
+ * Frames flow one at a time: demux → decode → select by true time →
+ * (relabel or convert to yuv420p) → overlay → libx264 → MP4.  Nothing is
+ * buffered beyond what the codecs hold, so memory does not grow with the
+ * range.  A frame is kept when from <= its true time < to, and only if it
+ * is later than the last frame kept (segments that overlap do not repeat
+ * footage).  Its output timestamp is its true time minus the file's first
+ * frame's, so the source's frame spacing survives.  Each output file has
+ * its own encoder, so each begins with an IDR frame.
+ *
+ * The first relevant segment of an indexed container (MP4, Matroska) is
+ * entered by seeking to a keyframe a second before `from`; if the first
+ * frame decoded after the seek is already past `from`, the segment is
+ * decoded again from its beginning, so no frame is ever lost to a seek.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+
+#include "exhibit/overlay.h"
+#include "media/media_private.h"
+
+#define SEEK_MARGIN_USEC EX_USEC_PER_SEC
+#define TIME_BASE_90K ((AVRational){ 1, 90000 })
+
+typedef struct working {
+	ex_media_job job;
+	const char *preset;
+	int crf, threads, overlay;
+	int64_t segment_usec;
+	const char *label;
+	ex_instant from_rec, to_rec;
+	/* The open output file. */
+	ex_media_out *out;
+	AVCodecContext *enc;
+	ex_overlay *ov;
+	struct SwsContext *sws;
+	AVFrame *conv;            /* yuv420p frame for converted input */
+	AVPacket *epkt;
+	size_t file;              /* its index in job.res */
+	ex_instant file_first_true;
+	int width, height;
+	enum AVPixelFormat src_fmt;
+	/* Across files. */
+	ex_instant last_true;     /* last frame kept */
+	ex_instant prev_end_rec;  /* end of the last frame kept (recorder) */
+	ex_instant prev_dur;
+	int split_pending;        /* a hole in the timeline: next frame starts a file */
+	int64_t repeats;          /* frames of this segment already covered */
+} working;
+
+static ex_status
+drain_encoder(working *w, ex_error *err)
+{
+	char ebuf[128];
+	ex_status st;
+	int ret;
+
+	for (;;) {
+		ret = avcodec_receive_packet(w->enc, w->epkt);
+		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+			return EX_OK;
+		if (ret < 0)
+			return ex_error_set(err, EX_ERR_MEDIA,
+			    "H.264 encoder failed: %s",
+			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		/* x264 does not know frame durations (the rate may vary); the
+		 * MP4 muxer takes each sample's from the next one's dts, so this
+		 * matters for the last: it lasts as long as its source frame. */
+		if (w->epkt->duration <= 0)
+			w->epkt->duration = av_rescale_q(w->prev_dur,
+			    AV_TIME_BASE_Q, w->enc->time_base);
+		st = ex_media_out_write(w->out, w->epkt, w->enc->time_base, err);
+		av_packet_unref(w->epkt);
+		if (st != EX_OK)
+			return st;
+	}
+}
+
+static void
+drop_writer(working *w)
+{
+	ex_media_out_abort(&w->out);
+	avcodec_free_context(&w->enc);
+	ex_overlay_free(&w->ov);
+	sws_freeContext(w->sws);
+	w->sws = NULL;
+	av_frame_free(&w->conv);
+}
+
+static ex_status
+finish_writer(working *w, ex_error *err)
+{
+	char ebuf[128];
+	ex_status st;
+	int ret;
+
+	if (w->out == NULL)
+		return EX_OK;
+	ret = avcodec_send_frame(w->enc, NULL);
+	if (ret < 0) {
+		st = ex_error_set(err, EX_ERR_MEDIA, "H.264 encoder flush: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+	st = drain_encoder(w, err);
+	if (st != EX_OK)
+		goto out;
+	st = ex_media_out_finish(&w->out, err);
+out:
+	drop_writer(w);
+	return st;
+}
+
+/* Bring frame to writable yuv420p; *pic is frame itself or w->conv. */
+static ex_status
+to_yuv420p(working *w, AVFrame *frame, AVFrame **pic, ex_error *err)
+{
+	char ebuf[128];
+	int ret;
+
+	if (frame->format == AV_PIX_FMT_YUV420P ||
+	    frame->format == AV_PIX_FMT_YUVJ420P) {
+		/* The decoder may still reference the picture: copy if so. */
+		ret = av_frame_make_writable(frame);
+		if (ret < 0)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		if (frame->format == AV_PIX_FMT_YUVJ420P) {
+			frame->format = AV_PIX_FMT_YUV420P;
+			frame->color_range = AVCOL_RANGE_JPEG;
+		}
+		*pic = frame;
+		return EX_OK;
+	}
+	w->sws = sws_getCachedContext(w->sws, frame->width, frame->height,
+	    frame->format, frame->width, frame->height, AV_PIX_FMT_YUV420P,
+	    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
+	if (w->sws == NULL)
+		return ex_error_set(err, EX_ERR_UNSUPPORTED,
+		    "cannot convert %s pictures to yuv420p",
+		    av_get_pix_fmt_name(frame->format));
+	if (w->conv == NULL) {
+		w->conv = av_frame_alloc();
+		if (w->conv == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		w->conv->format = AV_PIX_FMT_YUV420P;
+		w->conv->width = frame->width;
+		w->conv->height = frame->height;
+		ret = av_frame_get_buffer(w->conv, 0);
+		if (ret < 0)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	}
+	/* The encoder may still hold the previous picture. */
+	ret = av_frame_make_writable(w->conv);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	sws_scale(w->sws, (const uint8_t *const *)frame->data, frame->linesize,
+	    0, frame->height, w->conv->data, w->conv->linesize);
+	ret = av_frame_copy_props(w->conv, frame);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_MEDIA, "frame properties: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+	if (w->conv->color_range == AVCOL_RANGE_UNSPECIFIED)
+		w->conv->color_range = AVCOL_RANGE_MPEG;
+	*pic = w->conv;
+	return EX_OK;
+}
+
+static ex_status
+open_writer(working *w, const AVFrame *pic, enum AVPixelFormat src_fmt,
+    ex_instant first_true, ex_error *err)
+{
+	AVCodecParameters *par = NULL;
+	ex_media_file *f;
+	char *path = NULL;
+	ex_status st;
+
+	st = ex_media_encoder_open(pic->width, pic->height, pic,
+	    pic->sample_aspect_ratio, w->preset, w->crf, w->threads, &w->enc,
+	    err);
+	if (st != EX_OK)
+		goto out;
+	par = avcodec_parameters_alloc();
+	if (par == NULL || avcodec_parameters_from_context(par, w->enc) < 0) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	st = ex_media_job_next_path(&w->job, &path, err);
+	if (st != EX_OK)
+		goto out;
+	st = ex_media_out_open(path, par, w->enc->time_base, first_true,
+	    &w->out, err);
+	if (st != EX_OK)
+		goto out;
+	st = ex_media_job_add_file(&w->job, path, "h264", pic->width,
+	    pic->height, &f, err);
+	path = NULL;    /* owned by the result now, or freed */
+	if (st != EX_OK)
+		goto out;
+	w->file = w->job.res->nfiles - 1;
+	if (w->overlay) {
+		st = ex_overlay_new(pic->width, pic->height, AV_PIX_FMT_YUV420P,
+		    &w->ov, err);
+		if (st != EX_OK)
+			goto out;
+	}
+	w->file_first_true = first_true;
+	w->width = pic->width;
+	w->height = pic->height;
+	w->src_fmt = src_fmt;
+out:
+	free(path);
+	avcodec_parameters_free(&par);
+	if (st != EX_OK)
+		drop_writer(w);
+	return st;
+}
+
+static void
+format_correction(int64_t offset, char *buf, size_t size)
+{
+	int64_t corr = -offset, mag = corr < 0 ? -corr : corr;
+
+	snprintf(buf, size, "recorder clock corrected by %c%lld.%03lld s",
+	    corr < 0 ? '-' : '+', (long long)(mag / EX_USEC_PER_SEC),
+	    (long long)(mag % EX_USEC_PER_SEC / 1000));
+}
+
+static ex_status
+burn_in(working *w, AVFrame *pic, ex_instant t, ex_error *err)
+{
+	char when[EX_TIME_BUFSZ], corr[80];
+	const char *lines[3];
+	int n = 0;
+
+	if (w->ov == NULL)
+		return EX_OK;
+	if (w->label != NULL)
+		lines[n++] = w->label;
+	lines[n++] = ex_time_format_display(t, w->job.range->zone, when,
+	    sizeof(when));
+	if (w->job.range->clock_offset != 0) {
+		format_correction(w->job.range->clock_offset, corr,
+		    sizeof(corr));
+		lines[n++] = corr;
+	}
+	return ex_overlay_draw(w->ov, pic, lines, n, err);
+}
+
+static ex_status
+handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
+    AVFrame *frame, ex_error *err)
+{
+	int64_t ts = frame->best_effort_timestamp;
+	enum AVPixelFormat src_fmt = frame->format;
+	ex_instant rec, t, dur;
+	AVFrame *pic = NULL;
+	char ebuf[128];
+	ex_status st;
+	int ret;
+
+	if (ts == AV_NOPTS_VALUE)
+		ts = frame->pts;
+	if (ts == AV_NOPTS_VALUE) {
+		ex_media_job_problem(&w->job, seg, w->prev_end_rec, 0,
+		    "decoded frame without a timestamp dropped");
+		return EX_OK;
+	}
+	rec = ex_media_in_instant(in, ts);
+	t = ex_time_recorder_to_true(rec, w->job.range->clock_offset);
+	if (t < w->job.range->from || t >= w->job.range->to)
+		return EX_OK;
+	if (w->last_true != EX_INSTANT_NONE && t <= w->last_true) {
+		w->repeats++;
+		return EX_OK;
+	}
+	dur = frame->pkt_duration > 0 ?
+	    av_rescale_q(frame->pkt_duration, in->tb, AV_TIME_BASE_Q) :
+	    in->frame_usec;
+	if (frame->decode_error_flags != 0 ||
+	    (frame->flags & AV_FRAME_FLAG_CORRUPT))
+		ex_media_job_problem(&w->job, seg, rec, 0,
+		    "damaged frame (decoder concealed the errors)");
+	if (w->out != NULL && (w->split_pending ||
+	    t - w->file_first_true >= w->segment_usec ||
+	    frame->width != w->width || frame->height != w->height ||
+	    src_fmt != w->src_fmt)) {
+		st = finish_writer(w, err);
+		if (st != EX_OK)
+			return st;
+	}
+	w->split_pending = 0;
+	st = to_yuv420p(w, frame, &pic, err);
+	if (st != EX_OK)
+		return st;
+	if (w->out == NULL) {
+		st = open_writer(w, pic, src_fmt, t, err);
+		if (st != EX_OK)
+			return st;
+	}
+	st = burn_in(w, pic, t, err);
+	if (st != EX_OK)
+		return st;
+	pic->pts = av_rescale_q(t - w->file_first_true, AV_TIME_BASE_Q,
+	    TIME_BASE_90K);
+	pic->pict_type = AV_PICTURE_TYPE_NONE;  /* let x264 choose */
+	w->prev_dur = dur;
+	ret = avcodec_send_frame(w->enc, pic);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_MEDIA, "H.264 encoder: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+	st = drain_encoder(w, err);
+	if (st != EX_OK)
+		return st;
+	st = ex_media_file_add_source(&w->job.res->files[w->file], seg, err);
+	if (st != EX_OK)
+		return st;
+	ex_media_file_add_frame(&w->job.res->files[w->file], rec, dur,
+	    w->job.range->clock_offset);
+	w->last_true = t;
+	w->prev_end_rec = rec + dur;
+	w->job.done++;
+	ex_media_job_progress(&w->job, 0);
+	return EX_OK;
+}
+
+static ex_status
+receive_frames(working *w, ex_media_in *in, const ex_segment *seg,
+    AVCodecContext *dec, AVFrame *frame, int *seek_check, int *restart,
+    ex_error *err)
+{
+	char ebuf[128];
+	ex_status st;
+	int ret;
+
+	for (;;) {
+		ret = avcodec_receive_frame(dec, frame);
+		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+			return EX_OK;
+		if (ret < 0) {
+			ex_media_job_problem(&w->job, seg, w->prev_end_rec, 0,
+			    "decode error: %s",
+			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+			return EX_OK;
+		}
+		if (*seek_check) {
+			int64_t ts = frame->best_effort_timestamp;
+
+			*seek_check = 0;
+			if (ts != AV_NOPTS_VALUE &&
+			    ex_media_in_instant(in, ts) > w->from_rec) {
+				*restart = 1;
+				av_frame_unref(frame);
+				return EX_OK;
+			}
+		}
+		st = handle_frame(w, in, seg, frame, err);
+		av_frame_unref(frame);
+		if (st != EX_OK)
+			return st;
+	}
+}
+
+/* Decode one segment; *restart asks the caller to decode it again from
+ * its beginning (a seek landed after `from`). */
+static ex_status
+decode_segment(working *w, const ex_segment *seg, int allow_seek,
+    int *restart, ex_error *err)
+{
+	ex_media_in *in = NULL;
+	AVCodecContext *dec = NULL;
+	AVPacket *pkt = NULL;
+	AVFrame *frame = NULL;
+	ex_error ierr;
+	char ebuf[128];
+	int seek_check = 0, ret;
+	ex_status st = EX_OK;
+
+	*restart = 0;
+	w->repeats = 0;
+	ex_error_clear(&ierr);
+	if (ex_media_in_open(seg, &in, &ierr) != EX_OK ||
+	    ex_media_decoder_open(in, w->threads, &dec, &ierr) != EX_OK) {
+		ex_media_job_problem(&w->job, seg, EX_INSTANT_NONE, 1,
+		    "segment skipped: %s", ierr.message);
+		goto out;
+	}
+	pkt = av_packet_alloc();
+	frame = av_frame_alloc();
+	if (pkt == NULL || frame == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (w->out != NULL && w->prev_end_rec != EX_INSTANT_NONE &&
+	    seg->start - w->prev_end_rec > w->prev_dur / 2)
+		w->split_pending = 1;
+	if (allow_seek && in->indexed && in->first_pts != AV_NOPTS_VALUE &&
+	    w->from_rec - SEEK_MARGIN_USEC > seg->start) {
+		if (av_seek_frame(in->fmt, in->index,
+		    ex_media_in_ts(in, w->from_rec - SEEK_MARGIN_USEC),
+		    AVSEEK_FLAG_BACKWARD) >= 0)
+			seek_check = 1;
+		else
+			*restart = 1;   /* position unknown: start over */
+		if (*restart)
+			goto out;
+	}
+	for (;;) {
+		int64_t dts;
+
+		if (ex_media_job_cancelled(&w->job)) {
+			st = ex_error_set(err, EX_ERR_INTERRUPTED,
+			    "working copy interrupted");
+			goto out;
+		}
+		ret = av_read_frame(in->fmt, pkt);
+		if (ret == AVERROR_EOF)
+			break;
+		if (ret < 0) {
+			ex_media_job_problem(&w->job, seg, w->prev_end_rec, 0,
+			    "read error: %s",
+			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+			break;
+		}
+		if (pkt->stream_index != in->index) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		/* pts >= dts: once dts reaches `to`, no later frame is wanted.
+		 * Without a dts, a keyframe shown at or after `to` ends it. */
+		dts = pkt->dts;
+		if ((dts != AV_NOPTS_VALUE &&
+		    ex_media_in_instant(in, dts) >= w->to_rec) ||
+		    (dts == AV_NOPTS_VALUE && pkt->pts != AV_NOPTS_VALUE &&
+		    (pkt->flags & AV_PKT_FLAG_KEY) &&
+		    ex_media_in_instant(in, pkt->pts) >= w->to_rec)) {
+			av_packet_unref(pkt);
+			break;
+		}
+		if (dts == AV_NOPTS_VALUE)
+			dts = pkt->pts;
+		if (pkt->flags & AV_PKT_FLAG_CORRUPT)
+			ex_media_job_problem(&w->job, seg,
+			    dts != AV_NOPTS_VALUE ?
+			    ex_media_in_instant(in, dts) : EX_INSTANT_NONE, 0,
+			    "corrupt packet");
+		ret = avcodec_send_packet(dec, pkt);
+		if (ret < 0 && ret != AVERROR(EAGAIN))
+			ex_media_job_problem(&w->job, seg,
+			    dts != AV_NOPTS_VALUE ?
+			    ex_media_in_instant(in, dts) : EX_INSTANT_NONE, 0,
+			    "decode error: %s",
+			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		av_packet_unref(pkt);
+		st = receive_frames(w, in, seg, dec, frame, &seek_check,
+		    restart, err);
+		if (st != EX_OK || *restart)
+			goto out;
+	}
+	ret = avcodec_send_packet(dec, NULL);
+	if (ret >= 0)
+		st = receive_frames(w, in, seg, dec, frame, &seek_check,
+		    restart, err);
+	if (st == EX_OK && !*restart && w->repeats > 0)
+		ex_media_job_problem(&w->job, seg, EX_INSTANT_NONE, 0,
+		    "%lld frames overlapping earlier footage not repeated",
+		    (long long)w->repeats);
+out:
+	av_frame_free(&frame);
+	av_packet_free(&pkt);
+	avcodec_free_context(&dec);
+	ex_media_in_close(&in);
+	return st;
+}
+
+ex_status
+ex_media_working(const ex_segment *segs, size_t nsegs,
+    const ex_media_range *range, const ex_media_working_options *opts,
+    const char *outdir, const char *base, const ex_media_control *ctl,
+    ex_media_result **out, ex_error *err)
+{
+	working w;
+	int first = 1, restart;
+	ex_status st;
+
+	memset(&w, 0, sizeof(w));
+	if (out == NULL)
+		return ex_error_set(err, EX_ERR_USAGE, "media: no result");
+	*out = NULL;
+	st = ex_media_job_init(&w.job, segs, nsegs, range, outdir, base, ctl,
+	    err);
+	if (st != EX_OK)
+		goto out;
+	w.preset = opts != NULL && opts->preset != NULL ? opts->preset :
+	    EX_MEDIA_DEFAULT_PRESET;
+	w.crf = opts != NULL && opts->crf >= 0 ? opts->crf :
+	    EX_MEDIA_DEFAULT_CRF;
+	w.threads = opts != NULL && opts->threads > 0 ? opts->threads : 1;
+	w.segment_usec = opts != NULL && opts->segment_usec > 0 ?
+	    opts->segment_usec : EX_MEDIA_DEFAULT_SEGMENT_USEC;
+	w.label = opts != NULL ? opts->label : NULL;
+	w.overlay = opts == NULL || !opts->no_overlay;
+	w.from_rec = ex_time_true_to_recorder(range->from, range->clock_offset);
+	w.to_rec = ex_time_true_to_recorder(range->to, range->clock_offset);
+	w.last_true = EX_INSTANT_NONE;
+	w.prev_end_rec = EX_INSTANT_NONE;
+	w.epkt = av_packet_alloc();
+	if (w.epkt == NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nsegs; i++) {
+		if (!ex_media_seg_relevant(&segs[i], w.from_rec, w.to_rec))
+			continue;
+		st = decode_segment(&w, &segs[i], first, &restart, err);
+		if (st == EX_OK && restart)
+			st = decode_segment(&w, &segs[i], 0, &restart, err);
+		if (st != EX_OK)
+			goto out;
+		first = 0;
+	}
+	st = finish_writer(&w, err);
+	if (st != EX_OK)
+		goto out;
+	if (w.job.res->nfiles > 0) {
+		ex_media_result *res = w.job.res;
+
+		res->actual_from = res->files[0].first_true;
+		res->actual_to = res->files[res->nfiles - 1].end_true;
+	}
+	ex_media_job_progress(&w.job, 1);
+	*out = w.job.res;
+	w.job.res = NULL;
+out:
+	drop_writer(&w);
+	av_packet_free(&w.epkt);
+	ex_media_job_fail(&w.job);
+	return st;
+}

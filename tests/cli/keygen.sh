@@ -1,0 +1,81 @@
+#!/bin/sh
+# keygen.sh — exhibit keygen: files, modes, refusals, passphrase sources.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+SIGCHECK="$TOP_BUILDDIR/tests/tools/sigcheck"
+
+# Usage errors exit 2 and say what was wrong.
+t_expect_status 0 "$EXHIBIT" keygen --help
+t_grep '^Usage: exhibit keygen -s SECRET_KEY -p PUBLIC_KEY \[-W\] \[-c COMMENT\]' out.txt
+t_expect_status 2 "$EXHIBIT" keygen -W -s only.key
+t_grep 'both -s SECRET_KEY and -p PUBLIC_KEY are required' err.txt
+t_expect_status 2 "$EXHIBIT" keygen -W -s a.key -p a.pub extra
+t_grep "unexpected argument 'extra'" err.txt
+t_expect_status 2 "$EXHIBIT" keygen -W -s a.key -p a.pub --bogus
+t_grep "Try 'exhibit keygen --help'" err.txt
+[ ! -e a.key ] && [ ! -e a.pub ] || t_fail "usage error left files behind"
+
+# -W: unencrypted key pair, secret key 0600, ID printed and in the pub file.
+t_expect_status 0 "$EXHIBIT" keygen -s w.key -p w.pub -W -c "Desk 2"
+t_grep '^Key ID: +[0-9A-F]{1,16}$' out.txt
+id=$(sed -n 's/^Key ID: *//p' out.txt)
+t_grep "^untrusted comment: minisign public key $id \\(Desk 2\\)$" w.pub
+t_grep '^RW[A-Za-z0-9+/]{54}$' w.pub
+t_grep "^untrusted comment: minisign encrypted secret key$" w.key
+[ "$(stat -c %a w.key)" = 600 ] || t_fail "secret key mode $(stat -c %a w.key)"
+t_grep 'Secret key: w.key \(NOT passphrase-protected' out.txt
+t_grep 'Public key: w.pub' out.txt
+# The key signs, and the signature checks against the public key.
+echo "footage" > data
+t_expect_status 0 "$SIGCHECK" sign w.key data "exhibit keygen test"
+t_expect_status 0 "$SIGCHECK" verify w.pub data
+t_grep "by key ID $id\$" out.txt
+
+# Never overwrite either file; nothing new is left behind.
+cp w.key w.key.orig
+t_expect_status 2 "$EXHIBIT" keygen -s w.key -p other.pub -W
+t_grep 'w.key: already exists; refusing to overwrite it' err.txt
+t_expect_status 2 "$EXHIBIT" keygen -s other.key -p w.pub -W
+t_grep 'w.pub: already exists; refusing to overwrite it' err.txt
+cmp -s w.key w.key.orig || t_fail "secret key was changed"
+[ ! -e other.key ] && [ ! -e other.pub ] || t_fail "refusal left files behind"
+
+# A secret key others can read is refused when it is used.
+chmod 640 w.key
+t_expect_status 2 "$SIGCHECK" sign w.key data
+t_grep "w.key: secret key file is accessible by group or others \\(mode 0640\\); run 'chmod 600 w.key'" err.txt
+chmod 600 w.key
+
+# No -W, no terminal, no passphrase file: usage error that says what to do.
+if command -v setsid >/dev/null 2>&1; then
+	unset EXHIBIT_PASSPHRASE_FILE || :
+	t_expect_status 2 setsid -w "$EXHIBIT" keygen -s n.key -p n.pub
+	t_grep 'no terminal to ask on and EXHIBIT_PASSPHRASE_FILE is not set' err.txt
+	t_grep 'use -W for a key without a passphrase' err.txt
+	[ ! -e n.key ] || t_fail "left a secret key behind"
+fi
+
+# Passphrase from EXHIBIT_PASSPHRASE_FILE (first line, newline not part of it).
+printf 'horse battery\nsecond line\n' > pass
+: > empty
+t_expect_status 2 env EXHIBIT_PASSPHRASE_FILE=empty "$EXHIBIT" keygen -s e.key -p e.pub
+t_grep 'empty passphrase' err.txt
+t_expect_status 2 env EXHIBIT_PASSPHRASE_FILE=missing "$EXHIBIT" keygen -s e.key -p e.pub
+t_grep 'missing \(from EXHIBIT_PASSPHRASE_FILE\): No such file' err.txt
+[ ! -e e.key ] || t_fail "left a secret key behind"
+t_expect_status 0 env EXHIBIT_PASSPHRASE_FILE=pass "$EXHIBIT" keygen -s e.key -p e.pub
+t_grep 'Secret key: e.key \(passphrase-protected' out.txt
+printf 'horse battery' > pass-nonl
+t_expect_status 0 env EXHIBIT_PASSPHRASE_FILE=pass-nonl "$SIGCHECK" sign e.key data
+t_expect_status 0 "$SIGCHECK" verify e.pub data
+printf 'horse batteryX\n' > wrong
+t_expect_status 2 env EXHIBIT_PASSPHRASE_FILE=wrong "$SIGCHECK" sign e.key data
+t_grep 'e.key: wrong passphrase for this secret key' err.txt
+
+# On a terminal: asked twice, and the two answers must agree.
+if command -v script >/dev/null 2>&1; then
+	unset EXHIBIT_PASSPHRASE_FILE || :
+	t_expect_status 2 sh -c 'printf "one\ntwo\n" | script -qec "\"$1\" keygen -s t.key -p t.pub" /dev/null' sh "$EXHIBIT"
+	t_grep 'the passphrases do not match' out.txt
+	[ ! -e t.key ] || t_fail "left a secret key behind"
+fi
+t_done
