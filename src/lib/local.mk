@@ -13,3 +13,5 @@ libexhibit_la_SOURCES += \
 	include/exhibit/verify.h \
 	src/lib/export.c \
 	src/lib/verify.c
+
+include src/lib/custody.mk

@@ -1,0 +1,1 @@
+## src/lib/custody.mk (included by the build)

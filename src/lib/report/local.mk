@@ -1,0 +1,1 @@
+## src/lib/report/local.mk (included by the build)

@@ -1,0 +1,1 @@
+## tests/hostile.mk (included by the build)
