@@ -46,6 +46,8 @@ typedef struct ex_segment {
 	ex_instant start;         /* recorder-clock instant of the first video frame */
 	ex_instant end;           /* instant just after the last video frame
 	                             (last frame's time + its duration) */
+	ex_instant last_frame;    /* presentation time of the last video frame
+	                             (EX_INSTANT_NONE when unreadable) */
 	int64_t size;             /* bytes */
 	ex_segment_state state;
 	char *problem;            /* why DAMAGED/UNREADABLE, NULL when OK */

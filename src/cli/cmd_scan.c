@@ -42,17 +42,8 @@ usage(FILE *fp)
 "2 usage or system error.\n", fp);
 }
 
-/* One frame of a segment in microseconds, 0 if its rate is unknown. */
-static int64_t
-frame_usec(const ex_segment *s)
-{
-	if (s->fps_num <= 0 || s->fps_den <= 0)
-		return 0;
-	return (int64_t)s->fps_den * EX_USEC_PER_SEC / s->fps_num;
-}
-
-/* The time of the last frame of a covered span: the segment that ends the
- * span minus its frame duration (EX_INSTANT_NONE when unknown). */
+/* The time of the last frame of a covered span: that of the segment that
+ * ends the span (EX_INSTANT_NONE when unknown). */
 static ex_instant
 span_last_frame(const ex_camera *c, const ex_span *sp)
 {
@@ -62,8 +53,8 @@ span_last_frame(const ex_camera *c, const ex_span *sp)
 		const ex_segment *s = &c->segments[i];
 
 		if (s->state != EX_SEG_UNREADABLE && s->end == sp->end &&
-		    s->start >= sp->start && frame_usec(s) > 0)
-			return s->end - frame_usec(s);
+		    s->start >= sp->start && s->last_frame != EX_INSTANT_NONE)
+			return s->last_frame;
 	}
 	return EX_INSTANT_NONE;
 }

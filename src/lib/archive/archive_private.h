@@ -90,11 +90,13 @@ ex_status ex_plain_time_from_name(const char *name, const char *zone,
  * state and problem of seg.  Media trouble is never an error: it becomes
  * seg->state and seg->problem.  On return *first_offset is the first video
  * frame's time relative to the container's zero and *length the time from
- * the first video frame to the end of the last (both microseconds, 0 when
+ * the first video frame to the end of the last, *last_offset from the first
+ * video frame to the last one (all microseconds, 0 when
  * unknown), *created the container's creation time or EX_INSTANT_NONE.
  * Fails only for out-of-memory. */
 ex_status ex_probe_segment(ex_segment *seg, int64_t *first_offset,
-    int64_t *length, ex_instant *created, ex_error *err);
+    int64_t *length, int64_t *last_offset, ex_instant *created,
+    ex_error *err);
 
 /* FFmpeg's log: install (once, process-wide) a callback that keeps FFmpeg
  * off stderr and remembers, per thread, the last error line.  reset clears

@@ -109,6 +109,7 @@ ex_archive_add_segment(ex_archive *archive, size_t cam, const char *relpath,
 	snprintf(seg->path, len, "%s/%s", archive->root, relpath);
 	seg->start = start;
 	seg->end = EX_INSTANT_NONE;
+	seg->last_frame = EX_INSTANT_NONE;
 	seg->size = -1;
 	seg->frames = -1;
 	seg->keyframes = -1;
@@ -289,13 +290,13 @@ select_camera(ex_archive *a, const char *id, ex_error *err)
 static ex_status
 settle_segment(ex_segment *seg, ex_error *err)
 {
-	int64_t first = 0, length = 0;
+	int64_t first = 0, length = 0, last = 0;
 	ex_instant created = EX_INSTANT_NONE;
 	ex_status st;
 
 	if (seg->state == EX_SEG_UNREADABLE)
 		return EX_OK;   /* refused while listing: never opened */
-	st = ex_probe_segment(seg, &first, &length, &created, err);
+	st = ex_probe_segment(seg, &first, &length, &last, &created, err);
 	if (st != EX_OK)
 		return st;
 	if (seg->start == EX_INSTANT_NONE && created != EX_INSTANT_NONE) {
@@ -312,6 +313,7 @@ settle_segment(ex_segment *seg, ex_error *err)
 	}
 	seg->start += first;
 	seg->end = seg->start + length;
+	seg->last_frame = seg->start + last;
 	return EX_OK;
 }
 

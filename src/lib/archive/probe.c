@@ -111,6 +111,7 @@ log_detail(char *buf, size_t size)
 
 ex_status
 ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
+    int64_t *last_offset,
     ex_instant *created, ex_error *err)
 {
 	AVFormatContext *ic = NULL;
@@ -130,6 +131,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 
 	*first_offset = 0;
 	*length = 0;
+	*last_offset = 0;
 	*created = EX_INSTANT_NONE;
 	ex_avlog_install();
 	ex_avlog_reset();
@@ -278,6 +280,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	*first_offset = av_rescale_q(pts[0], tb, AV_TIME_BASE_Q) - zero;
 	*length = av_rescale_q(pts[n - 1] + lastdur - pts[0], tb,
 	    AV_TIME_BASE_Q);
+	*last_offset = av_rescale_q(pts[n - 1] - pts[0], tb, AV_TIME_BASE_Q);
 
 	/* MPEG-TS carries no frame count: a file that ends inside a
 	 * 188-byte packet (or 192/204 variants) was cut while writing. */

@@ -505,6 +505,26 @@ close_checked(int *fd, const char *path, ex_error *err)
 	return EX_OK;
 }
 
+/* Create path (O_EXCL, mode) holding exactly text; nothing is left behind
+ * on failure. */
+static ex_status
+write_new_file(const char *path, mode_t mode, const char *text, size_t len,
+    ex_error *err)
+{
+	ex_status st;
+	int fd;
+
+	if ((fd = create_excl(path, mode, err)) < 0)
+		return err != NULL ? err->code : EX_ERR_IO;
+	if ((st = write_all(fd, path, text, len, err)) == EX_OK)
+		st = close_checked(&fd, path, err);
+	if (fd >= 0)
+		close(fd);
+	if (st != EX_OK)
+		unlink(path);
+	return st;
+}
+
 ex_status
 ex_pubkey_write(const ex_pubkey *pk, const char *path, const char *comment,
     ex_error *err)
@@ -512,21 +532,9 @@ ex_pubkey_write(const ex_pubkey *pk, const char *path, const char *comment,
 	char *text = NULL;
 	size_t len = 0;
 	ex_status st;
-	int fd = -1;
 
-	if ((st = ex_pubkey_format(pk, comment, &text, &len, err)) != EX_OK)
-		goto out;
-	if ((fd = create_excl(path, 0644, err)) < 0) {
-		st = err != NULL ? err->code : EX_ERR_IO;
-		goto out;
-	}
-	if ((st = write_all(fd, path, text, len, err)) == EX_OK)
-		st = close_checked(&fd, path, err);
-	if (st != EX_OK)
-		unlink(path);
-out:
-	if (fd >= 0)
-		close(fd);
+	if ((st = ex_pubkey_format(pk, comment, &text, &len, err)) == EX_OK)
+		st = write_new_file(path, 0644, text, len, err);
 	free(text);
 	return st;
 }
@@ -538,21 +546,9 @@ ex_seckey_write(const ex_seckey *sk, const char *path, const char *passphrase,
 	char *text = NULL;
 	size_t len = 0;
 	ex_status st;
-	int fd = -1;
 
-	if ((st = seckey_encode(sk, passphrase, &text, &len, err)) != EX_OK)
-		goto out;
-	if ((fd = create_excl(path, 0600, err)) < 0) {
-		st = err != NULL ? err->code : EX_ERR_IO;
-		goto out;
-	}
-	if ((st = write_all(fd, path, text, len, err)) == EX_OK)
-		st = close_checked(&fd, path, err);
-	if (st != EX_OK)
-		unlink(path);
-out:
-	if (fd >= 0)
-		close(fd);
+	if ((st = seckey_encode(sk, passphrase, &text, &len, err)) == EX_OK)
+		st = write_new_file(path, 0600, text, len, err);
 	sodium_free(text);
 	return st;
 }
