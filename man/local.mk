@@ -1,1 +1,17 @@
-## man/local.mk (included by the build)
+## man/local.mk: the manuals, the bash completion and their tests
+## (included by tests/local.mk).
+
+dist_man_MANS += man/exhibit.1 man/exhibit-bundle.5
+
+## Bash completion, installed as completions/exhibit.bash, which
+## bash-completion (2.9 and later) loads on demand for `exhibit`.  It goes
+## under the prefix so that `make distcheck` and unprivileged installs
+## work; a system-wide install can use bash-completion's own folder:
+##   make install bashcompletiondir="$(pkg-config --variable=completionsdir bash-completion)"
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = completion/exhibit.bash
+
+## mandoc lint, every option documented and completed; the manual's
+## EXAMPLES run as written.
+TESTS += tests/cli/man.sh tests/cli/man_examples.sh
+dist_check_SCRIPTS += tests/cli/man.sh tests/cli/man_examples.sh

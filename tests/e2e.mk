@@ -1,1 +1,19 @@
-## tests/e2e.mk (included by the build)
+## tests/e2e.mk (included by the build): the main job proven end to end.
+## Export from the sample archive, then check the bundle with independent
+## tools (minisign, sha256sum, xmllint, ffprobe, framecode), tamper with
+## it, export it twice, and make the CLI fail in the ways it must.
+
+## custody1: writes a custody log signed by another key (forgery test).
+check_PROGRAMS += tests/tools/custody1
+tests_tools_custody1_SOURCES = tests/tools/custody1.c
+tests_tools_custody1_LDADD = libexmanifest.la $(DEP_LIBS)
+
+E2E_TESTS = \
+	tests/cli/export_e2e.sh \
+	tests/cli/frame_accuracy.sh \
+	tests/cli/verify_tamper.sh \
+	tests/cli/reproducible.sh \
+	tests/cli/export_errors.sh
+TESTS += $(E2E_TESTS)
+dist_check_SCRIPTS += $(E2E_TESTS)
+EXTRA_DIST += tests/tools/mp4boxes.py tests/tools/zipcraft.py

@@ -42,6 +42,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "exhibit/error.h"
 #include "exhibit/hash.h"
@@ -123,6 +124,17 @@ ex_status ex_bundle_add_file(ex_bundle_writer *w, const char *bag_path,
 ex_status ex_bundle_add_buffer(ex_bundle_writer *w, const char *bag_path,
     const void *buf, size_t len, ex_digest_result *digest_out,
     ex_error *err);
+
+/*
+ * The same from a reader: read_fn(user, buf, n) fills buf with up to n
+ * bytes and returns how many (0 at the end, -1 with errno set on error).
+ * Exactly size bytes must come (more or fewer fails like a source file
+ * that changed size).  Nothing is buffered beyond one chunk.
+ */
+typedef ssize_t (*ex_bundle_read_fn)(void *user, void *buf, size_t n);
+ex_status ex_bundle_add_stream(ex_bundle_writer *w, const char *bag_path,
+    uint64_t size, ex_bundle_read_fn read_fn, void *user,
+    ex_digest_result *digest_out, ex_error *err);
 
 /*
  * Write bagit.txt, bag-info.txt, manifest-sha256.txt (every file under
@@ -248,6 +260,89 @@ ex_status ex_bundle_check_bag(const ex_bundle *bundle, char ***problems,
 
 /* "file", "dir", "symlink", "hardlink", "other". */
 const char *ex_bundle_entry_type_name(ex_bundle_entry_type type);
+
+/* ---- rewriting a bundle (copy.c) ------------------------------------ */
+
+/*
+ * These serve jobs that change a finished bundle's tag files (custody add)
+ * without touching its payload.  They expect a bundle that was loaded and
+ * checked first (ex_bundle_load/ex_verify) and refuse anything unusual
+ * (links, special files, continuation lines) rather than guess.
+ */
+
+/* New content for one file of a bundle (data is not kept). */
+typedef struct ex_bundle_replacement {
+	const char *path;            /* bag path of a file the bundle has */
+	const void *data;
+	size_t len;
+} ex_bundle_replacement;
+
+/* Called with every file copied into the new bundle, replacements too,
+ * with the digest of the bytes written; anything but EX_OK stops the
+ * copy with that error (the new bundle is abandoned). */
+typedef ex_status (*ex_bundle_copy_check)(void *user, const char *bag_path,
+    const ex_digest_result *digest, ex_error *err);
+
+/*
+ * Read one small file of the bundle at path (a ZIP, tar or ISO: by
+ * walking the entry headers and skipping the other entries' data, which
+ * costs a seek for ZIP and tar; a folder: the file itself, no links
+ * followed) into *data (malloc'd, NUL-terminated, *len without the NUL).
+ * *mtime (if not NULL) gets the entry's modification time.
+ * EX_ERR_FORMAT when it is missing, not a regular file or larger than
+ * max bytes; EX_ERR_IO when it cannot be read.
+ */
+ex_status ex_bundle_read_file(const char *path, const char *bag_path,
+    size_t max, char **data, size_t *len, int64_t *mtime, ex_error *err);
+
+/*
+ * Parse bag-info.txt as the writer makes it ("Label: value" lines) into
+ * fields for ex_bundle_options, leaving out the lines the writer computes:
+ * Payload-Oxum, and Bag-Size (*bag_size = 1 when present).  With the same
+ * payload the writer then makes the same bag-info.txt again.
+ * EX_ERR_UNSUPPORTED for a continuation line or a line without ": ".
+ * Free with ex_bundle_bag_info_free().
+ */
+ex_status ex_bundle_bag_info_parse(const char *text, size_t len,
+    ex_bag_field **fields, size_t *nfields, int *bag_size, ex_error *err);
+/* Free fields from ex_bundle_bag_info_parse; accepts NULL; *fields = NULL. */
+void ex_bundle_bag_info_free(ex_bag_field **fields, size_t nfields);
+
+/*
+ * Copy the ZIP, tar or ISO bundle at src into w (opened with the same
+ * top folder and mtime, and bag-info fields from
+ * ex_bundle_bag_info_parse): every file, streamed in chunks, in the
+ * order src holds them, except folders (the writer makes each just
+ * before the first file in it, as when the bundle was made) and the BagIt
+ * files the writer makes itself at finish (bagit.txt, bag-info.txt,
+ * manifest-*.txt, tagmanifest-*.txt).  A file named in repl is written
+ * with the replacement bytes in its place.  check (may be NULL) sees
+ * every file written.  EX_ERR_FORMAT when src holds something other than
+ * files and folders under one top folder, or a replacement's file is not
+ * in it; the writer is then unusable (abort it).  Does not finish w.
+ */
+ex_status ex_bundle_copy(const char *src, ex_bundle_writer *w,
+    const ex_bundle_replacement *repl, size_t nrepl,
+    ex_bundle_copy_check check, void *user, ex_error *err);
+
+/*
+ * Replace files of the folder bundle at dir atomically: a sibling folder
+ * ".<name>.rewrite-XXXXXX" is made with the same folders (mode and
+ * mtime), a hard link to every file of dir except the replaced ones
+ * (written new, keeping the old file's mtime) and tagmanifest-sha256.txt
+ * (the old one with the replaced files' lines updated; each replaced file
+ * must be listed there); then the two folders are swapped with
+ * renameat2(RENAME_EXCHANGE), the only moment dir changes, and the old
+ * tree is removed.  The payload and every other file keep their inodes,
+ * so they are byte-identical by construction.  The replaced paths must
+ * be outside data/.  check (may be NULL) sees each replaced file and the
+ * new tag manifest.  On any failure before the swap dir is untouched and
+ * the sibling is removed.  EX_ERR_UNSUPPORTED when the file system
+ * cannot hard-link or exchange (e.g. FAT, some network file systems).
+ */
+ex_status ex_bundle_dir_replace(const char *dir,
+    const ex_bundle_replacement *repl, size_t nrepl,
+    ex_bundle_copy_check check, void *user, ex_error *err);
 
 #ifdef __cplusplus
 }

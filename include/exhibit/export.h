@@ -24,6 +24,10 @@
  *   data/<camera>/master/<archive relpath, '/' -> '_'>    (+ .minisig)
  *   data/<camera>/native/<camera>-native-NNN.mp4          (+ .minisig)
  *   data/<camera>/working/<camera>-working-NNN.mp4        (+ .minisig)
+ *   data/<camera>/still/<camera>-still-<UTC>.png          (+ .minisig)
+ *       one per --still time, <UTC> the time asked for in basic form,
+ *       "20241027T005959.500Z"; a time outside the range, or with no
+ *       picture (a gap), is a note, not a failure
  *   data/signer.pub                                       (+ .minisig)
  *   data/schemas/manifest.xsd, custody.xsd                (+ .minisig)
  *   manifest.xml, manifest.xml.minisig, custody.xml, BagIt tag files
@@ -75,6 +79,9 @@ typedef struct ex_export_request {
 	int segment_seconds;            /* working copy file length (>0) */
 	ex_container container;
 	int no_masters, no_working;
+	const ex_instant *stills;       /* TRUE times of still pictures of
+	                                   every camera (may be NULL) */
+	size_t nstills;
 	const char *preset;             /* x264 preset (NULL: default) */
 	int crf;                        /* < 0: default */
 	int jobs;                       /* threads in all (<= 0: cores) */

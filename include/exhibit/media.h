@@ -31,6 +31,17 @@
  * time of the file's first frame (whole seconds, as MP4 stores it).  H.264
  * is tagged avc1 and H.265 hvc1.
  *
+ * The burn-in's own record: a working copy with the burn-in carries, after
+ * its video stream (stream 0, the default), a mov_text (tx3g) subtitle
+ * stream (language "eng", handler name "Burned-in time") with one cue per
+ * frame, shown from the frame's timestamp for its duration.  A cue's text
+ * is the very strings drawn on that frame below the label: the time line
+ * ("2024-10-27 01:59:59.960 BST") and, when a clock offset is applied, the
+ * correction line, separated by '\n'.  The MP4 muxer marks the first
+ * track of each kind enabled, so players that show timed text may show it.
+ * A still (ex_media_still) records the lines it draws in an iTXt chunk
+ * (keyword "Burned-in text", UTF-8, lines separated by '\n').
+ *
  * Damage is data, not failure: a segment that cannot be opened is skipped
  * and a read or decode error is recorded in the result's problems; neither
  * fails the call.  A range with no frames at all succeeds with no files.
@@ -165,6 +176,40 @@ ex_status ex_media_working(const ex_segment *segs, size_t nsegs,
     const ex_media_range *range, const ex_media_working_options *opts,
     const char *outdir, const char *base, const ex_media_control *ctl,
     ex_media_result **out, ex_error *err);
+
+/*
+ * A still picture: the frame shown at true time `at` (the last frame whose
+ * true time is at or before `at`, provided `at` falls within that frame's
+ * duration), with the same burn-in as a working copy (opts->label, the
+ * frame's own true time in range->zone, the correction line), drawn in the
+ * decoder's pixel format and then converted to RGB (8 bits per channel) and
+ * written as outdir/<base>.png.  Only opts->label, opts->no_overlay and
+ * opts->threads are used; opts may be NULL.
+ *
+ * The result has one file (name "<base>.png", codec "png", frames 1,
+ * first/last the frame's time, end the end of its duration, sources the
+ * segment it came from), or none when no frame is shown at `at` (a gap, or
+ * only damaged footage there: the damage is in the problems).  `at` must
+ * lie in [range->from, range->to) (EX_ERR_USAGE otherwise).  An existing
+ * file is never overwritten (EX_ERR_EXISTS); on failure nothing is left.
+ */
+ex_status ex_media_still(const ex_segment *segs, size_t nsegs,
+    const ex_media_range *range, ex_instant at,
+    const ex_media_working_options *opts, const char *outdir,
+    const char *base, ex_media_result **out, ex_error *err);
+
+/* Buffers of EX_MEDIA_CORRECTION_BUFSZ always suffice. */
+#define EX_MEDIA_CORRECTION_BUFSZ 64
+
+/*
+ * The burn-in's correction line for a clock offset (recorder minus true,
+ * microseconds): the correction applied is -offset, e.g. offset 2.5 s
+ * gives "recorder clock corrected by -2.500 s" and -0.040 s gives
+ * "... by +0.040 s".  Milliseconds are shown, or microseconds ("-0.000500
+ * s") when the offset is not a whole number of milliseconds, so a non-zero
+ * correction never reads as zero.  Offset 0 gives "".  Returns buf.
+ */
+char *ex_media_correction_text(int64_t clock_offset, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -1,13 +1,313 @@
-/* cmd_custody.c — placeholder until the subcommand lands. */
+/* cmd_custody.c — exhibit custody add | show: extend or read a bundle's
+ * custody log. */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "cli.h"
+#include "exhibit/custody_add.h"
+#include "passphrase.h"
+
+#define MAX_KEYS 32
+
+static void
+usage(FILE *fp)
+{
+	fputs(
+"Usage: exhibit custody add  BUNDLE -s SECRET_KEY --actor NAME --action ACTION\n"
+"                            [--note TEXT]\n"
+"       exhibit custody show BUNDLE [-p PUBLIC_KEY]...\n"
+"Add to or show the custody log (custody.xml) of an evidence bundle.\n"
+"Run 'exhibit custody add --help' or 'exhibit custody show --help'.\n", fp);
+}
+
+static void
+usage_add(FILE *fp)
+{
+	fputs(
+"Usage: exhibit custody add BUNDLE -s SECRET_KEY --actor NAME --action ACTION\n"
+"                           [--note TEXT]\n"
+"Append a signed event to the bundle's custody log: who (--actor) did what\n"
+"(--action: received, copied, handed-to-court, ...) and when, chained to the\n"
+"event before it and to the manifest, signed with SECRET_KEY.\n"
+"\n"
+"  -s, --secret-key FILE  the actor's secret key (minisign format); its\n"
+"                         passphrase is asked on the terminal or read from\n"
+"                         the file named by EXHIBIT_PASSPHRASE_FILE\n"
+"      --actor NAME       who is adding the event\n"
+"      --action ACTION    what happened\n"
+"      --note TEXT        a free-text note (optional)\n"
+"  -h, --help             show this help\n"
+"\n"
+"The bundle must be intact first (as 'exhibit verify' checks it, trust\n"
+"aside): a broken custody chain is never extended.  The payload, manifest.xml\n"
+"and its signature are not touched; only custody.xml and\n"
+"tagmanifest-sha256.txt change.  The bundle is replaced atomically: a ZIP, tar\n"
+"or ISO is rewritten beside the original and renamed over it; a folder is\n"
+"rebuilt beside itself from hard links and swapped in with one atomic\n"
+"exchange.  If anything fails the bundle is left as it was.\n"
+"The event time is SOURCE_DATE_EPOCH when set, else the clock (UTC).\n"
+"\n"
+"Exit status: 0 event added; 1 the bundle is not intact (nothing changed);\n"
+"2 usage or system error (nothing changed).\n", fp);
+}
+
+static void
+usage_show(FILE *fp)
+{
+	fputs(
+"Usage: exhibit custody show BUNDLE [-p PUBLIC_KEY]...\n"
+"Print the bundle's custody log, one block per event: number, UTC time,\n"
+"actor, action, note, signer key ID, and whether the signature is valid,\n"
+"the link to the event before intact and (with -p) the signer trusted.\n"
+"Only the log is checked (against manifest.xml's hash): use 'exhibit verify'\n"
+"for the whole bundle.\n"
+"\n"
+"  -p, --public-key FILE  a signer you trust (repeatable)\n"
+"  -h, --help             show this help\n"
+"\n"
+"Exit status: 0 the log is intact; 1 it is broken (or missing);\n"
+"2 usage or system error.\n", fp);
+}
+
+/* The event time: SOURCE_DATE_EPOCH when set, else the clock. */
+static int
+event_time(ex_instant *now)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct timespec ts;
+
+	if (sde != NULL && sde[0] != '\0') {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0 ||
+		    v > INT64_MAX / EX_USEC_PER_SEC) {
+			cli_errorf("SOURCE_DATE_EPOCH: '%s' is not a number of "
+			    "seconds", sde);
+			return -1;
+		}
+		*now = (ex_instant)v * EX_USEC_PER_SEC;
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*now = (ex_instant)ts.tv_sec * EX_USEC_PER_SEC + ts.tv_nsec / 1000;
+	return 0;
+}
+
+enum { OPT_ACTOR = 256, OPT_ACTION, OPT_NOTE };
+
+static const struct option add_opts[] = {
+	{ "secret-key", required_argument, NULL, 's' },
+	{ "actor",      required_argument, NULL, OPT_ACTOR },
+	{ "action",     required_argument, NULL, OPT_ACTION },
+	{ "note",       required_argument, NULL, OPT_NOTE },
+	{ "help",       no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+custody_add(int argc, char **argv)
+{
+	const char *keypath = NULL, *actor = NULL, *action = NULL, *note = NULL;
+	ex_seckey *key = NULL;
+	ex_instant now;
+	uint64_t seq = 0;
+	ex_error err;
+	int ch, status;
+
+	ex_error_clear(&err);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "s:h", add_opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			keypath = optarg;
+			break;
+		case OPT_ACTOR:
+			actor = optarg;
+			break;
+		case OPT_ACTION:
+			action = optarg;
+			break;
+		case OPT_NOTE:
+			note = optarg;
+			break;
+		case 'h':
+			usage_add(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_hint("custody add");
+		}
+	}
+	if (argc - optind != 1) {
+		cli_errorf(argc - optind == 0 ? "custody add: no BUNDLE given" :
+		    "custody add: one BUNDLE at a time");
+		return cli_usage_hint("custody add");
+	}
+	if (keypath == NULL || actor == NULL || action == NULL) {
+		cli_errorf("custody add: %s is required", keypath == NULL ?
+		    "-s SECRET_KEY" : actor == NULL ? "--actor NAME" :
+		    "--action ACTION");
+		return cli_usage_hint("custody add");
+	}
+	if (actor[0] == '\0' || action[0] == '\0') {
+		cli_errorf("custody add: --%s must not be empty",
+		    actor[0] == '\0' ? "actor" : "action");
+		return cli_usage_hint("custody add");
+	}
+	if (event_time(&now) != 0)
+		return EXIT_TROUBLE;
+	if (cli_load_secret_key(keypath, &key) != EXIT_OK)
+		return EXIT_TROUBLE;
+	if (ex_custody_add(argv[optind], key, actor, action, note, now, &seq,
+	    &err) != EX_OK) {
+		cli_error(&err);
+		status = err.code == EX_ERR_VERIFY ? EXIT_FAILED : EXIT_TROUBLE;
+	} else {
+		printf("custody event %llu added to %s\n",
+		    (unsigned long long)seq, argv[optind]);
+		status = EXIT_OK;
+	}
+	ex_seckey_free(&key);
+	return status;
+}
+
+static const char *
+yes_no(int v)
+{
+	return v ? "yes" : "NO";
+}
+
+static void
+print_log(const char *path, const ex_custody *log,
+    const ex_custody_report *rep, size_t ntrusted)
+{
+	char when[EX_TIME_BUFSZ];
+	size_t i;
+
+	printf("bundle:  %s\n", path);
+	printf("exhibit: %s\n", log->exhibit_ref);
+	printf("events:  %zu\n", log->nevents);
+	for (i = 0; i < log->nevents; i++) {
+		const ex_custody_event *e = &log->events[i];
+		const ex_custody_event_report *r =
+		    i < rep->nevents ? &rep->events[i] : NULL;
+
+		printf("\nevent %llu\n", (unsigned long long)e->seq);
+		printf("  time       %s\n", ex_time_format_utc(e->time, when,
+		    sizeof(when)));
+		printf("  actor      %s\n", e->actor);
+		printf("  action     %s\n", e->action);
+		printf("  note       %s\n", e->note != NULL ? e->note : "");
+		printf("  key ID     %s\n", e->key_id);
+		if (r == NULL)
+			continue;
+		printf("  signature  %s\n", r->signature_ok ? "valid" :
+		    "INVALID");
+		printf("  link       %s\n", r->seq_ok && r->link_ok ? "intact" :
+		    "BROKEN");
+		printf("  manifest   %s\n", r->manifest_ok ? "matches" :
+		    "DIFFERS");
+		printf("  trusted    %s\n", ntrusted == 0 ?
+		    "not checked (no -p)" : yes_no(r->trusted));
+		if (r->problem[0] != '\0')
+			printf("  problem    %s\n", r->problem);
+	}
+}
+
+static const struct option show_opts[] = {
+	{ "public-key", required_argument, NULL, 'p' },
+	{ "help",       no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+custody_show(int argc, char **argv)
+{
+	ex_pubkey keys[MAX_KEYS];
+	size_t nkeys = 0;
+	ex_custody *log = NULL;
+	ex_custody_report rep;
+	ex_status st;
+	ex_error err;
+	int ch, status;
+
+	ex_error_clear(&err);
+	memset(&rep, 0, sizeof(rep));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "p:h", show_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			if (nkeys >= MAX_KEYS) {
+				cli_errorf("at most %d public keys", MAX_KEYS);
+				return EXIT_TROUBLE;
+			}
+			if (ex_pubkey_load(optarg, &keys[nkeys], &err) !=
+			    EX_OK) {
+				cli_error(&err);
+				return EXIT_TROUBLE;
+			}
+			nkeys++;
+			break;
+		case 'h':
+			usage_show(stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_hint("custody show");
+		}
+	}
+	if (argc - optind != 1) {
+		cli_errorf(argc - optind == 0 ? "custody show: no BUNDLE given" :
+		    "custody show: one BUNDLE at a time");
+		return cli_usage_hint("custody show");
+	}
+	st = ex_custody_show(argv[optind], keys, nkeys, &log, &rep, &err);
+	if (st != EX_OK && st != EX_ERR_VERIFY) {
+		cli_error(&err);
+		return EXIT_TROUBLE;
+	}
+	if (log != NULL)
+		print_log(argv[optind], log, &rep, nkeys);
+	if (st == EX_OK) {
+		printf("\nRESULT: intact%s\n", nkeys == 0 ? "" :
+		    rep.all_trusted ? ", every signer trusted" :
+		    ", but not every signer is trusted");
+		status = EXIT_OK;
+	} else {
+		if (log != NULL)
+			printf("\nRESULT: BROKEN\n");
+		cli_error(&err);
+		status = EXIT_FAILED;
+	}
+	ex_custody_report_free(&rep);
+	ex_custody_free(&log);
+	return status;
+}
 
 int
 cmd_custody(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_errorf("custody: not implemented in this version");
-	return EXIT_TROUBLE;
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		return custody_add(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return custody_show(argc - 1, argv + 1);
+	cli_errorf("custody: unknown subcommand '%s' (use add or show)",
+	    argv[1]);
+	return cli_usage_hint("custody");
 }

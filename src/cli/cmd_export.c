@@ -19,6 +19,7 @@
 #include "passphrase.h"
 
 #define MAX_CAMERAS 64
+#define MAX_STILLS 64
 
 static volatile sig_atomic_t interrupted;
 
@@ -61,6 +62,8 @@ usage(FILE *fp)
     EX_MEDIA_DEFAULT_PRESET ")\n"
 "      --crf N              x264 quality for working copies (default 18)\n"
 "      --jobs N             threads to use in all (default: all cores)\n"
+"      --still TIME         also a PNG still of each camera at TIME, burned in\n"
+"                           like the working copies (repeatable)\n"
 "  -h, --help               show this help\n"
 "\n"
 "TIME is 2024-10-27T00:59:30Z, 2024-10-27T01:59:30+01:00, or a local time\n"
@@ -252,6 +255,9 @@ cmd_export(int argc, char **argv)
 	char *camlist[MAX_CAMERAS];
 	size_t ncameras = 0, ncamlist = 0, i;
 	const char *from_s = NULL, *to_s = NULL, *offset_s = NULL;
+	const char *still_s[MAX_STILLS];
+	ex_instant stills[MAX_STILLS];
+	size_t nstills = 0;
 	const char *keypath = NULL, *container_s = "zip";
 	int ch, status = EXIT_TROUBLE, valid_preset = 0;
 	struct sigaction sa, old_int, old_term, old_hup;
@@ -315,9 +321,13 @@ cmd_export(int argc, char **argv)
 				goto out;
 			break;
 		case OPT_STILL:
-			cli_errorf("--still: stills are not supported by this "
-			    "version yet");
-			goto out;
+			if (nstills >= MAX_STILLS) {
+				cli_errorf("--still: at most %d in one export",
+				    MAX_STILLS);
+				goto out;
+			}
+			still_s[nstills++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			status = EXIT_OK;
@@ -361,6 +371,17 @@ cmd_export(int argc, char **argv)
 		cli_error(&err);
 		goto out;
 	}
+	/* Still times are read in --tz, like --from and --to. */
+	for (i = 0; i < nstills; i++) {
+		if (ex_time_parse(still_s[i], req.zone, &stills[i], &err) !=
+		    EX_OK) {
+			ex_error_prefix(&err, "--still");
+			cli_error(&err);
+			goto out;
+		}
+	}
+	req.stills = stills;
+	req.nstills = nstills;
 	if (req.from >= req.to) {
 		cli_errorf("--from must be before --to");
 		goto out;

@@ -39,7 +39,7 @@ usage(FILE *fp)
 "                  -s SECRET_KEY --case REF --exhibit REF --operator NAME [...]\n"
 "  exhibit verify  BUNDLE [-p PUBLIC_KEY]... [--xml]\n"
 "  exhibit custody add  BUNDLE -s SECRET_KEY --actor NAME --action ACTION [--note TEXT]\n"
-"  exhibit custody show BUNDLE\n"
+"  exhibit custody show BUNDLE [-p PUBLIC_KEY]...\n"
 "\n"
 "Run 'exhibit COMMAND --help' for a command's options.\n"
 "\n"

@@ -33,6 +33,7 @@
 #include "exhibit/hash.h"
 #include "exhibit/manifest.h"
 #include "exhibit/media.h"
+#include "exhibit/report.h"
 #include "exhibit/version.h"
 
 /* One camera's share of the job. */
@@ -49,6 +50,8 @@ struct cam_job {
 	volatile sig_atomic_t *stop;    /* shared: set to stop every camera */
 	ex_media_result *native;
 	ex_media_result *working;
+	ex_media_result **stills;       /* one per req->stills[k]; NULL when
+	                                   the time is outside the range */
 	ex_status status;
 	ex_error err;
 };
@@ -258,6 +261,17 @@ native_progress(void *user, int64_t done, int64_t expected)
 		    EX_STAGE_NATIVE, done, expected);
 }
 
+/* The burn-in's first line: "cam1 High Street North   Exhibit ABC/1". */
+static const char *
+burn_label(const struct cam_job *job, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s   Exhibit %s", job->cam->id,
+	    job->cam->name != NULL ? " " : "",
+	    job->cam->name != NULL ? job->cam->name : "",
+	    job->req->exhibit_ref);
+	return buf;
+}
+
 static void
 run_camera(struct cam_job *job)
 {
@@ -305,12 +319,59 @@ run_camera(struct cam_job *job)
 	wo.crf = req->crf;
 	wo.threads = job->threads;
 	wo.segment_usec = (int64_t)req->segment_seconds * EX_USEC_PER_SEC;
-	snprintf(label, sizeof(label), "%s%s%s   Exhibit %s", job->cam->id,
-	    job->cam->name != NULL ? " " : "",
-	    job->cam->name != NULL ? job->cam->name : "", req->exhibit_ref);
-	wo.label = label;
+	wo.label = burn_label(job, label, sizeof(label));
 	job->status = ex_media_working(job->segs, job->nsegs, &range, &wo,
 	    dir, base, &ctl, &job->working, &job->err);
+}
+
+/* One still per requested time inside the range, into stage/still. */
+static void
+run_stills(struct cam_job *job)
+{
+	const ex_export_request *req = job->req;
+	ex_media_range range;
+	ex_media_working_options wo;
+	char dir[PATH_MAX], base[PATH_MAX], label[512], when[EX_TIME_BUFSZ];
+	size_t k;
+
+	if (req->nstills == 0)
+		return;
+	range.from = req->from;
+	range.to = req->to;
+	range.clock_offset = req->clock_offset;
+	range.zone = req->zone;
+	memset(&wo, 0, sizeof(wo));
+	wo.threads = job->threads;
+	wo.label = burn_label(job, label, sizeof(label));
+	snprintf(dir, sizeof(dir), "%s/still", job->stage);
+	if (mkdir(dir, 0700) != 0) {
+		job->status = ex_error_errno(&job->err, "%s", dir);
+		return;
+	}
+	for (k = 0; k < req->nstills; k++) {
+		char *p, *q;
+
+		poll_cancel(job);
+		if (*job->stop) {
+			job->status = ex_error_set(&job->err,
+			    EX_ERR_INTERRUPTED, "export interrupted");
+			return;
+		}
+		if (req->stills[k] < req->from || req->stills[k] >= req->to)
+			continue;
+		/* "2024-10-27T00:59:59.500Z" -> "20241027T005959.500Z" */
+		ex_time_format_utc(req->stills[k], when, sizeof(when));
+		for (p = q = when; *p != '\0'; p++)
+			if (*p != '-' && *p != ':')
+				*q++ = *p;
+		*q = '\0';
+		snprintf(base, sizeof(base), "%s-still-%s", job->dirname, when);
+		job->status = ex_media_still(job->segs, job->nsegs, &range,
+		    req->stills[k], &wo, dir, base, &job->stills[k],
+		    &job->err);
+		if (job->status != EX_OK)
+			return;
+	}
 }
 
 static void *
@@ -328,6 +389,8 @@ worker(void *arg)
 		if (job == NULL)
 			return NULL;
 		run_camera(job);
+		if (job->status == EX_OK)
+			run_stills(job);
 		if (job->status != EX_OK) {
 			*job->stop = 1;
 			if (job->status != EX_ERR_INTERRUPTED)
@@ -345,31 +408,52 @@ struct exporter {
 	ex_manifest *m;
 	ex_export_result *res;
 	char keyid[EX_KEYID_TEXT];
+	ex_report_extras report;        /* for index.html: thumbnails */
 };
+
+/*
+ * The .minisig text for the file at bag_path: its trusted comment (signed
+ * with it) names the export time, the file, the exhibit and the SHA-256:
+ * "timestamp:T<TAB>file:NAME<TAB>hashed<TAB>exhibit:REF<TAB>sha256:HEX".
+ * Control characters (TAB included) in the values become '_', so a value
+ * can never forge another field.
+ */
+static ex_status
+sign_digest_for(const ex_export_request *req, const char *bag_path,
+    const ex_digest_result *d, char **sig, size_t *siglen, ex_error *err)
+{
+	char trusted[2048], hex[EX_SHA256_HEX], name[512], ref[512];
+	const char *base = strrchr(bag_path, '/');
+	char *p;
+
+	snprintf(name, sizeof(name), "%s", base != NULL ? base + 1 : bag_path);
+	snprintf(ref, sizeof(ref), "%s", req->exhibit_ref);
+	for (p = name; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '_';
+	for (p = ref; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '_';
+	snprintf(trusted, sizeof(trusted),
+	    "timestamp:%lld\tfile:%s\thashed\texhibit:%s\tsha256:%s",
+	    (long long)(req->now / EX_USEC_PER_SEC), name, ref,
+	    ex_sha256_hex(d->sha256, hex));
+	return ex_sign_digest(req->key, d->blake2b, trusted,
+	    "signature from exhibit secret key", sig, siglen, err);
+}
 
 /* Sign a file added at bag_path (from its digest) and add the .minisig. */
 static ex_status
 add_signature(struct exporter *x, const char *bag_path,
     const ex_digest_result *d, ex_error *err)
 {
-	char trusted[1024], hex[EX_SHA256_HEX], sigpath[PATH_MAX];
-	const char *name = strrchr(bag_path, '/');
+	char sigpath[PATH_MAX];
 	char *sig = NULL;
 	size_t siglen = 0;
 	ex_status st;
 
-	name = name != NULL ? name + 1 : bag_path;
-	snprintf(trusted, sizeof(trusted),
-	    "timestamp:%lld\tfile:%s\thashed\texhibit:%s\tsha256:%s",
-	    (long long)(x->req->now / EX_USEC_PER_SEC), name,
-	    x->req->exhibit_ref, ex_sha256_hex(d->sha256, hex));
-	/* The trusted comment is signed; refuse control characters in it. */
-	for (char *p = trusted; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 && *p != '\t')
-			*p = '_';
-	st = ex_sign_digest(x->req->key, d->blake2b, trusted,
-	    "signature from exhibit secret key", &sig, &siglen, err);
-	if (st != EX_OK)
+	if ((st = sign_digest_for(x->req, bag_path, d, &sig, &siglen, err)) !=
+	    EX_OK)
 		return st;
 	snprintf(sigpath, sizeof(sigpath), "%s.minisig", bag_path);
 	st = ex_bundle_add_buffer(x->w, sigpath, sig, siglen, NULL, err);
@@ -400,7 +484,8 @@ add_media_files(struct exporter *x, struct cam_job *job,
     ex_error *err)
 {
 	const ex_export_request *req = x->req;
-	const char *sub = role == EX_ROLE_NATIVE ? "native" : "working";
+	const char *sub = role == EX_ROLE_NATIVE ? "native" :
+	    role == EX_ROLE_STILL ? "still" : "working";
 	char bag[PATH_MAX];
 	size_t i, k;
 	ex_status st;
@@ -420,6 +505,18 @@ add_media_files(struct exporter *x, struct cam_job *job,
 		if ((st = ex_bundle_add_file(x->w, bag, mf->path, &d, err)) !=
 		    EX_OK)
 			return st;
+		/* A preview for index.html from the staged copy before it
+		 * goes; the page does without one that cannot be made. */
+		if (role == EX_ROLE_WORKING) {
+			unsigned char *png = NULL;
+			size_t pnglen = 0;
+
+			if (ex_report_thumbnail(mf->path, EX_REPORT_THUMB_WIDTH,
+			    &png, &pnglen, NULL) == EX_OK &&
+			    (st = ex_report_extras_add_thumb(&x->report, bag,
+			    png, pnglen, err)) != EX_OK)
+				return st;
+		}
 		/* The staged copy is no longer needed: free the space now. */
 		(void)unlink(mf->path);
 		if ((st = add_signature(x, bag, &d, err)) != EX_OK)
@@ -458,7 +555,7 @@ add_media_files(struct exporter *x, struct cam_job *job,
 			    EX_STAGE_BUNDLE, (int64_t)i + 1,
 			    (int64_t)r->nfiles);
 	}
-	if (r->nfiles > 0) {
+	if (r->nfiles > 0 && role != EX_ROLE_STILL) {
 		ex_manifest_coverage *c = realloc(mc->coverage,
 		    (mc->ncoverage + 1) * sizeof(*c));
 
@@ -487,6 +584,45 @@ add_media_files(struct exporter *x, struct cam_job *job,
 		mc->ndamage++;
 		add_note(x->res, job->cam->id, "%s (%s): %s", p->source, sub,
 		    p->message);
+	}
+	return EX_OK;
+}
+
+/* The stills of one camera; a time that gave none is a note. */
+static ex_status
+add_stills(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
+    ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	char when[EX_TIME_BUFSZ];
+	size_t k;
+	ex_status st;
+
+	for (k = 0; k < req->nstills; k++) {
+		const ex_media_result *r = job->stills[k];
+
+		ex_time_format_display(req->stills[k], req->zone, when,
+		    sizeof(when));
+		if (req->stills[k] < req->from || req->stills[k] >= req->to) {
+			if (job->index == 0)
+				add_note(x->res, NULL, "--still %s: outside the "
+				    "exported range, no still made", when);
+			continue;
+		}
+		if (r == NULL || r->nfiles == 0)
+			add_note(x->res, job->cam->id, "--still %s: no picture "
+			    "at that time (a gap in the recording)", when);
+		if (r == NULL)
+			continue;
+		if ((st = add_media_files(x, job, mc, r, EX_ROLE_STILL,
+		    err)) != EX_OK)
+			return st;
+		if (r->nfiles > 0) {
+			/* What was asked of it: the instant. */
+			mc->files[mc->nfiles - 1].requested.from =
+			    req->stills[k];
+			mc->files[mc->nfiles - 1].requested.to = req->stills[k];
+		}
 	}
 	return EX_OK;
 }
@@ -794,7 +930,7 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 	struct pool pool;
 	pthread_t *threads = NULL;
 	size_t nthreads = 0, started = 0, c;
-	struct exporter x;
+	struct exporter x = { 0 };
 	ex_pubkey pk;
 	char *stage = NULL, *xml = NULL, *cxml = NULL, *pubtext = NULL;
 	char *msig = NULL, top[128], oxdesc[512], agent[64], datebuf[16];
@@ -908,6 +1044,11 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 			goto out;
 		maxchecks += job->nsegs;
 		snprintf(path, sizeof(path), "%s/%zu", stage, c);
+		if (req->nstills > 0 && (job->stills = calloc(req->nstills,
+		    sizeof(*job->stills))) == NULL) {
+			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			goto out;
+		}
 		if (mkdir(path, 0700) != 0 || (job->stage = strdup(path)) ==
 		    NULL) {
 			st = ex_error_errno(err, "%s", path);
@@ -1017,6 +1158,8 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 		if ((st = add_media_files(&x, &jobs[c], mc, jobs[c].working,
 		    EX_ROLE_WORKING, err)) != EX_OK)
 			goto out;
+		if ((st = add_stills(&x, &jobs[c], mc, err)) != EX_OK)
+			goto out;
 	}
 
 	/* The sources must not have changed while we read them. */
@@ -1040,6 +1183,32 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 			    "finished writing it", checks[c].seg->path);
 			goto out;
 		}
+	}
+
+	/* The pages a person reads, from the manifest so far. */
+	{
+		char *page = NULL;
+		size_t pagelen = 0;
+
+		if ((st = ex_report_extras_add_event(&x.report, 1, req->now,
+		    req->operator_name, "exported", req->reason,
+		    res->signer_key_id, err)) != EX_OK)
+			goto out;
+		if ((st = ex_report_html(m, &x.report, &page, &pagelen,
+		    err)) != EX_OK)
+			goto out;
+		st = add_document(&x, "data/index.html", page, pagelen, err);
+		free(page);
+		page = NULL;
+		if (st != EX_OK)
+			goto out;
+		if ((st = ex_report_readme(m, &x.report, &page, &pagelen,
+		    err)) != EX_OK)
+			goto out;
+		st = add_document(&x, "data/README.txt", page, pagelen, err);
+		free(page);
+		if (st != EX_OK)
+			goto out;
 	}
 
 	/* The signer's key and the schemas travel with the evidence. */
@@ -1069,17 +1238,10 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 	    err)) != EX_OK)
 		goto out;
 	{
-		char trusted[512], hex[EX_SHA256_HEX];
-
-		snprintf(trusted, sizeof(trusted),
-		    "timestamp:%lld\tfile:manifest.xml\thashed\texhibit:%s\t"
-		    "sha256:%s", (long long)(req->now / EX_USEC_PER_SEC),
-		    top, ex_sha256_hex(md.sha256, hex));
-		if ((st = ex_sign_digest(req->key, md.blake2b, trusted,
-		    "signature from exhibit secret key", &msig, &msiglen,
-		    err)) != EX_OK)
+		if ((st = sign_digest_for(req, "manifest.xml", &md, &msig,
+		    &msiglen, err)) != EX_OK)
 			goto out;
-		memcpy(res->manifest_sha256, hex, sizeof(res->manifest_sha256));
+		ex_sha256_hex(md.sha256, res->manifest_sha256);
 	}
 	if ((st = ex_bundle_add_buffer(w, "manifest.xml.minisig", msig,
 	    msiglen, NULL, err)) != EX_OK)
@@ -1126,6 +1288,10 @@ out:
 			free(jobs[c].stage);
 			ex_media_result_free(&jobs[c].native);
 			ex_media_result_free(&jobs[c].working);
+			for (size_t k = 0; jobs[c].stills != NULL &&
+			    k < req->nstills; k++)
+				ex_media_result_free(&jobs[c].stills[k]);
+			free(jobs[c].stills);
 		}
 		free(jobs);
 	}
@@ -1135,6 +1301,7 @@ out:
 	free(msig);
 	free(pubtext);
 	ex_custody_free(&custody);
+	ex_report_extras_clear(&x.report);
 	ex_manifest_free(&m);
 	ex_archive_free(&archive);
 	ex_export_result_free(&res);

@@ -348,11 +348,18 @@ check_custody(struct ctx *c, const ex_manifest *m)
 		file_fail(c, ce, "%s", err.message);
 		return;
 	}
-	if (strcmp(log->exhibit_ref, c->r->exhibit_ref != NULL ?
-	    c->r->exhibit_ref : "") != 0)
+	/* (Without a verified manifest there is no reference to compare.) */
+	if (c->r->exhibit_ref != NULL &&
+	    strcmp(log->exhibit_ref, c->r->exhibit_ref) != 0)
 		file_fail(c, ce, "is the log of exhibit '%s', not of '%s'",
-		    log->exhibit_ref, c->r->exhibit_ref != NULL ?
-		    c->r->exhibit_ref : "");
+		    log->exhibit_ref, c->r->exhibit_ref);
+	/* Without a whole manifest.xml there is no hash to check against. */
+	if (me == NULL || me->type != EX_ENTRY_FILE || !me->digested) {
+		file_fail(c, ce, "cannot be checked: manifest.xml is missing "
+		    "or unreadable");
+		ex_custody_free(&log);
+		return;
+	}
 	if (ex_custody_verify(log, me->digest.sha256, c->trusted,
 	    c->ntrusted, &c->r->custody, &err) != EX_OK)
 		file_fail(c, ce, "%s", err.message);
@@ -406,7 +413,15 @@ check_coverage(struct ctx *c)
 	for (i = 0; i < c->b->nentries; i++) {
 		const ex_bundle_entry *e = &c->b->entries[i];
 
-		if (!c->covered[i])
+		if (c->covered[i])
+			continue;
+		/* Without a verified manifest nothing in data/ is vouched
+		 * for; say why rather than that the manifest omits it. */
+		if (!c->r->manifest_ok)
+			file_fail(c, e, "not checked: manifest.xml could not "
+			    "be verified, so no signature covers this %s",
+			    ex_bundle_entry_type_name(e->type));
+		else
 			file_fail(c, e, "not covered by any signature (a %s "
 			    "the manifest does not list)",
 			    ex_bundle_entry_type_name(e->type));

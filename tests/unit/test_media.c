@@ -27,6 +27,7 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/intreadwrite.h>
 
 #include "exhibit/media.h"
 
@@ -227,7 +228,8 @@ typedef struct probe {
 	enum AVColorRange range;
 	int corner_luma;          /* first frame, inside the burn-in box */
 	int corner_max;           /* brightest luma in the box area */
-	int npackets;
+	int nstreams;             /* streams in the file (video is stream 0) */
+	int npackets;             /* video packets */
 	int64_t first_pts;        /* µs, first packet in presentation order */
 	int first_packet_key;
 	int nframes;              /* decoded, presentation order */
@@ -288,8 +290,9 @@ probe_file(const char *path, probe *p)
 	p->first_pts = INT64_MAX;
 	assert_int_equal(avformat_open_input(&fmt, path, NULL, NULL), 0);
 	assert_true(avformat_find_stream_info(fmt, NULL) >= 0);
-	assert_int_equal(fmt->nb_streams, 1);
+	p->nstreams = (int)fmt->nb_streams;
 	st = fmt->streams[0];
+	assert_int_equal(st->codecpar->codec_type, AVMEDIA_TYPE_VIDEO);
 	p->codec = st->codecpar->codec_id;
 	p->tag = st->codecpar->codec_tag;
 	p->width = st->codecpar->width;
@@ -301,6 +304,10 @@ probe_file(const char *path, probe *p)
 		int64_t t = av_rescale_q(pkt->pts, st->time_base,
 		    AV_TIME_BASE_Q);
 
+		if (pkt->stream_index != 0) {
+			av_packet_unref(pkt);
+			continue;
+		}
 		if (p->npackets == 0)
 			p->first_packet_key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
 		if (t < p->first_pts)
@@ -525,6 +532,7 @@ test_native_splits_at_gap(void **state)
 	probe_file(res->files[1].path, &p);
 	assert_indexes(&p, 400, 50);
 	assert_int_equal(p.first_pts, 0);
+	assert_int_equal(p.nstreams, 1);    /* no cue track in a native cut */
 	ex_media_result_free(&res);
 }
 
@@ -588,6 +596,32 @@ test_native_bframes_cover_range(void **state)
 	ex_media_result_free(&res);
 }
 
+static void
+test_native_bframes_end_without_holes(void **state)
+{
+	/* Wherever `to` falls, the cut ends without a hole: a reference
+	 * frame shown at or after `to` that an earlier B-frame needs is kept,
+	 * and so is every frame shown between `to` and it. */
+	(void)state;
+	for (int end = 110; end < 116; end++) {
+		const char *dir = outdir("native6");
+		ex_media_result *res = native_ok(&mkv_bframes,
+		    range_of(T0 + 1500 * MS, T0 + end * FRAME + 10 * MS), dir);
+		probe p;
+
+		assert_int_equal(res->nfiles, 1);
+		probe_file(res->files[0].path, &p);
+		assert_true(p.nframes >= end + 1 - 25);
+		for (int i = 0; i < p.nframes; i++)
+			if (p.index[i] != 25 + i)
+				fail_msg("to at frame %d: frame %d holds source "
+				    "frame %d, expected %d", end, i,
+				    p.index[i], 25 + i);
+		assert_int_equal(res->files[0].frames, p.nframes);
+		ex_media_result_free(&res);
+	}
+}
+
 /* ---- working ---------------------------------------------------------- */
 
 static void
@@ -603,6 +637,7 @@ check_working_file(const ex_media_file *f, int first_index, int n)
 	else
 		assert_int_equal(p.pix_fmt, AV_PIX_FMT_YUV420P);
 	assert_int_equal(p.npackets, n);
+	assert_int_equal(p.nstreams, 2);      /* video and its cue track */
 	assert_true(p.first_packet_key);
 	assert_true(p.key[0]);
 	assert_indexes(&p, first_index, n);
@@ -664,6 +699,7 @@ test_working_reproducible_and_burned_in(void **state)
 	    "clip", NULL, &a, &err), EX_OK);
 	probe_file(a->files[0].path, &p);
 	assert_in_range(p.corner_luma, 120, 136);
+	assert_int_equal(p.nstreams, 1);    /* nothing drawn: no cue track */
 	ex_media_result_free(&a);
 }
 
@@ -1014,6 +1050,364 @@ test_refusals(void **state)
 	assert_int_equal(count_files(dir), 1);
 }
 
+
+/* ---- the cue track: the burn-in's own record ---------------------------- */
+
+typedef struct cues {
+	int n;
+	int64_t pts[MAXF], dur[MAXF];     /* µs */
+	char text[MAXF][160];
+	char lang[8], handler[64];
+	int video_default, cue_codec_ok;
+} cues;
+
+static cues cue_read;
+
+/* Read stream 1 of a working copy, sample by sample (tx3g: a 16-bit
+ * length, then the UTF-8 text). */
+static void
+read_cues(const char *path, cues *c)
+{
+	AVFormatContext *fmt = NULL;
+	AVDictionaryEntry *e;
+	AVPacket *pkt = av_packet_alloc();
+	AVStream *st;
+
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(avformat_open_input(&fmt, path, NULL, NULL), 0);
+	assert_true(avformat_find_stream_info(fmt, NULL) >= 0);
+	assert_int_equal(fmt->nb_streams, 2);
+	c->video_default = (fmt->streams[0]->disposition &
+	    AV_DISPOSITION_DEFAULT) != 0;
+	st = fmt->streams[1];
+	c->cue_codec_ok = st->codecpar->codec_id == AV_CODEC_ID_MOV_TEXT &&
+	    st->codecpar->codec_tag == MKTAG('t', 'x', '3', 'g');
+	if ((e = av_dict_get(st->metadata, "language", NULL, 0)) != NULL)
+		snprintf(c->lang, sizeof(c->lang), "%s", e->value);
+	if ((e = av_dict_get(st->metadata, "handler_name", NULL, 0)) != NULL)
+		snprintf(c->handler, sizeof(c->handler), "%s", e->value);
+	while (av_read_frame(fmt, pkt) >= 0) {
+		int len;
+
+		if (pkt->stream_index == 1 && pkt->size >= 2 &&
+		    (len = AV_RB16(pkt->data)) > 0) {
+			assert_true(c->n < MAXF);
+			assert_true(len + 2 <= pkt->size &&
+			    len < (int)sizeof(c->text[0]));
+			memcpy(c->text[c->n], pkt->data + 2, (size_t)len);
+			c->text[c->n][len] = '\0';
+			c->pts[c->n] = av_rescale_q(pkt->pts, st->time_base,
+			    AV_TIME_BASE_Q);
+			c->dur[c->n] = av_rescale_q(pkt->duration,
+			    st->time_base, AV_TIME_BASE_Q);
+			c->n++;
+		}
+		av_packet_unref(pkt);
+	}
+	avformat_close_input(&fmt);
+	av_packet_free(&pkt);
+}
+
+static void
+test_working_cue_track(void **state)
+{
+	/* The recorder runs 250 ms fast; true [9.5 s, 10.5 s) crosses the
+	 * end of BST (T0 + 10 s = 01:00:00Z): recorder frames 244 (9.76 s,
+	 * true 9.51 s) to 268 (10.72 s, true 10.47 s). */
+	const char *dir = outdir("cues");
+	ex_media_range r = range_of(T0 + 9500 * MS, T0 + 10500 * MS);
+	ex_media_result *res;
+	ex_media_file *f;
+	cues *c = &cue_read;
+	probe p;
+	int bst = 0, gmt = 0;
+
+	(void)state;
+	r.clock_offset = 250 * MS;
+	res = working_ok(&h264, r, 0, dir);
+	assert_int_equal(res->nfiles, 1);
+	f = &res->files[0];
+	check_working_file(f, 244, 25);
+	assert_int_equal(f->first_true, T0 + 9510 * MS);
+	probe_file(f->path, &p);
+	read_cues(f->path, c);
+	assert_true(c->cue_codec_ok);
+	assert_true(c->video_default);
+	assert_string_equal(c->lang, "eng");
+	assert_string_equal(c->handler, "Burned-in time");
+	/* One cue per frame, at the frame's own time, lasting one frame, with
+	 * the frame's true time (from its band: recorder minus offset). */
+	assert_int_equal(c->n, p.nframes);
+	for (int i = 0; i < c->n; i++) {
+		char want[200], when[EX_TIME_BUFSZ];
+		ex_instant t = T0 + (ex_instant)p.index[i] * FRAME - 250 * MS;
+
+		assert_int_equal(c->pts[i], p.pts[i]);
+		assert_int_equal(c->dur[i], FRAME);
+		assert_int_equal(f->first_true + c->pts[i], t);
+		snprintf(want, sizeof(want), "%s\nrecorder clock corrected by "
+		    "-0.250 s", ex_time_format_display(t, "Europe/London",
+		    when, sizeof(when)));
+		if (strcmp(c->text[i], want) != 0)
+			fail_msg("cue %d: '%s', expected '%s'", i, c->text[i],
+			    want);
+		bst += strstr(c->text[i], " BST\n") != NULL;
+		gmt += strstr(c->text[i], " GMT\n") != NULL;
+	}
+	assert_string_equal(c->text[0],
+	    "2024-10-27 01:59:59.510 BST\nrecorder clock corrected by -0.250 s");
+	assert_string_equal(c->text[13],
+	    "2024-10-27 01:00:00.030 GMT\nrecorder clock corrected by -0.250 s");
+	assert_int_equal(bst, 13);
+	assert_int_equal(gmt, 12);
+	ex_media_result_free(&res);
+	/* No offset: the time line alone. */
+	dir = outdir("cues2");
+	res = working_ok(&h264, range_of(T0 + 9920 * MS, T0 + 10040 * MS), 0,
+	    dir);
+	read_cues(res->files[0].path, c);
+	assert_int_equal(c->n, 3);
+	assert_string_equal(c->text[0], "2024-10-27 01:59:59.920 BST");
+	assert_string_equal(c->text[2], "2024-10-27 01:00:00.000 GMT");
+	ex_media_result_free(&res);
+}
+
+/* ---- stills ------------------------------------------------------------ */
+
+typedef struct still_probe {
+	int width, height;
+	enum AVPixelFormat fmt;
+	int code;                 /* band code */
+	int corner;               /* red at (2, 2): inside the burn-in box */
+	int corner_max;
+} still_probe;
+
+static void
+probe_still(const char *path, still_probe *sp)
+{
+	AVFormatContext *fmt = NULL;
+	AVCodecContext *dec;
+	AVPacket *pkt = av_packet_alloc();
+	AVFrame *fr = av_frame_alloc();
+
+	memset(sp, 0, sizeof(*sp));
+	assert_int_equal(avformat_open_input(&fmt, path, NULL, NULL), 0);
+	assert_true(avformat_find_stream_info(fmt, NULL) >= 0);
+	assert_int_equal(fmt->streams[0]->codecpar->codec_id, AV_CODEC_ID_PNG);
+	dec = avcodec_alloc_context3(avcodec_find_decoder(AV_CODEC_ID_PNG));
+	avcodec_parameters_to_context(dec, fmt->streams[0]->codecpar);
+	assert_int_equal(avcodec_open2(dec, dec->codec, NULL), 0);
+	assert_true(av_read_frame(fmt, pkt) >= 0);
+	assert_int_equal(avcodec_send_packet(dec, pkt), 0);
+	assert_int_equal(avcodec_receive_frame(dec, fr), 0);
+	sp->width = fr->width;
+	sp->height = fr->height;
+	sp->fmt = fr->format;
+	if (fr->format == AV_PIX_FMT_RGB24) {
+		int y = fr->height - fr->height / 16;
+
+		/* The band is grey: its red channel reads like luma. */
+		for (int bit = 0; bit < 12; bit++) {
+			int x = (2 * bit + 1) * fr->width / 24;
+
+			if (fr->data[0][y * fr->linesize[0] + 3 * x] > 128)
+				sp->code |= 1 << bit;
+		}
+		sp->corner = fr->data[0][2 * fr->linesize[0] + 3 * 2];
+		for (int yy = 0; yy < 20; yy++)
+			for (int x = 0; x < 60; x++)
+				if (fr->data[0][yy * fr->linesize[0] + 3 * x] >
+				    sp->corner_max)
+					sp->corner_max = fr->data[0][yy *
+					    fr->linesize[0] + 3 * x];
+	}
+	avcodec_free_context(&dec);
+	avformat_close_input(&fmt);
+	av_packet_free(&pkt);
+	av_frame_free(&fr);
+}
+
+static int
+file_holds(const char *path, const void *needle, size_t n)
+{
+	size_t len;
+	unsigned char *b = slurp(path, &len);
+	int found = 0;
+
+	for (size_t i = 0; !found && i + n <= len; i++)
+		found = memcmp(b + i, needle, n) == 0;
+	free(b);
+	return found;
+}
+
+static ex_media_result *
+still_ok(const set *s, ex_media_range r, ex_instant at, const char *dir,
+    const char *base)
+{
+	ex_media_working_options o = wopts(0);
+	ex_media_result *res = NULL;
+	ex_error err;
+
+	ex_error_clear(&err);
+	if (ex_media_still(s->segs, s->n, &r, at, &o, dir, base, &res,
+	    &err) != EX_OK)
+		fail_msg("still: %s", err.message);
+	assert_non_null(res);
+	return res;
+}
+
+static void
+test_still_frame_and_burn_in(void **state)
+{
+	/* Recorder 250 ms fast.  True T0 + 5.000 s is recorder 5.250 s: the
+	 * frame on screen is 131 (recorder 5.24 s, true 4.99 s), in the
+	 * second segment, reached by a seek. */
+	const char *dir = outdir("still1");
+	ex_media_range r = range_of(T0, T0 + 16 * SEC);
+	static const char itxt[] = "iTXtBurned-in text\0\0\0\0\0"
+	    "CAM1 High Street North   Exhibit ABC/1\n"
+	    "2024-10-27 01:59:54.990 BST\n"
+	    "recorder clock corrected by -0.250 s";
+	ex_media_result *res;
+	ex_media_file *f;
+	still_probe sp;
+	char path[600];
+
+	(void)state;
+	r.clock_offset = 250 * MS;
+	res = still_ok(&h264, r, T0 + 5 * SEC, dir, "shot");
+	assert_int_equal(res->nfiles, 1);
+	f = &res->files[0];
+	assert_string_equal(f->name, "shot.png");
+	snprintf(path, sizeof(path), "%s/shot.png", dir);
+	assert_string_equal(f->path, path);
+	assert_string_equal(f->codec, "png");
+	assert_int_equal(f->frames, 1);
+	assert_int_equal(f->width, 320);
+	assert_int_equal(f->height, 180);
+	assert_int_equal(f->first_recorder, T0 + 5240 * MS);
+	assert_int_equal(f->first_true, T0 + 4990 * MS);
+	assert_int_equal(f->last_true, T0 + 4990 * MS);
+	assert_int_equal(f->end_true, T0 + 5030 * MS);
+	assert_int_equal(res->actual_from, T0 + 4990 * MS);
+	assert_int_equal(res->actual_to, T0 + 5030 * MS);
+	assert_int_equal(f->nsources, 1);
+	assert_string_equal(f->sources[0], "cam1/01.mp4");
+	assert_int_equal(res->nproblems, 0);
+	probe_still(path, &sp);
+	assert_int_equal(sp.width, 320);
+	assert_int_equal(sp.height, 180);
+	assert_int_equal(sp.fmt, AV_PIX_FMT_RGB24);
+	assert_int_equal(sp.code, 131);
+	assert_true(sp.corner < 30);       /* the box is drawn ... */
+	assert_true(sp.corner_max > 220);  /* ... with white text */
+	/* The PNG records exactly the lines drawn. */
+	assert_true(file_holds(path, itxt, sizeof(itxt) - 1));
+	assert_int_equal(count_files(dir), 1);
+	ex_media_result_free(&res);
+}
+
+static void
+test_still_boundaries(void **state)
+{
+	const char *dir = outdir("still2");
+	ex_media_range r = range_of(T0, T0 + 24 * SEC);
+	ex_media_result *res;
+	still_probe sp;
+
+	(void)state;
+	/* Exactly at a frame: that frame; a microsecond before: the one
+	 * before it. */
+	res = still_ok(&h264, r, T0 + 131 * FRAME, dir, "a");
+	assert_int_equal(res->files[0].first_true, T0 + 131 * FRAME);
+	probe_still(res->files[0].path, &sp);
+	assert_int_equal(sp.code, 131);
+	ex_media_result_free(&res);
+	res = still_ok(&h264, r, T0 + 131 * FRAME - 1, dir, "b");
+	probe_still(res->files[0].path, &sp);
+	assert_int_equal(sp.code, 130);
+	ex_media_result_free(&res);
+	/* The last frame before the 4-second hole lasts until 16 s. */
+	res = still_ok(&h264, r, T0 + 16 * SEC - 1, dir, "c");
+	probe_still(res->files[0].path, &sp);
+	assert_int_equal(sp.code, 399);
+	assert_string_equal(res->files[0].sources[0], "cam1/03.mp4");
+	ex_media_result_free(&res);
+	/* In the hole: no picture, no file, no failure. */
+	res = still_ok(&h264, r, T0 + 16 * SEC, dir, "d");
+	assert_int_equal(res->nfiles, 0);
+	assert_int_equal(res->actual_from, EX_INSTANT_NONE);
+	ex_media_result_free(&res);
+	res = still_ok(&h264, r, T0 + 18 * SEC, dir, "e");
+	assert_int_equal(res->nfiles, 0);
+	ex_media_result_free(&res);
+	/* B-frames in Matroska, mid-GOP after a seek. */
+	res = still_ok(&mkv_bframes, r, T0 + 2730 * MS, dir, "f");
+	probe_still(res->files[0].path, &sp);
+	assert_int_equal(sp.code, 68);
+	ex_media_result_free(&res);
+	/* MPEG-TS (no index: decoded from the start of the segment). */
+	res = still_ok(&ts, r, T0 + 6 * SEC + 10 * MS, dir, "g");
+	probe_still(res->files[0].path, &sp);
+	assert_int_equal(sp.code, 150);
+	ex_media_result_free(&res);
+	/* Full-range and 4:2:2 sources: drawn in their own format. */
+	res = still_ok(&fullrange, r, T0 + 500 * MS, dir, "h");
+	probe_still(res->files[0].path, &sp);
+	assert_int_equal(sp.code, 12);
+	assert_true(sp.corner < 30 && sp.corner_max > 220);
+	ex_media_result_free(&res);
+	res = still_ok(&chroma422, r, T0 + 500 * MS, dir, "i");
+	probe_still(res->files[0].path, &sp);
+	assert_int_equal(sp.code, 12);
+	assert_true(sp.corner < 30 && sp.corner_max > 220);
+	ex_media_result_free(&res);
+	assert_int_equal(count_files(dir), 7);    /* a-c, f-i */
+}
+
+static void
+test_still_damage_and_refusals(void **state)
+{
+	const char *dir = outdir("still3");
+	ex_media_range r = range_of(T0, T0 + 8 * SEC);
+	ex_media_working_options o = wopts(0);
+	ex_media_result *res = NULL;
+	ex_error err;
+	char path[600];
+	size_t len;
+	unsigned char *b;
+
+	(void)state;
+	ex_error_clear(&err);
+	/* Only a broken recording at that time: reported, no still. */
+	res = still_ok(&damaged, r, T0 + 2 * SEC, dir, "broken");
+	assert_int_equal(res->nfiles, 0);
+	assert_int_equal(res->nproblems, 1);
+	assert_true(res->problems[0].skipped);
+	assert_non_null(strstr(res->problems[0].message, "segment skipped"));
+	ex_media_result_free(&res);
+	/* Outside the range: a usage error. */
+	assert_int_equal(ex_media_still(h264.segs, h264.n, &r, T0 + 8 * SEC,
+	    &o, dir, "late", &res, &err), EX_ERR_USAGE);
+	assert_non_null(strstr(err.message, "outside the range"));
+	assert_null(res);
+	/* Never overwrites. */
+	snprintf(path, sizeof(path), "%s/kept.png", dir);
+	run("echo keep > '%s'", path);
+	assert_int_equal(ex_media_still(h264.segs, h264.n, &r, T0 + SEC, &o,
+	    dir, "kept", &res, &err), EX_ERR_EXISTS);
+	assert_non_null(strstr(err.message, "already exists"));
+	assert_null(res);
+	b = slurp(path, &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(b, "keep\n", 5);
+	free(b);
+	/* A name that is not a file name. */
+	assert_int_equal(ex_media_still(h264.segs, h264.n, &r, T0 + SEC, &o,
+	    dir, "a/b", &res, &err), EX_ERR_USAGE);
+	assert_int_equal(count_files(dir), 1);
+}
+
 int
 main(void)
 {
@@ -1023,6 +1417,7 @@ main(void)
 		cmocka_unit_test(test_native_hevc_tagged_hvc1),
 		cmocka_unit_test(test_native_from_mpegts),
 		cmocka_unit_test(test_native_bframes_cover_range),
+		cmocka_unit_test(test_native_bframes_end_without_holes),
 		cmocka_unit_test(test_working_mid_gop_across_segments),
 		cmocka_unit_test(test_working_exact_bounds),
 		cmocka_unit_test(test_working_segments),
@@ -1036,6 +1431,10 @@ main(void)
 		cmocka_unit_test(test_working_pixel_formats),
 		cmocka_unit_test(test_truncated_data_reported),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_working_cue_track),
+		cmocka_unit_test(test_still_frame_and_burn_in),
+		cmocka_unit_test(test_still_boundaries),
+		cmocka_unit_test(test_still_damage_and_refusals),
 	};
 
 	if (access(FFMPEG, X_OK) != 0 && strcmp(FFMPEG, "ffmpeg") != 0)

@@ -188,6 +188,15 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 			ic->streams[i]->discard = AVDISCARD_ALL;
 	copy_name(seg->codec, sizeof(seg->codec),
 	    avcodec_get_name(vs->codecpar->codec_id));
+	/* A codec FFmpeg cannot decode cannot be cut or re-encoded either:
+	 * the file is kept (as a master) but nothing can be read from it. */
+	if (vs->codecpar->codec_id == AV_CODEC_ID_NONE ||
+	    avcodec_find_decoder(vs->codecpar->codec_id) == NULL) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "unknown video codec '%s': no decoder for it",
+		    seg->codec);
+		goto out;
+	}
 	seg->width = vs->codecpar->width;
 	seg->height = vs->codecpar->height;
 	if (vs->avg_frame_rate.num > 0 && vs->avg_frame_rate.den > 0) {

@@ -9,7 +9,8 @@ libexbundle_la_SOURCES = \
 	src/lib/bundle/writer.c \
 	src/lib/bundle/reader.c \
 	src/lib/bundle/reader_dir.c \
-	src/lib/bundle/check.c
+	src/lib/bundle/check.c \
+	src/lib/bundle/copy.c
 libexbundle_la_LIBADD = libexevidence.la
 libexhibit_la_LIBADD += libexbundle.la
 

@@ -499,12 +499,14 @@ write_parents(ex_bundle_writer *w, const char *rel, ex_error *err)
 	return EX_OK;
 }
 
-/* The source of a file's bytes: a descriptor or a buffer. */
+/* The source of a file's bytes: a descriptor, a buffer or a callback. */
 typedef struct source {
-	int fd;                     /* -1 for a buffer */
+	int fd;                     /* -1 for a buffer or a callback */
 	const char *name;
 	const unsigned char *buf;
 	size_t len;
+	ex_bundle_read_fn read;     /* not NULL: read through this */
+	void *user;
 } source;
 
 /* Read up to n bytes into the writer's chunk; -1 on error (errno). */
@@ -513,6 +515,8 @@ source_read(ex_bundle_writer *w, source *src, size_t n)
 {
 	ssize_t r;
 
+	if (src->read != NULL)
+		return src->read(src->user, w->chunk, n);
 	if (src->fd < 0) {
 		if (n > src->len)
 			n = src->len;
@@ -709,10 +713,9 @@ ex_bundle_add_file(ex_bundle_writer *w, const char *bag_path,
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "%s: not a regular file", src_path);
 	}
+	memset(&src, 0, sizeof(src));
 	src.fd = fd;
 	src.name = src_path;
-	src.buf = NULL;
-	src.len = 0;
 	s = add_entry(w, bag_path, &src, (uint64_t)st.st_size, digest_out,
 	    err);
 	close(fd);
@@ -733,11 +736,35 @@ ex_bundle_add_buffer(ex_bundle_writer *w, const char *bag_path,
 	if (buf == NULL && len > 0)
 		return ex_error_set(err, EX_ERR_USAGE, "%s: no buffer",
 		    bag_path);
+	memset(&src, 0, sizeof(src));
 	src.fd = -1;
 	src.name = bag_path;
 	src.buf = buf;
 	src.len = len;
 	return add_entry(w, bag_path, &src, len, digest_out, err);
+}
+
+ex_status
+ex_bundle_add_stream(ex_bundle_writer *w, const char *bag_path,
+    uint64_t size, ex_bundle_read_fn read_fn, void *user,
+    ex_digest_result *digest_out, ex_error *err)
+{
+	source src;
+	ex_status s;
+
+	if ((s = check_usable(w, err)) != EX_OK ||
+	    (s = bundle_path_check(bag_path, err)) != EX_OK ||
+	    (s = check_conflicts(w, bag_path, err)) != EX_OK)
+		return s;
+	if (read_fn == NULL)
+		return ex_error_set(err, EX_ERR_USAGE, "%s: no reader",
+		    bag_path);
+	memset(&src, 0, sizeof(src));
+	src.fd = -1;
+	src.name = bag_path;
+	src.read = read_fn;
+	src.user = user;
+	return add_entry(w, bag_path, &src, size, digest_out, err);
 }
 
 /* ---- finish ----------------------------------------------------------- */
@@ -750,6 +777,7 @@ add_tag(ex_bundle_writer *w, const char *name, bundle_buf *b, ex_error *err)
 
 	if (b->failed)
 		return fail(w, nomem(err));
+	memset(&src, 0, sizeof(src));
 	src.fd = -1;
 	src.name = name;
 	src.buf = (const unsigned char *)(b->data != NULL ? b->data : "");

@@ -11,7 +11,9 @@ libexmedia_la_SOURCES = \
 	src/lib/media/mux.c \
 	src/lib/media/result.c \
 	src/lib/media/native.c \
-	src/lib/media/working.c
+	src/lib/media/working.c \
+	src/lib/media/burn.c \
+	src/lib/media/still.c
 libexmedia_la_LIBADD = libexoverlay.la libexcore.la
 libexhibit_la_LIBADD += libexmedia.la
 
@@ -21,4 +23,17 @@ tests_unit_test_media_SOURCES = tests/unit/test_media.c
 tests_unit_test_media_CFLAGS = $(UNIT_CFLAGS) -DFFMPEG='"$(FFMPEG)"'
 tests_unit_test_media_LDADD = libexmedia.la $(UNIT_LIBS)
 TESTS += tests/unit/test_media
+
+## Clock offsets to the millisecond: parsing, recorder/true conversion,
+## the burn-in's time and correction lines across the clock change.
+check_PROGRAMS += tests/unit/test_clock
+tests_unit_test_clock_SOURCES = tests/unit/test_clock.c
+tests_unit_test_clock_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_clock_LDADD = libexmedia.la libexcore.la $(UNIT_LIBS)
+TESTS += tests/unit/test_clock
 endif
+
+## The clock-change proof: an export across the end of BST read back from
+## the cue track, the manifest and the stills.
+TESTS += tests/cli/time_dst.sh
+dist_check_SCRIPTS += tests/cli/time_dst.sh

@@ -8,6 +8,8 @@
  * result.c  the result object, problems, progress, cancel, file naming
  * native.c  ex_media_native: stream-copy cut
  * working.c ex_media_working: decode, burn in, encode
+ * burn.c    the burn-in's text lines (shared by working copies and stills)
+ * still.c   ex_media_still: one frame, burned in, as PNG
  */
 #ifndef EXHIBIT_MEDIA_PRIVATE_H
 #define EXHIBIT_MEDIA_PRIVATE_H
@@ -71,19 +73,49 @@ typedef struct ex_media_out {
 	AVStream *st;
 	char *path;
 	int header_written;
+	/* The cue track (with_cues): mov_text encoder and stream. */
+	AVCodecContext *cue_enc;
+	AVStream *cue_st;
+	AVPacket *cue_pkt;
+	int64_t cue_order;        /* ASS ReadOrder of the next cue */
 } ex_media_out;
 
 /* Create path (refusing an existing file) as MP4 with one video stream of
- * par in time base tb; creation is the mvhd creation_time (true time). */
+ * par in time base tb; creation is the mvhd creation_time (true time).
+ * with_cues adds stream 1, the burn-in's mov_text track (media.h), for
+ * ex_media_out_cue; the video stream is then marked the default. */
 ex_status ex_media_out_open(const char *path, const AVCodecParameters *par,
-    AVRational tb, ex_instant creation, ex_media_out **out, ex_error *err);
+    AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
+    ex_error *err);
 /* Write a packet whose timestamps are in tb given at open (rescaled). */
 ex_status ex_media_out_write(ex_media_out *o, AVPacket *pkt,
     AVRational tb, ex_error *err);
+/* Write one cue of the burn-in track: text (lines separated by '\n',
+ * no '{', '}' or '\\') shown from pts for duration, both in tb. */
+ex_status ex_media_out_cue(ex_media_out *o, const char *text, int64_t pts,
+    int64_t duration, AVRational tb, ex_error *err);
 /* Write the trailer (moving the index to the front) and close. */
 ex_status ex_media_out_finish(ex_media_out **o, ex_error *err);
 /* Close without finishing and delete the file. */
 void ex_media_out_abort(ex_media_out **o);
+
+/* ---- burn.c ----------------------------------------------------------- */
+
+/* The lines burned into one frame: [label,] time line[, correction]. */
+typedef struct ex_media_burn {
+	char when[EX_TIME_BUFSZ];
+	char corr[EX_MEDIA_CORRECTION_BUFSZ];
+	const char *lines[3];
+	int nlines;
+	int time_line;            /* index of the time line in lines */
+	char record[EX_TIME_BUFSZ + EX_MEDIA_CORRECTION_BUFSZ];
+	                          /* the time line and the correction line
+	                             joined by '\n': the cue text */
+} ex_media_burn;
+
+/* Fill b for a frame at true time t (label may be NULL). */
+void ex_media_burn_text(ex_media_burn *b, const ex_media_range *range,
+    const char *label, ex_instant t);
 
 /* ---- result.c --------------------------------------------------------- */
 

@@ -6,6 +6,10 @@
  * the data (players and browsers can start at once), and the mvhd
  * creation_time set from the file's first frame.  The faststart pass
  * reopens the file by name, so outputs are always real files.
+ *
+ * Working copies add a second stream: the burn-in's cues, encoded by
+ * FFmpeg's mov_text encoder (which takes ASS dialogue lines and writes
+ * the tx3g sample description) and interleaved with the video by dts.
  */
 #include "config.h"
 
@@ -17,9 +21,143 @@
 
 #include "media/media_private.h"
 
+#define CUE_TITLE "Burned-in time"
+
+/* The ASS script header the mov_text encoder reads its default style
+ * from: white sans-serif text at the bottom. */
+static const char cue_header[] =
+    "[Script Info]\r\n"
+    "ScriptType: v4.00+\r\n"
+    "PlayResX: 384\r\n"
+    "PlayResY: 288\r\n"
+    "\r\n"
+    "[V4+ Styles]\r\n"
+    "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+    "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, "
+    "ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, "
+    "Alignment, MarginL, MarginR, MarginV, Encoding\r\n"
+    "Style: Default,Serif,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,"
+    "0,1,1,0,2,10,10,10,0\r\n"
+    "\r\n"
+    "[Events]\r\n"
+    "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+    "Effect, Text\r\n";
+
+/* The mov_text encoder and stream 1, before the header is written. */
+static ex_status
+add_cue_stream(ex_media_out *o, const AVCodecParameters *video,
+    AVRational tb, ex_error *err)
+{
+	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MOV_TEXT);
+	AVCodecContext *enc;
+	char ebuf[128];
+	int ret;
+
+	if (codec == NULL)
+		return ex_error_set(err, EX_ERR_UNSUPPORTED,
+		    "FFmpeg was built without the mov_text encoder");
+	enc = o->cue_enc = avcodec_alloc_context3(codec);
+	o->cue_pkt = av_packet_alloc();
+	if (enc == NULL || o->cue_pkt == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	enc->time_base = tb;
+	enc->width = video->width;
+	enc->height = video->height;
+	enc->flags |= AV_CODEC_FLAG_BITEXACT;
+	enc->subtitle_header = av_malloc(sizeof(cue_header));
+	if (enc->subtitle_header == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	memcpy(enc->subtitle_header, cue_header, sizeof(cue_header));
+	enc->subtitle_header_size = (int)sizeof(cue_header) - 1;
+	ret = avcodec_open2(enc, codec, NULL);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_MEDIA,
+		    "cannot open the mov_text encoder: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+	o->cue_st = avformat_new_stream(o->fmt, NULL);
+	if (o->cue_st == NULL ||
+	    avcodec_parameters_from_context(o->cue_st->codecpar, enc) < 0)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	o->cue_st->time_base = tb;
+	o->cue_st->disposition = 0;
+	o->st->disposition = AV_DISPOSITION_DEFAULT;
+	if (av_dict_set(&o->cue_st->metadata, "language", "eng", 0) < 0 ||
+	    av_dict_set(&o->cue_st->metadata, "handler_name", CUE_TITLE,
+	    0) < 0 ||
+	    av_dict_set(&o->cue_st->metadata, "title", CUE_TITLE, 0) < 0)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	return EX_OK;
+}
+
+ex_status
+ex_media_out_cue(ex_media_out *o, const char *text, int64_t pts,
+    int64_t duration, AVRational tb, ex_error *err)
+{
+	AVSubtitleRect rect, *rects[1];
+	AVSubtitle sub;
+	char ass[512], ebuf[128];
+	uint8_t buf[1024];
+	size_t n;
+	int len, ret;
+
+	if (o->cue_enc == NULL)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%s: opened without a cue track", o->path);
+	/* An ASS dialogue line: ReadOrder, Layer, Style, Name, MarginL,
+	 * MarginR, MarginV, Effect, Text; "\N" breaks a line. */
+	n = (size_t)snprintf(ass, sizeof(ass), "%lld,0,Default,,0,0,0,,",
+	    (long long)o->cue_order++);
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '{' || *p == '}' || *p == '\\')
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "cue text may not hold '%c'", *p);
+		if (n + 3 > sizeof(ass))
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "cue text too long");
+		if (*p == '\n') {
+			ass[n++] = '\\';
+			ass[n++] = 'N';
+		} else {
+			ass[n++] = *p;
+		}
+	}
+	ass[n] = '\0';
+	memset(&rect, 0, sizeof(rect));
+	memset(&sub, 0, sizeof(sub));
+	rect.type = SUBTITLE_ASS;
+	rect.ass = ass;
+	rects[0] = &rect;
+	sub.num_rects = 1;
+	sub.rects = rects;
+	sub.pts = av_rescale_q(pts, tb, AV_TIME_BASE_Q);
+	sub.end_display_time = (uint32_t)av_rescale_q(duration, tb,
+	    (AVRational){ 1, 1000 });
+	len = avcodec_encode_subtitle(o->cue_enc, buf, (int)sizeof(buf), &sub);
+	if (len < 0)
+		return ex_error_set(err, EX_ERR_MEDIA, "%s: cue: %s", o->path,
+		    ex_media_averr(len, ebuf, sizeof(ebuf)));
+	av_packet_unref(o->cue_pkt);
+	ret = av_new_packet(o->cue_pkt, len);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	memcpy(o->cue_pkt->data, buf, (size_t)len);
+	o->cue_pkt->pts = o->cue_pkt->dts = pts;
+	o->cue_pkt->duration = duration;
+	o->cue_pkt->flags |= AV_PKT_FLAG_KEY;
+	o->cue_pkt->stream_index = o->cue_st->index;
+	o->cue_pkt->pos = -1;
+	av_packet_rescale_ts(o->cue_pkt, tb, o->cue_st->time_base);
+	ret = av_interleaved_write_frame(o->fmt, o->cue_pkt);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_MEDIA, "%s: write failed: %s",
+		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+	return EX_OK;
+}
+
 ex_status
 ex_media_out_open(const char *path, const AVCodecParameters *par,
-    AVRational tb, ex_instant creation, ex_media_out **out, ex_error *err)
+    AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
+    ex_error *err)
 {
 	ex_media_out *o = NULL;
 	AVDictionary *opts = NULL;
@@ -67,6 +205,8 @@ ex_media_out_open(const char *path, const AVCodecParameters *par,
 		break;
 	}
 	o->st->time_base = tb;
+	if (with_cues && (st = add_cue_stream(o, par, tb, err)) != EX_OK)
+		goto out;
 	if (creation != EX_INSTANT_NONE)
 		av_dict_set(&o->fmt->metadata, "creation_time",
 		    ex_time_format_utc(creation, tbuf, sizeof(tbuf)), 0);
@@ -134,6 +274,8 @@ ex_media_out_finish(ex_media_out **po, ex_error *err)
 		return st;
 	}
 	avformat_free_context(o->fmt);
+	avcodec_free_context(&o->cue_enc);
+	av_packet_free(&o->cue_pkt);
 	av_free(o->path);
 	av_freep(po);
 	return EX_OK;
@@ -155,6 +297,8 @@ ex_media_out_abort(ex_media_out **po)
 		}
 		avformat_free_context(o->fmt);
 	}
+	avcodec_free_context(&o->cue_enc);
+	av_packet_free(&o->cue_pkt);
 	av_free(o->path);
 	av_freep(po);
 }

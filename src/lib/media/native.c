@@ -5,10 +5,12 @@
  * starts, the packets since the last keyframe are held (at most one GOP),
  * so the cut begins on the keyframe at or before `from`.  Once started,
  * packets shown at or after `to` are held back until a later packet shown
- * before `to` proves them needed (B-frame references); a keyframe shown at
- * or after `to` ends the cut.  Output timestamps continue across segments:
- * a packet's instant is its segment's start plus its offset into the
- * segment, and the file's clock starts at 0 on its first keyframe.
+ * before `to` proves them needed (B-frame references), and then every
+ * packet shown before the last one copied is kept too, so the cut has no
+ * hole; a keyframe shown at or after `to` ends the cut.  Output timestamps
+ * continue across segments: a packet's instant is its segment's start plus
+ * its offset into the segment, and the file's clock starts at 0 on its
+ * first keyframe.
  */
 #include "config.h"
 
@@ -119,8 +121,8 @@ open_file(native *n, ex_media_in *in, const ex_segment *seg,
 	if (st != EX_OK)
 		return st;
 	st = ex_media_out_open(path, in->st->codecpar, in->tb,
-	    ex_time_recorder_to_true(at, n->job.range->clock_offset), &n->out,
-	    err);
+	    ex_time_recorder_to_true(at, n->job.range->clock_offset), 0,
+	    &n->out, err);
 	if (st != EX_OK) {
 		free(path);
 		return st;
@@ -326,7 +328,11 @@ cut_segment(native *n, const ex_segment *seg, int *started, int *done,
 					goto out;
 			}
 		}
-		if (at >= n->to_rec) {
+		/* Past `to`, a packet is kept only when it fills a hole: it is
+		 * shown before a frame already copied (a reference an earlier
+		 * B-frame needed), so leaving it out would drop a frame. */
+		if (at >= n->to_rec && (n->prev_end == EX_INSTANT_NONE ||
+		    at >= n->prev_end - n->prev_dur / 2)) {
 			if (key) {
 				*done = 1;
 				break;

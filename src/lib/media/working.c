@@ -2,7 +2,8 @@
  * working.c — the frame-accurate working copy: decode, burn in, encode.
  *
  * Frames flow one at a time: demux → decode → select by true time →
- * (relabel or convert to yuv420p) → overlay → libx264 → MP4.  Nothing is
+ * (relabel or convert to yuv420p) → overlay → libx264 → MP4, and the text
+ * drawn goes, as the frame's cue, into the MP4's subtitle track.  Nothing is
  * buffered beyond what the codecs hold, so memory does not grow with the
  * range.  A frame is kept when from <= its true time < to, and only if it
  * is later than the last frame kept (segments that overlap do not repeat
@@ -196,7 +197,7 @@ open_writer(working *w, const AVFrame *pic, enum AVPixelFormat src_fmt,
 	if (st != EX_OK)
 		goto out;
 	st = ex_media_out_open(path, par, w->enc->time_base, first_true,
-	    &w->out, err);
+	    w->overlay, &w->out, err);
 	if (st != EX_OK)
 		goto out;
 	st = ex_media_job_add_file(&w->job, path, "h264", pic->width,
@@ -223,35 +224,23 @@ out:
 	return st;
 }
 
-static void
-format_correction(int64_t offset, char *buf, size_t size)
-{
-	int64_t corr = -offset, mag = corr < 0 ? -corr : corr;
-
-	snprintf(buf, size, "recorder clock corrected by %c%lld.%03lld s",
-	    corr < 0 ? '-' : '+', (long long)(mag / EX_USEC_PER_SEC),
-	    (long long)(mag % EX_USEC_PER_SEC / 1000));
-}
-
+/* Draw the burn-in of a frame at true time t, and record the same text
+ * as the frame's cue (pts and duration in 1/90000 s). */
 static ex_status
-burn_in(working *w, AVFrame *pic, ex_instant t, ex_error *err)
+burn_in(working *w, AVFrame *pic, ex_instant t, int64_t pts, int64_t dur,
+    ex_error *err)
 {
-	char when[EX_TIME_BUFSZ], corr[80];
-	const char *lines[3];
-	int n = 0;
+	ex_media_burn b;
+	ex_status st;
 
 	if (w->ov == NULL)
 		return EX_OK;
-	if (w->label != NULL)
-		lines[n++] = w->label;
-	lines[n++] = ex_time_format_display(t, w->job.range->zone, when,
-	    sizeof(when));
-	if (w->job.range->clock_offset != 0) {
-		format_correction(w->job.range->clock_offset, corr,
-		    sizeof(corr));
-		lines[n++] = corr;
-	}
-	return ex_overlay_draw(w->ov, pic, lines, n, err);
+	ex_media_burn_text(&b, w->job.range, w->label, t);
+	st = ex_overlay_draw(w->ov, pic, b.lines, b.nlines, err);
+	if (st != EX_OK)
+		return st;
+	return ex_media_out_cue(w->out, b.record, pts, dur, TIME_BASE_90K,
+	    err);
 }
 
 static ex_status
@@ -305,11 +294,12 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 		if (st != EX_OK)
 			return st;
 	}
-	st = burn_in(w, pic, t, err);
-	if (st != EX_OK)
-		return st;
 	pic->pts = av_rescale_q(t - w->file_first_true, AV_TIME_BASE_Q,
 	    TIME_BASE_90K);
+	st = burn_in(w, pic, t, pic->pts, av_rescale_q(dur, AV_TIME_BASE_Q,
+	    TIME_BASE_90K), err);
+	if (st != EX_OK)
+		return st;
 	pic->pict_type = AV_PICTURE_TYPE_NONE;  /* let x264 choose */
 	w->prev_dur = dur;
 	ret = avcodec_send_frame(w->enc, pic);

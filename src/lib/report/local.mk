@@ -1,1 +1,31 @@
 ## src/lib/report/local.mk (included by the build)
+## The pages a person reads: data/index.html and data/README.txt made from
+## the manifest model, and the thumbnails of the working copies.
+noinst_LTLIBRARIES += libexreport.la
+libexreport_la_SOURCES = \
+	include/exhibit/report.h \
+	src/lib/report/report_private.h \
+	src/lib/report/common.c \
+	src/lib/report/index_html.c \
+	src/lib/report/readme_txt.c \
+	src/lib/report/thumb.c
+libexreport_la_LIBADD = libexmanifest.la libexbundle.la libexcore.la
+libexhibit_la_LIBADD += libexreport.la
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_report
+tests_unit_test_report_SOURCES = tests/unit/test_report.c
+tests_unit_test_report_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_report_LDADD = libexreport.la $(DEP_LIBS) $(UNIT_LIBS)
+TESTS += tests/unit/test_report
+endif
+
+## The page in a real browser: headless Chromium driven by playwright-core
+## (installed by the test with `npm ci` from the lock file into its work
+## folder).  Skips when chromium or node is missing.
+TESTS += tests/cli/page_browser.sh
+dist_check_SCRIPTS += tests/cli/page_browser.sh
+EXTRA_DIST += \
+	tests/browser/package.json \
+	tests/browser/package-lock.json \
+	tests/browser/page_check.mjs

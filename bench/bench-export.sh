@@ -1,0 +1,407 @@
+#!/bin/sh
+# bench-export.sh — time `exhibit export` and `exhibit verify` against the
+# same job done "the usual way" with command-line tools, and against the
+# encode-only floor.  See bench/README.md for what each side does.
+#
+#   EXHIBIT=/path/to/exhibit bench/bench-export.sh [--seconds N] [--runs R]
+#       [--cameras C] [--preset P] [--crf C] [--cache DIR] [--work DIR]
+#       [--results FILE] [--dry-run]
+#
+# Footage comes from bench/make-footage.sh (1080p25 H.264, 60 s segments)
+# and is kept in the cache folder for the next run.  The tasks are run
+# interleaved, run by run (exhibit, baseline, floor, exhibit, ...), each
+# under GNU time (wall, user, sys, peak RSS).  The table goes to stdout and
+# to bench/results-<date>.md.  --dry-run writes the scripts it would time
+# into the work folder and prints them, without running anything.
+# Not run by make check (tests/cli/bench_smoke.sh runs --dry-run).
+set -eu
+# The whole script is one compound command, read before it runs, so that
+# editing the file during a long benchmark cannot change what runs.
+{
+here=$(cd "$(dirname "$0")" && pwd)
+prog=${0##*/}
+
+die() { echo "$prog: $*" >&2; exit 2; }
+note() { echo "$prog: $*" >&2; }
+usage() {
+	cat >&2 <<EOF
+Usage: EXHIBIT=/path/to/exhibit $prog [OPTIONS]
+  --seconds N     length of the exported range, from the footage start (60)
+  --runs R        timed runs of every task (3)
+  --cameras C     also export C cameras at once (1: one camera only)
+  --preset P      x264 preset of the working copies (veryfast)
+  --crf C         x264 CRF of the working copies (23)
+  --cache DIR     footage cache (\${XDG_CACHE_HOME:-\$HOME/.cache}/exhibit-bench)
+  --work DIR      work folder, kept (default: a temporary one, removed)
+  --results FILE  where to write the table (bench/results-<date>.md)
+  --dry-run       write and print the timed scripts, run nothing
+EOF
+	exit 2
+}
+
+seconds=60 runs=3 cameras=1 preset=veryfast crf=23 dry=0
+cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/exhibit-bench
+work='' results=''
+argv="$*"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--seconds | --runs | --cameras | --preset | --crf | --cache | \
+	--work | --results)
+		[ $# -ge 2 ] || die "$1 needs a value"
+		case $1 in
+		--seconds) seconds=$2 ;;
+		--runs) runs=$2 ;;
+		--cameras) cameras=$2 ;;
+		--preset) preset=$2 ;;
+		--crf) crf=$2 ;;
+		--cache) cache=$2 ;;
+		--work) work=$2 ;;
+		--results) results=$2 ;;
+		esac
+		shift 2 ;;
+	--dry-run) dry=1; shift ;;
+	-h | --help) usage ;;
+	*) die "unknown option '$1' (see --help)" ;;
+	esac
+done
+
+# whole NAME VALUE LO HI: VALUE must be a whole number in [LO, HI].
+whole() {
+	case $2 in '' | *[!0-9]*) die "$1: '$2' is not a whole number" ;; esac
+	[ "$2" -ge "$3" ] && [ "$2" -le "$4" ] ||
+		die "$1: '$2' is not from $3 to $4"
+}
+whole --seconds "$seconds" 1 3600
+whole --runs "$runs" 1 99
+whole --cameras "$cameras" 1 16
+whole --crf "$crf" 0 51
+case $preset in
+ultrafast | superfast | veryfast | faster | fast | medium | slow | slower | \
+veryslow | placebo) ;;
+*) die "--preset: unknown x264 preset '$preset'" ;;
+esac
+
+EXHIBIT=${EXHIBIT:-exhibit}
+: "${FFMPEG:=ffmpeg}"
+TIME=${GNU_TIME:-/usr/bin/time}
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+jobs=$(nproc)
+segs=$(((seconds + 59) / 60))
+fsecs=$((segs * 60))
+t0=1729987200                         # 2024-10-27T00:00:00Z, footage start
+from=2024-10-27T00:00:00Z
+to=$(date -u -d "@$((t0 + seconds))" +%Y-%m-%dT%H:%M:%SZ)
+case_ref=BENCH exhibit_ref=BENCH-1
+
+case $cache in /*) ;; *) cache=$(pwd)/$cache ;; esac
+
+# ---- the tools ---------------------------------------------------------
+if [ "$dry" -eq 0 ]; then
+	command -v "$EXHIBIT" >/dev/null 2>&1 ||
+		die "EXHIBIT: '$EXHIBIT' is not a program (build exhibit first)"
+	EXHIBIT=$(command -v "$EXHIBIT")
+	case $EXHIBIT in /*) ;; *) EXHIBIT=$(pwd)/$EXHIBIT ;; esac
+	for t in "$FFMPEG" ffprobe minisign sha256sum zip unzip; do
+		command -v "$t" >/dev/null 2>&1 || die "$t is not installed"
+	done
+	"$TIME" -f %M -o /dev/null true 2>/dev/null ||
+		die "$TIME is not GNU time (apt-get install time)"
+	[ -r "$FONT" ] || die "$FONT missing (apt-get install fonts-dejavu-core)"
+fi
+
+# ---- work folder -------------------------------------------------------
+if [ -n "$work" ]; then
+	mkdir -p "$work"
+	work=$(cd "$work" && pwd)
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/exhibit-bench.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+	trap 'exit 130' INT TERM
+fi
+S=$work/scripts
+mkdir -p "$S"
+
+# ---- footage (generated once, then reused from the cache) -------------
+# Any cached archive of the same length with at least C cameras will do.
+arch=''
+for d in "$cache"/footage-"${fsecs}"s-*c; do
+	[ -f "$d/recorder.xml" ] || continue
+	k=${d##*-}; k=${k%c}
+	case $k in '' | *[!0-9]*) continue ;; esac
+	[ "$k" -ge "$cameras" ] && { arch=$d; break; }
+done
+if [ -z "$arch" ]; then
+	arch=$cache/footage-${fsecs}s-${cameras}c
+	if [ "$dry" -eq 0 ]; then
+		mkdir -p "$cache"
+		note "making $fsecs s of 1080p25 footage of $cameras camera(s)" \
+			"in $arch (about real time per camera)"
+		"$here/make-footage.sh" "$arch" "$fsecs" "$cameras"
+	fi
+fi
+
+# ---- the timed scripts -------------------------------------------------
+# Every task is a small sh script taking the run's output folder as $1,
+# so that what is timed is exactly what --dry-run prints.
+cams_list() { # N: cam1,cam2,...,camN
+	_i=1 _l=cam1
+	while [ "$_i" -lt "$1" ]; do _i=$((_i + 1)); _l="$_l,cam$_i"; done
+	echo "$_l"
+}
+
+# q TEXT: TEXT single-quoted for sh.
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+header() {
+	printf '#!/bin/sh\n# %s\nset -eu\nout=$1\n' "$1"
+}
+
+# exhibit export of CAMERAS (comma list) [EXTRA OPTIONS]
+write_exhibit_export() { # FILE COMMENT CAMERAS [EXTRA...]
+	_f=$1 _c=$2 _cams=$3
+	shift 3
+	{
+		header "$_c"
+		printf '%s export %s -o "$out/bundle.zip" \\\n' \
+			"$(q "$EXHIBIT")" "$(q "$arch")"
+		printf '  --camera %s --from %s --to %s \\\n' "$_cams" "$from" "$to"
+		printf '  -s %s --case %s --exhibit %s --operator %s \\\n' \
+			"$(q "$work/bench.key")" "$case_ref" "$exhibit_ref" \
+			"'Bench Operator'"
+		printf '  --preset %s --crf %s --jobs %s' "$preset" "$crf" "$jobs"
+		for _x in "$@"; do printf ' %s' "$_x"; done
+		printf '\n'
+	} >"$_f"
+}
+
+# The baseline: per camera ffmpeg (working: concat, trim, drawtext, x264,
+# 60 s segments, faststart; native: stream copy), cp of the masters; then
+# minisign -S of every file, sha256sum of every file, sign the manifest,
+# zip -0 -r.
+write_baseline_export() { # FILE COMMENT NCAMERAS
+	_f=$1 _n=$3
+	{
+		header "$2"
+		printf 'bag="$out/%s"\n' "$exhibit_ref"
+		printf 'arch=%s\n' "$(q "$arch")"
+		_i=1
+		while [ "$_i" -le "$_n" ]; do
+			cat <<EOF
+# camera cam$_i
+d="\$bag/data/cam$_i"
+mkdir -p "\$d/master" "\$d/native" "\$d/working"
+for f in "\$arch"/cam$_i/*.mp4; do echo "file '\$f'"; done >"\$out/cam$_i.txt"
+$FFMPEG -nostdin -hide_banner -loglevel error -threads $jobs \\
+  -f concat -safe 0 -i "\$out/cam$_i.txt" \\
+  -t $seconds -map 0:v:0 \\
+  -vf "drawtext=fontfile=$FONT:text='cam$_i Bench camera $_i   Exhibit $exhibit_ref   %{pts\\:gmtime\\:$t0} UTC':fontsize=32:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6:x=16:y=16" \\
+  -c:v libx264 -preset $preset -crf $crf -threads $jobs -pix_fmt yuv420p \\
+  -force_key_frames 'expr:gte(t,n_forced*60)' \\
+  -f segment -segment_time 60 -reset_timestamps 1 -segment_format mp4 \\
+  -segment_format_options movflags=+faststart \\
+  "\$d/working/cam$_i-working-%03d.mp4"
+$FFMPEG -nostdin -hide_banner -loglevel error \\
+  -f concat -safe 0 -i "\$out/cam$_i.txt" -t $seconds \\
+  -map 0:v:0 -c copy -movflags +faststart "\$d/native/cam$_i-native-001.mp4"
+cp "\$arch"/cam$_i/*.mp4 "\$d/master/"
+EOF
+			_i=$((_i + 1))
+		done
+		cat <<EOF
+cd "\$bag"
+find data -type f | LC_ALL=C sort >"\$out/files.txt"
+xargs minisign -S -s $(q "$work/bench.key") -m <"\$out/files.txt" >/dev/null
+find data -type f | LC_ALL=C sort | xargs sha256sum >manifest-sha256.txt
+minisign -S -s $(q "$work/bench.key") -m manifest-sha256.txt >/dev/null
+cd "\$out"
+zip -0 -r -q "\$out/baseline.zip" $exhibit_ref
+EOF
+	} >"$_f"
+}
+
+write_exhibit_export "$S/export-exhibit.sh" \
+	"exhibit export, cam1, masters + native + working, ZIP" cam1
+write_baseline_export "$S/export-baseline.sh" \
+	"the same with ffmpeg, cp, minisign, sha256sum, zip (cam1)" 1
+cat >"$S/floor.sh" <<EOF
+#!/bin/sh
+# encode-only floor: decode + x264 of the same frames, no output
+set -eu
+out=\$1
+for f in $(q "$arch")/cam1/*.mp4; do echo "file '\$f'"; done >"\$out/floor.txt"
+$FFMPEG -nostdin -hide_banner -loglevel error -threads $jobs \\
+  -f concat -safe 0 -i "\$out/floor.txt" -t $seconds -map 0:v:0 \\
+  -c:v libx264 -preset $preset -crf $crf -threads $jobs -f null -
+EOF
+cat >"$S/verify-exhibit.sh" <<EOF
+#!/bin/sh
+# exhibit verify of the bundle just exported
+set -eu
+out=\$1
+$(q "$EXHIBIT") verify "\$out/bundle.zip" -p $(q "$work/bench.pub") >/dev/null
+EOF
+cat >"$S/verify-baseline.sh" <<EOF
+#!/bin/sh
+# sha256sum -c and minisign -V on every signed file of the same bundle,
+# unpacked beforehand (unzip is not timed)
+set -eu
+cd "\$1/unpacked/$exhibit_ref"
+sha256sum -c --quiet manifest-sha256.txt
+sha256sum -c --quiet tagmanifest-sha256.txt
+find . -name '*.minisig' | LC_ALL=C sort | while read -r sig; do
+  minisign -V -q -p $(q "$work/bench.pub") -x "\$sig" -m "\${sig%.minisig}"
+done
+EOF
+write_exhibit_export "$S/nowork-exhibit.sh" \
+	"exhibit export --no-working (masters + native), cam1" cam1 --no-working
+cat >"$S/nowork-cp.sh" <<EOF
+#!/bin/sh
+# cp of the same bytes: the payload of a --no-working bundle, unpacked
+set -eu
+out=\$1
+cp -r "$work/nowork-ref/$exhibit_ref" "\$out/copy"
+EOF
+tasks="export-exhibit export-baseline floor verify-exhibit verify-baseline \
+nowork-exhibit nowork-cp"
+if [ "$cameras" -gt 1 ]; then
+	write_exhibit_export "$S/multi-exhibit.sh" \
+		"exhibit export of $cameras cameras at once" "$(cams_list "$cameras")"
+	write_baseline_export "$S/multi-baseline.sh" \
+		"the baseline for $cameras cameras, one after another" "$cameras"
+	tasks="$tasks multi-exhibit multi-baseline"
+fi
+
+if [ "$dry" -eq 1 ]; then
+	echo "# footage: $arch ($fsecs s, 1080p25, cameras cam1..cam$cameras)"
+	echo "# range: $from .. $to ($seconds s); $runs runs, interleaved:"
+	echo "# $tasks"
+	echo "# key: $EXHIBIT keygen -W -s $work/bench.key -p $work/bench.pub"
+	for t in $tasks; do
+		echo "# ---- $t: sh $S/$t.sh RUNDIR"
+		cat "$S/$t.sh"
+	done
+	exit 0
+fi
+
+# ---- untimed preparation -----------------------------------------------
+"$EXHIBIT" keygen -W -s "$work/bench.key" -p "$work/bench.pub" >/dev/null
+cat "$arch"/cam*/*.mp4 >/dev/null            # warm the page cache
+ref=$work/ref
+mkdir -p "$ref"
+sh "$S/nowork-exhibit.sh" "$ref" >"$work/nowork-ref.log" 2>&1 ||
+	die "exhibit export --no-working failed: $(tail -3 "$work/nowork-ref.log")"
+mkdir -p "$work/nowork-ref"
+unzip -q "$ref/bundle.zip" -d "$work/nowork-ref"
+nowork_bytes=$(du -sb "$work/nowork-ref" | cut -f1)
+rm -rf "$ref"
+
+# ---- timed runs --------------------------------------------------------
+times=$work/times.txt
+: >"$times"
+# timed TASK RUN RUNDIR: run one script under GNU time, keep its figures.
+timed() {
+	_log=$3/$1.log
+	if ! "$TIME" -f '%e %U %S %M' -o "$3/$1.time" \
+		sh "$S/$1.sh" "$3" >"$_log" 2>&1; then
+		cat "$_log" >&2
+		die "$1 failed in run $2 (work folder: $work)"
+	fi
+	echo "$1 $2 $(tail -n 1 "$3/$1.time")" >>"$times"
+	note "run $2 $1: $(tail -n 1 "$3/$1.time" | cut -d' ' -f1) s"
+}
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+frames_ex='' frames_base=''
+r=1
+while [ "$r" -le "$runs" ]; do
+	rd=$work/run$r
+	for t in $tasks; do
+		mkdir -p "$rd/$t"
+		case $t in
+		verify-*) timed "$t" "$r" "$rd/export-exhibit" ;;
+		*) timed "$t" "$r" "$rd/$t" ;;
+		esac
+		if [ "$t" = export-exhibit ]; then
+			mkdir -p "$rd/export-exhibit/unpacked"
+			unzip -q "$rd/export-exhibit/bundle.zip" \
+				-d "$rd/export-exhibit/unpacked"
+		fi
+	done
+	if [ "$r" -eq 1 ]; then
+		# Same frames on both sides: count the working copies' frames.
+		count() {
+			for _w in "$1"/*.mp4; do
+				ffprobe -v error -select_streams v:0 -count_packets \
+					-show_entries stream=nb_read_packets -of csv=p=0 "$_w"
+			done | awk '{ n += $1 } END { print n + 0 }'
+		}
+		frames_ex=$(count "$rd/export-exhibit/unpacked/$exhibit_ref/data/cam1/working")
+		frames_base=$(count "$rd/export-baseline/$exhibit_ref/data/cam1/working")
+	fi
+	rm -rf "$rd"
+	r=$((r + 1))
+done
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- the table ---------------------------------------------------------
+# stat TASK: "median_wall peak_rss_kib cores median_cpu" over the runs
+# (cpu = user + sys seconds; cores = all cpu / all wall).
+stat() {
+	awk -v t="$1" '
+	function median(a, n,   i, j, x) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$1 == t { n++; w[n] = $3; c[n] = $4 + $5; cpu += $4 + $5; wall += $3
+		if ($6 > m) m = $6 }
+	END {
+		printf "%.2f %d %.2f %.2f\n", median(w, n), m,
+		    (wall > 0 ? cpu / wall : 0), median(c, n)
+	}' "$times"
+}
+# row LABEL EXTASK BASETASK TARGET [NOTE]
+row() {
+	set -- "$1" "$(stat "$2")" "$(stat "$3")" "$4" "${5:-}"
+	echo "$2 $3" | awk -v l="$1" -v tg="$4" -v nt="$5" '{
+		printf "| %s | %.2f | %.2f | %.2f | %s | %.2f | %.2f | %.2f | %.0f / %.0f | %.2f / %.2f | %s |\n",
+		    l, $1, $5, ($5 > 0 ? $1 / $5 : 0), tg, $4, $8,
+		    ($8 > 0 ? $4 / $8 : 0), $2 / 1024, $6 / 1024, $3, $7, nt }'
+}
+mbps() { # TASK: MB/s of the --no-working payload at the median time
+	stat "$1" | awk -v b="$nowork_bytes" '{ printf "%.0f", ($1 > 0 ? b / 1e6 / $1 : 0) }'
+}
+x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
+	-c:v libx264 -f h264 - | grep -a -o 'x264 - core [0-9]* [^ ]*' | head -n 1)
+[ -n "$results" ] || results=$here/results-$(date +%Y-%m-%d).md
+{
+	echo "# exhibit export benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo
+	echo "Command: \`EXHIBIT=$EXHIBIT bench/bench-export.sh $argv\`"
+	echo
+	echo "- machine: $(nproc) cores, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+	echo "- $("$FFMPEG" -version | head -n 1 | cut -d' ' -f1-3); $x264; $("$EXHIBIT" --version 2>&1 | head -n 1)"
+	echo "- footage: $seconds s of 1080p25 H.264 per camera ($arch); preset $preset, CRF $crf, $jobs threads; $runs runs interleaved"
+	echo "- load average before / after: $load0 / $load1"
+	echo "- working-copy frames, run 1: exhibit $frames_ex, baseline $frames_base"
+	echo
+	echo "Wall and CPU (user + sys) seconds are medians over the runs; ratio is"
+	echo "exhibit / baseline (lower is better for exhibit); peak RSS is the"
+	echo "largest over the runs; cores used is CPU seconds / wall seconds."
+	echo
+	echo "| task | exhibit median s | baseline median s | ratio | target | exhibit CPU s | baseline CPU s | CPU ratio | peak RSS MiB exhibit / baseline | cores used exhibit / baseline | note |"
+	echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- |"
+	row "export 1 camera vs scripted tools" export-exhibit export-baseline "<= 0.95"
+	row "export 1 camera vs encode-only floor" export-exhibit floor "<= 1.05"
+	row "verify vs sha256sum -c + minisign -V" verify-exhibit verify-baseline "<= 0.60"
+	row "export --no-working vs cp" nowork-exhibit nowork-cp "<= 1.11" \
+		"$(mbps nowork-exhibit) vs $(mbps nowork-cp) MB/s ($((nowork_bytes / 1000000)) MB); target >= 0.9x cp throughput"
+	if [ "$cameras" -gt 1 ]; then
+		row "export $cameras cameras vs scripted tools, one after another" \
+			multi-exhibit multi-baseline "<= 0.95"
+	fi
+} >"$work/results.md"
+cp "$work/results.md" "$results"
+cat "$results"
+note "wrote $results"
+exit 0
+}

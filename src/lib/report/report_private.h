@@ -1,0 +1,120 @@
+/*
+ * report_private.h — what the two pages share.
+ *
+ * common.c      a growing text buffer, UTF-8 cleaning, the extras, and the
+ *               content both pages say (facts, how to check, custody note)
+ *               as a list of items each page renders in its own way
+ * index_html.c  ex_report_html
+ * readme_txt.c  ex_report_readme
+ * thumb.c       ex_report_thumbnail
+ */
+#ifndef EXHIBIT_REPORT_PRIVATE_H
+#define EXHIBIT_REPORT_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhibit/report.h"
+
+/* ---- text buffer ------------------------------------------------------- */
+
+/* A malloc'd string that grows; after an allocation failure every append
+ * is ignored and ex_report_buf_finish() fails. */
+typedef struct ex_report_buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+} ex_report_buf;
+
+void ex_report_buf_put(ex_report_buf *b, const char *s);
+void ex_report_buf_putn(ex_report_buf *b, const char *s, size_t n);
+void ex_report_buf_printf(ex_report_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append s cleaned (see ex_report_clean) and HTML-escaped (& < > " ');
+ * NULL appends nothing. */
+void ex_report_buf_html(ex_report_buf *b, const char *s);
+/* Hand the text over (*out, *len) or fail with EX_ERR_NOMEM; the buffer
+ * is released either way. */
+ex_status ex_report_buf_finish(ex_report_buf *b, char **out, size_t *len,
+    ex_error *err);
+void ex_report_buf_free(ex_report_buf *b);
+
+/* ---- strings ----------------------------------------------------------- */
+
+/* s as clean UTF-8 (malloc'd; NULL for NULL or no memory): invalid bytes
+ * become U+FFFD, TAB becomes a space, CR and other control characters
+ * (C0 except LF, DEL, C1) are dropped.  LF is kept when keep_lf, else it
+ * becomes a space. */
+char *ex_report_clean(const char *s, int keep_lf);
+/* Characters (code points) in UTF-8 text s of n bytes. */
+size_t ex_report_width(const char *s, size_t n);
+
+/* "1.2 MB (1,234,567 bytes)" */
+char *ex_report_format_size(uint64_t bytes, char *buf, size_t size);
+/* "+2.500 s" / "-0.040 s" / "0 s" */
+char *ex_report_format_offset(int64_t usec, char *buf, size_t size);
+/* "2.000 s" for a span of microseconds */
+char *ex_report_format_span(int64_t usec, char *buf, size_t size);
+/* "2024-10-27 01:59:30.000 BST" in zone, or "unknown" */
+char *ex_report_local(ex_instant t, const char *zone, char *buf,
+    size_t size);
+/* "2024-10-27T00:59:30.000Z", or "unknown" */
+char *ex_report_utc(ex_instant t, char *buf, size_t size);
+
+/* Where a bag path is seen from data/index.html, percent-encoded for an
+ * href or src: "data/cam1/x.mp4" -> "cam1/x.mp4"; a path outside data/
+ * gets "../".  Only [A-Za-z0-9._~/-] kept, "//" collapsed.  malloc'd. */
+char *ex_report_href(const char *bag_path);
+/* The file name part of a bag path. */
+const char *ex_report_basename(const char *path);
+
+/* The thumbnail for bag path `path`, or NULL. */
+const ex_report_thumb *ex_report_find_thumb(const ex_report_extras *x,
+    const char *path);
+/* Width and height of a PNG from its IHDR (0 when not a PNG). */
+void ex_report_png_size(const unsigned char *png, size_t len, int *w,
+    int *h);
+
+/* Number of files of `role` in camera c. */
+size_t ex_report_count_role(const ex_manifest_camera *c,
+    ex_manifest_role role);
+/* Plural-aware "1 file" / "3 files" into buf. */
+char *ex_report_count(size_t n, const char *one, const char *many,
+    char *buf, size_t size);
+
+/* ---- shared content ------------------------------------------------------ */
+
+typedef enum ex_report_kind {
+	EX_RI_HEAD = 1,         /* a sub-heading: text */
+	EX_RI_PARA,             /* a paragraph: text (LF = new paragraph) */
+	EX_RI_CMD,              /* a command line to type: text */
+	EX_RI_FACT              /* label: text */
+} ex_report_kind;
+
+typedef struct ex_report_item {
+	ex_report_kind kind;
+	char *label;            /* EX_RI_FACT only */
+	char *text;             /* raw UTF-8 (renderers clean and escape) */
+} ex_report_item;
+
+typedef struct ex_report_items {
+	ex_report_item *v;
+	size_t n;
+	int failed;
+} ex_report_items;
+
+void ex_report_items_free(ex_report_items *it);
+
+/* The bundle's facts: case, exhibit, operator, organisation, reason,
+ * export time, recorder, zones, clock offset, requested range, signer. */
+void ex_report_facts(const ex_manifest *m, ex_report_items *it);
+/* "How to check this evidence": exhibit, minisign, sha256sum, times. */
+void ex_report_howto(const ex_manifest *m, ex_report_items *it);
+/* "Masters cover", "Working covers", ... for a coverage row. */
+const char *ex_report_coverage_label(ex_manifest_role role);
+/* The paragraph that introduces the custody chain. */
+const char *ex_report_custody_intro(void);
+/* The page's title, "CCTV evidence: exhibit ABC/1, case C-1" (raw). */
+char *ex_report_title(const ex_manifest *m);
+
+#endif

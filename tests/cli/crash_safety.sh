@@ -1,0 +1,113 @@
+#!/bin/sh
+# crash_safety.sh — an export killed at many moments (SIGTERM, SIGINT,
+# SIGKILL), or hitting write errors (a file size limit: EFBIG; a full
+# tmpfs: ENOSPC, when mounting is allowed), must leave at the output path
+# either nothing or a complete bundle that verifies; when it stops early it
+# exits non-zero and (unless SIGKILLed, which nothing can catch) removes
+# its temporary files; the source archive is never written.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+command -v ffmpeg >/dev/null 2>&1 || t_skip "ffmpeg not installed"
+
+mkdir -p arc/cam1 arc/cam2
+ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
+	-i testsrc=size=160x90:rate=25:duration=20 -c:v libx264 -preset ultrafast \
+	-g 25 -bf 0 -pix_fmt yuv420p arc/cam1/20240701T120000Z.mp4
+cp arc/cam1/20240701T120000Z.mp4 arc/cam2/20240701T120000Z.mp4
+"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+snapshot() { (cd arc && find . -type f | sort | xargs sha256sum &&
+	find . -print | sort | xargs stat -c '%n %s %Y %Z %a'); }
+snapshot >before.txt
+mkdir -p out
+set -- export "$T_DIR/arc" --camera cam1,cam2 --from 2024-07-01T12:00:00Z \
+	--to 2024-07-01T12:00:20Z -s "$T_DIR/k.key" --case C-1 --exhibit E/1 \
+	--operator Op --preset ultrafast --jobs 2 --segment 4
+untouched() {
+	snapshot >after.txt
+	cmp -s before.txt after.txt ||
+		{ diff before.txt after.txt >&2; t_fail "$1: the source changed"; }
+}
+# Nothing but a finished bundle may be at $1; no temporary may be left
+# beside it unless $2 = leftovers-allowed (SIGKILL).
+check_out() {
+	o=$1
+	if [ -e "out/$o" ]; then
+		t_expect_status 0 "$EXHIBIT" verify "out/$o" -p k.pub
+	fi
+	left=$(ls -A out | grep -v "^$o\$" || true)
+	if [ -n "$left" ] && [ "${2:-}" != leftovers-allowed ]; then
+		t_fail "$o: temporary files left: $left"
+	fi
+	for f in $left; do
+		case "$f" in .$o.partial-*|.$o.staging-*) ;;
+		*) t_fail "$o: unexpected file left: $f" ;; esac
+	done
+	rm -rf out && mkdir out
+}
+
+# --- killed at many moments -------------------------------------------------
+stopped=0 finished=0 i=0
+for delay in 0 0.02 0.05 0.08 0.12 0.16 0.2 0.25 0.3 0.35 0.4 0.5 0.6 0.7 0.8 1.0 1.3; do
+	i=$((i + 1))
+	case $((i % 3)) in 0) sig=KILL ;; 1) sig=TERM ;; 2) sig=INT ;; esac
+	o=k$i.zip
+	"$EXHIBIT" "$@" -o "out/$o" >"run$i.out" 2>"run$i.err" &
+	pid=$!
+	sleep "$delay"
+	kill -s "$sig" "$pid" 2>/dev/null || true
+	set +e; wait "$pid"; rc=$?; set -e
+	if [ "$rc" -eq 0 ]; then
+		test -f "out/$o" || t_fail "$o: exit 0 but no bundle"
+		finished=$((finished + 1))
+	else
+		test ! -e "out/$o" || t_fail "$o ($sig after ${delay}s): exit $rc with a file at the output path"
+		stopped=$((stopped + 1))
+		if [ "$rc" -eq 2 ]; then
+			grep -q "interrupted" "run$i.err" &&
+			grep -q "nothing was written at out/$o" "run$i.err" ||
+				{ cat "run$i.err" >&2; t_fail "$o: exit 2 without saying it was interrupted"; }
+		fi
+	fi
+	if [ "$sig" = KILL ]; then check_out "$o" leftovers-allowed
+	else check_out "$o"; fi
+	untouched "$o"
+done
+echo "killed exports: $stopped stopped, $finished finished"
+[ "$stopped" -ge 5 ] || t_fail "only $stopped of $i exports were stopped: the footage is too short to test this"
+
+# --- write errors: a file size limit (SIGXFSZ ignored, so write() fails with
+# EFBIG), at several points of the export -------------------------------------
+for lim in 16 100 400 1000 1500; do
+	o=f$lim.zip
+	set +e
+	sh -c 'trap "" XFSZ; ulimit -f "$0"; exec "$@"' "$lim" "$EXHIBIT" "$@" \
+		-o "out/$o" >out.txt 2>err.txt
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] || { cat err.txt >&2; t_fail "$o: exit $rc, expected 2"; }
+	grep -qE "Write error|File too large" err.txt ||
+		{ cat err.txt >&2; t_fail "$o: the write error is not named"; }
+	test ! -e "out/$o" || t_fail "$o: a file at the output path"
+	check_out "$o"
+	untouched "$o"
+done
+
+# --- a full disk: a 1 MiB tmpfs (only where this test may mount one) --------
+if [ "$(id -u)" -eq 0 ] && mkdir -p full &&
+    mount -t tmpfs -o size=1m tmpfs full 2>/dev/null; then
+	trap 'umount "$T_DIR/full" 2>/dev/null || true' EXIT
+	set +e
+	"$EXHIBIT" "$@" -o full/b.zip >out.txt 2>err.txt
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] || { cat err.txt >&2; umount full; t_fail "full disk: exit $rc"; }
+	grep -qE "No space left on device|Write error" err.txt ||
+		{ cat err.txt >&2; umount full; t_fail "full disk: ENOSPC not named"; }
+	left=$(ls -A full)
+	umount full
+	trap - EXIT
+	[ -z "$left" ] || t_fail "full disk: left behind: $left"
+	untouched "full disk"
+else
+	echo "note: cannot mount a tmpfs here: full-disk case not run"
+fi
+t_done

@@ -1,0 +1,114 @@
+#!/bin/sh
+# export_errors.sh — exit codes, and failures that leave nothing behind.
+#  - export refuses an existing output (file or folder): exit 2, named, and
+#    the existing output is untouched;
+#  - a bad camera, a bad or ambiguous time, a reversed range, an unknown
+#    container, a missing archive, an output in a missing folder: exit 2,
+#    each named, and nothing bundle-like (no output, no temporary or
+#    staging file) is left;
+#  - an export stopped by SIGTERM part-way through the encoding: exit 2,
+#    "interrupted", and nothing is left;
+#  - verify: 2 for usage and system errors (no bundle, unreadable bundle,
+#    missing key file, unknown option), 1 for something that is not a
+#    bundle at all.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+ARCHIVE="$TOP_SRCDIR/samples/archive"
+t_expect_status 0 "$EXHIBIT" keygen -W -s k.key -p k.pub
+SOURCE_DATE_EPOCH=1730000000
+export SOURCE_DATE_EPOCH
+
+# ex OUTPUT [OPTIONS...]: an export of a short range with the given options
+# (later options win).
+ex() {
+	out=$1; shift
+	"$EXHIBIT" export "$ARCHIVE" -o "$out" --camera cam1 \
+		--from 2024-10-27T00:59:48Z --to 2024-10-27T00:59:50Z -s k.key \
+		--case C-1 --exhibit ABC/1 --operator "Jo Bloggs" \
+		--preset ultrafast --jobs 1 "$@"
+}
+# nothing_new WHAT: the folder holds what it held before (before.txt).
+listing() { ls -A | grep -v -x -e out.txt -e err.txt -e before.txt -e after.txt; }
+nothing_new() {
+	listing > after.txt
+	diff before.txt after.txt >&2 || t_fail "$1 left something behind"
+}
+
+# An existing output is never replaced.
+echo "an earlier bundle" > old.zip
+cp old.zip old.copy
+mkdir olddir
+echo keep > olddir/file
+listing > before.txt
+t_expect_status 2 ex old.zip
+t_grep '^exhibit: old\.zip: already exists; exhibit never overwrites a bundle$' err.txt
+cmp -s old.zip old.copy || t_fail "old.zip was changed"
+nothing_new "refusing old.zip"
+t_expect_status 2 ex olddir --container dir
+t_grep '^exhibit: olddir: already exists' err.txt
+test "$(ls -A olddir)" = file && test "$(cat olddir/file)" = keep ||
+	t_fail "olddir was changed"
+nothing_new "refusing olddir"
+
+# Bad requests: exit 2, the reason named, nothing left.
+t_expect_status 2 ex n.zip --camera cam9
+t_grep "^exhibit: camera 'cam9' is not in .*samples/archive \\(cameras: cam1, cam2\\)\$" err.txt
+nothing_new "a bad camera"
+t_expect_status 2 ex n.zip --from 2024-10-27T25:59:48Z
+t_grep "'2024-10-27T25:59:48Z' is not a valid date and time" err.txt
+nothing_new "a bad time"
+t_expect_status 2 ex n.zip --from 2024-10-27T01:30:00 --to 2024-10-27T03:00:00
+t_grep '2024-10-27T01:30:00 is ambiguous in Europe/London' err.txt
+t_grep '2024-10-27T01:30:00\+01:00 .* or 2024-10-27T01:30:00\+00:00' err.txt
+nothing_new "an ambiguous time"
+t_expect_status 2 ex n.zip --from 2024-10-27T00:59:50Z --to 2024-10-27T00:59:48Z
+t_grep '^exhibit: --from must be before --to$' err.txt
+nothing_new "a reversed range"
+t_expect_status 2 ex n.zip --container rar
+t_grep "unknown container 'rar'" err.txt
+nothing_new "an unknown container"
+t_expect_status 2 "$EXHIBIT" export "$T_DIR/no-archive" -o n.zip --camera cam1 \
+	--from 2024-10-27T00:59:48Z --to 2024-10-27T00:59:50Z -s k.key \
+	--case C-1 --exhibit ABC/1 --operator "Jo Bloggs"
+t_grep 'no-archive: No such file or directory' err.txt
+nothing_new "a missing archive"
+t_expect_status 2 ex no-such-folder/n.zip
+t_grep '^exhibit: no-such-folder/n\.zip: ' err.txt
+test ! -e no-such-folder || t_fail "no-such-folder was made"
+nothing_new "an output in a missing folder"
+
+# Stopped part-way: SIGTERM once the cameras are being encoded.
+"$EXHIBIT" export "$ARCHIVE" -o big.zip --camera cam1,cam2 \
+	--from 2024-10-27T00:59:30Z --to 2024-10-27T01:00:15Z -s k.key \
+	--case C-1 --exhibit ABC/1 --operator "Jo Bloggs" --preset veryslow \
+	--jobs 1 >out.txt 2>err.txt &
+pid=$!
+i=0
+until ls -A | grep -q '^\.big\.zip\.staging-' && \
+    [ -n "$(ls -A .big.zip.staging-*/0 2>/dev/null)" ]; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || { kill $pid; t_fail "the export never started"; }
+	sleep 0.1
+done
+sleep 0.5
+kill -TERM $pid
+set +e
+wait $pid
+st=$?
+set -e
+[ $st -eq 2 ] || { cat err.txt >&2; t_fail "interrupted export: exit $st, expected 2"; }
+t_grep '^exhibit: export interrupted$' err.txt
+t_grep '^exhibit: nothing was written at big\.zip$' err.txt
+nothing_new "an interrupted export"
+
+# verify's exit codes for what is not a verdict.
+t_expect_status 2 "$EXHIBIT" verify
+t_grep 'verify: no BUNDLE given' err.txt
+t_expect_status 2 "$EXHIBIT" verify no-such.zip
+t_grep '^exhibit: no-such\.zip: No such file or directory$' err.txt
+t_expect_status 2 "$EXHIBIT" verify old.zip -p no-such.pub
+t_grep '^exhibit: no-such\.pub: No such file or directory$' err.txt
+t_expect_status 2 "$EXHIBIT" verify --bogus old.zip
+t_grep "unrecognized option '--bogus'" err.txt
+t_expect_status 1 "$EXHIBIT" verify old.zip -p k.pub
+t_grep 'old\.zip: not a ZIP, tar or ISO 9660 bundle' err.txt
+t_done
