@@ -5,3 +5,7 @@ include tests/e2e.mk
 include tests/hostile.mk
 include bench/local.mk
 include man/local.mk
+TESTS += tests/cli/scan_codec.sh
+dist_check_SCRIPTS += tests/cli/scan_codec.sh
+TESTS += tests/cli/progress.sh
+dist_check_SCRIPTS += tests/cli/progress.sh

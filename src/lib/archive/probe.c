@@ -154,6 +154,8 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	snprintf(url, sizeof(url), "file:%s", seg->path);
 	if (av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
 	    av_dict_set(&opts, "format_whitelist", FORMATS, 0) < 0 ||
+	    /* Only the decoders exhibit needs may see recorder data. */
+	    av_dict_set(&opts, "codec_whitelist", "h264,hevc", 0) < 0 ||
 	    av_dict_set(&opts, "probesize", "5000000", 0) < 0 ||
 	    av_dict_set(&opts, "analyzeduration", "5000000", 0) < 0)
 		goto nomem;
@@ -195,6 +197,14 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
 		    "unknown video codec '%s': no decoder for it",
 		    seg->codec);
+		goto out;
+	}
+	/* exhibit decodes only what recorders write: H.264 and H.265. */
+	if (vs->codecpar->codec_id != AV_CODEC_ID_H264 &&
+	    vs->codecpar->codec_id != AV_CODEC_ID_HEVC) {
+		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		    "unsupported video codec '%s' (exhibit reads H.264 and "
+		    "H.265); the file is kept as a master only", seg->codec);
 		goto out;
 	}
 	seg->width = vs->codecpar->width;
