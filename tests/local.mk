@@ -9,3 +9,6 @@ TESTS += tests/cli/scan_codec.sh
 dist_check_SCRIPTS += tests/cli/scan_codec.sh
 TESTS += tests/cli/progress.sh
 dist_check_SCRIPTS += tests/cli/progress.sh
+TESTS += tests/cli/readme_examples.sh
+dist_check_SCRIPTS += tests/cli/readme_examples.sh
+EXTRA_DIST += README.md
