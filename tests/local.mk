@@ -12,3 +12,5 @@ dist_check_SCRIPTS += tests/cli/progress.sh
 TESTS += tests/cli/readme_examples.sh
 dist_check_SCRIPTS += tests/cli/readme_examples.sh
 EXTRA_DIST += README.md
+TESTS += tests/cli/container_names.sh
+dist_check_SCRIPTS += tests/cli/container_names.sh

@@ -98,6 +98,10 @@ typedef struct ex_archive {
 
 typedef struct ex_archive_options {
 	const char *camera;       /* only this camera (NULL: all) */
+	const char *const *cameras;       /* or only these (ncameras of them;
+	                                     NULL: all): the others are not
+	                                     even probed */
+	size_t ncameras;
 	const char *zone;         /* zone for names without an offset
 	                             (plain layout); NULL: recorder's or
 	                             EX_TIME_DEFAULT_ZONE */

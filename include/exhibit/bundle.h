@@ -64,6 +64,11 @@ ex_status ex_bundle_container_parse(const char *name, ex_container *out,
 /* The kind's name ("zip", ...), or "unknown". */
 const char *ex_bundle_container_name(ex_container kind);
 
+/* The kind a file name promises by its ending (".zip", ".tar", ".iso", in
+ * any case): 1 and *out set, or 0 when the name promises none.  A bundle
+ * whose name and content disagree is refused by export and by verify. */
+int ex_bundle_container_from_name(const char *path, ex_container *out);
+
 /*
  * The top-level folder name for an exhibit reference: ASCII letters,
  * digits, '-', '_' and '.' are kept, every other byte becomes '_'; a
@@ -135,6 +140,20 @@ typedef ssize_t (*ex_bundle_read_fn)(void *user, void *buf, size_t n);
 ex_status ex_bundle_add_stream(ex_bundle_writer *w, const char *bag_path,
     uint64_t size, ex_bundle_read_fn read_fn, void *user,
     ex_digest_result *digest_out, ex_error *err);
+
+/*
+ * Like ex_bundle_add_file, but src_path is a finished file the caller
+ * gives up (a staged media file): it is gone afterwards.  A folder bundle
+ * takes it by rename when it is on the same file system and has no other
+ * name (one read for the digests, no copy; the file gets mode 0644 and
+ * opt->mtime and is synced before the rename); otherwise, and for ZIP,
+ * tar and ISO, it is copied like ex_bundle_add_file and then removed.
+ * The digests are of the bytes read, which are the bundle's bytes: the
+ * caller must not change the file during the call.  Errors as for
+ * ex_bundle_add_file; after a failure src_path may or may not still exist.
+ */
+ex_status ex_bundle_add_move(ex_bundle_writer *w, const char *bag_path,
+    const char *src_path, ex_digest_result *digest_out, ex_error *err);
 
 /*
  * Write bagit.txt, bag-info.txt, manifest-sha256.txt (every file under

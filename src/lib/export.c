@@ -4,10 +4,14 @@
  * Threads.  The bundle writer is not thread-safe, so the calling thread
  * owns it: it copies the masters (hashing while copying) while worker
  * threads, one camera at a time each, cut the native copies and encode the
- * working copies into a staging folder beside the output.  When the
- * workers are done the calling thread adds the staged files, signs each
- * one from the digest taken while copying it, re-hashes the masters'
- * sources, writes manifest.xml, its signature and custody.xml, and
+ * working copies into a staging folder beside the output (the native cut,
+ * demux and mux only, in a thread of its own beside the encoder).  Once
+ * the masters are in, a thread re-hashes their sources (SHA-256 only:
+ * proof that they did not change while they were read) while the calling
+ * thread waits for the workers and then takes in the staged files (a
+ * folder bundle by renaming them in, after one read for the digests),
+ * signing each from the digest taken as it went in.  Then it checks the
+ * re-hash, writes manifest.xml, its signature and custody.xml, and
  * finishes the bundle (which renames it into place).
  *
  * Entry order in the bundle is fixed (cameras in request order; masters,
@@ -54,11 +58,25 @@ struct cam_job {
 	                                   the time is outside the range */
 	ex_status status;
 	ex_error err;
+	int native_quiet;               /* 1: the native cut runs beside the
+	                                   encoder and reports no progress */
 };
 
 struct master_check {
 	const ex_segment *seg;
 	ex_digest_result copied;
+};
+
+/* The re-hash of the masters' sources, in a thread of its own. */
+struct recheck {
+	const ex_export_request *req;
+	volatile sig_atomic_t *stop;
+	const struct master_check *checks;
+	size_t nchecks;
+	pthread_t thread;
+	int started;                    /* 1: thread running (join it) */
+	ex_status status;
+	ex_error err;
 };
 
 struct pool {
@@ -256,7 +274,7 @@ native_progress(void *user, int64_t done, int64_t expected)
 	struct cam_job *job = user;
 
 	poll_cancel(job);
-	if (job->req->progress != NULL)
+	if (job->req->progress != NULL && !job->native_quiet)
 		job->req->progress(job->req->progress_user, job->index,
 		    EX_STAGE_NATIVE, done, expected);
 }
@@ -273,18 +291,62 @@ burn_label(const struct cam_job *job, char *buf, size_t size)
 }
 
 static void
+media_range(const ex_export_request *req, ex_media_range *range)
+{
+	range->from = req->from;
+	range->to = req->to;
+	range->clock_offset = req->clock_offset;
+	range->zone = req->zone;
+}
+
+/* The native cut of one camera (the worker's thread or its own). */
+struct native_run {
+	struct cam_job *job;
+	ex_status status;
+	ex_error err;
+};
+
+static void *
+run_native(void *arg)
+{
+	struct native_run *nr = arg;
+	struct cam_job *job = nr->job;
+	ex_media_range range;
+	ex_media_control ctl;
+	char dir[PATH_MAX], base[PATH_MAX];
+
+	media_range(job->req, &range);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.cancel = job->stop;
+	ctl.progress_user = job;
+	ctl.progress = native_progress;
+	snprintf(dir, sizeof(dir), "%s/native", job->stage);
+	snprintf(base, sizeof(base), "%s-native", job->dirname);
+	if (mkdir(dir, 0700) != 0)
+		nr->status = ex_error_errno(&nr->err, "%s", dir);
+	else
+		nr->status = ex_media_native(job->segs, job->nsegs, &range,
+		    dir, base, &ctl, &job->native, &nr->err);
+	/* A failed cut stops the encoder beside it (and every camera, as
+	 * any camera's failure does). */
+	if (nr->status != EX_OK)
+		*job->stop = 1;
+	return NULL;
+}
+
+static void
 run_camera(struct cam_job *job)
 {
 	const ex_export_request *req = job->req;
 	ex_media_range range;
 	ex_media_control ctl;
 	ex_media_working_options wo;
+	struct native_run nr;
+	pthread_t native_thread;
+	int native_started = 0;
 	char dir[PATH_MAX], base[PATH_MAX], label[512];
 
-	range.from = req->from;
-	range.to = req->to;
-	range.clock_offset = req->clock_offset;
-	range.zone = req->zone;
+	media_range(req, &range);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.cancel = job->stop;
 	ctl.progress_user = job;
@@ -295,33 +357,52 @@ run_camera(struct cam_job *job)
 		return;
 	}
 
-	ctl.progress = native_progress;
-	snprintf(dir, sizeof(dir), "%s/native", job->stage);
-	snprintf(base, sizeof(base), "%s-native", job->dirname);
-	if (mkdir(dir, 0700) != 0) {
-		job->status = ex_error_errno(&job->err, "%s", dir);
-		return;
+	/* The native cut is demux and mux only: with a working copy to
+	 * encode it runs in its own thread beside the encoder, else here. */
+	memset(&nr, 0, sizeof(nr));
+	nr.job = job;
+	if (!req->no_working) {
+		job->native_quiet = 1;
+		native_started = pthread_create(&native_thread, NULL,
+		    run_native, &nr) == 0;
+		if (!native_started)
+			job->native_quiet = 0;
 	}
-	job->status = ex_media_native(job->segs, job->nsegs, &range, dir,
-	    base, &ctl, &job->native, &job->err);
-	if (job->status != EX_OK || req->no_working)
-		return;
+	if (!native_started) {
+		(void)run_native(&nr);
+		if (nr.status != EX_OK || req->no_working) {
+			job->status = nr.status;
+			job->err = nr.err;
+			return;
+		}
+	}
 
 	ctl.progress = media_progress;
 	snprintf(dir, sizeof(dir), "%s/working", job->stage);
 	snprintf(base, sizeof(base), "%s-working", job->dirname);
 	if (mkdir(dir, 0700) != 0) {
 		job->status = ex_error_errno(&job->err, "%s", dir);
-		return;
+		*job->stop = 1;         /* the native cut too */
+	} else {
+		memset(&wo, 0, sizeof(wo));
+		wo.preset = req->preset;
+		wo.crf = req->crf;
+		wo.threads = job->threads;
+		wo.segment_usec = (int64_t)req->segment_seconds *
+		    EX_USEC_PER_SEC;
+		wo.label = burn_label(job, label, sizeof(label));
+		job->status = ex_media_working(job->segs, job->nsegs, &range,
+		    &wo, dir, base, &ctl, &job->working, &job->err);
 	}
-	memset(&wo, 0, sizeof(wo));
-	wo.preset = req->preset;
-	wo.crf = req->crf;
-	wo.threads = job->threads;
-	wo.segment_usec = (int64_t)req->segment_seconds * EX_USEC_PER_SEC;
-	wo.label = burn_label(job, label, sizeof(label));
-	job->status = ex_media_working(job->segs, job->nsegs, &range, &wo,
-	    dir, base, &ctl, &job->working, &job->err);
+	if (native_started) {
+		pthread_join(native_thread, NULL);
+		/* The cut's own failure, not the interruption it caused. */
+		if (nr.status != EX_OK && (job->status == EX_OK ||
+		    job->status == EX_ERR_INTERRUPTED)) {
+			job->status = nr.status;
+			job->err = nr.err;
+		}
+	}
 }
 
 /* One still per requested time inside the range, into stage/still. */
@@ -336,10 +417,7 @@ run_stills(struct cam_job *job)
 
 	if (req->nstills == 0)
 		return;
-	range.from = req->from;
-	range.to = req->to;
-	range.clock_offset = req->clock_offset;
-	range.zone = req->zone;
+	media_range(req, &range);
 	memset(&wo, 0, sizeof(wo));
 	wo.threads = job->threads;
 	wo.label = burn_label(job, label, sizeof(label));
@@ -502,9 +580,6 @@ add_media_files(struct exporter *x, struct cam_job *job,
 			    "export interrupted");
 		snprintf(bag, sizeof(bag), "data/%s/%s/%s", job->dirname, sub,
 		    mf->name);
-		if ((st = ex_bundle_add_file(x->w, bag, mf->path, &d, err)) !=
-		    EX_OK)
-			return st;
 		/* A preview for index.html from the staged copy before it
 		 * goes; the page does without one that cannot be made. */
 		if (role == EX_ROLE_WORKING) {
@@ -517,8 +592,11 @@ add_media_files(struct exporter *x, struct cam_job *job,
 			    png, pnglen, err)) != EX_OK)
 				return st;
 		}
-		/* The staged copy is no longer needed: free the space now. */
-		(void)unlink(mf->path);
+		/* Into the bundle; the staged copy goes (a folder bundle
+		 * takes it by rename, no copy). */
+		if ((st = ex_bundle_add_move(x->w, bag, mf->path, &d, err)) !=
+		    EX_OK)
+			return st;
 		if ((st = add_signature(x, bag, &d, err)) != EX_OK)
 			return st;
 		if ((st = ex_manifest_add_file(mc, &f, err)) != EX_OK)
@@ -841,6 +919,63 @@ fill_manifest_head(ex_manifest *m, const ex_export_request *req,
 	return EX_OK;
 }
 
+/* ---- the sources, read again ------------------------------------------- */
+
+/* Each master's source must still have the bytes copied from it. */
+static void *
+recheck_main(void *arg)
+{
+	struct recheck *rc = arg;
+	unsigned char sha[EX_SHA256_BYTES];
+	uint64_t size;
+	size_t c;
+
+	rc->status = EX_OK;
+	for (c = 0; c < rc->nchecks; c++) {
+		const struct master_check *k = &rc->checks[c];
+
+		if (*rc->stop || cancelled(rc->req)) {
+			rc->status = ex_error_set(&rc->err, EX_ERR_INTERRUPTED,
+			    "export interrupted");
+			break;
+		}
+		if ((rc->status = ex_sha256_file(k->seg->path, sha, &size,
+		    &rc->err)) != EX_OK)
+			break;
+		if (size != k->copied.size || !ex_digest_equal(sha,
+		    k->copied.sha256, EX_SHA256_BYTES)) {
+			rc->status = ex_error_set(&rc->err, EX_ERR_IO,
+			    "%s: the recorder file changed while it was being "
+			    "exported; export it again when the recorder has "
+			    "finished writing it", k->seg->path);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Start the re-hash in its own thread (or, without one, do it now). */
+static void
+recheck_start(struct recheck *rc)
+{
+	if (pthread_create(&rc->thread, NULL, recheck_main, rc) == 0)
+		rc->started = 1;
+	else
+		(void)recheck_main(rc);
+}
+
+static ex_status
+recheck_finish(struct recheck *rc, ex_error *err)
+{
+	if (rc->started) {
+		pthread_join(rc->thread, NULL);
+		rc->started = 0;
+	}
+	if (rc->status != EX_OK && err != NULL)
+		*err = rc->err;
+	return rc->status;
+}
+
 /* ---- the job ------------------------------------------------------------ */
 
 static ex_status
@@ -863,6 +998,17 @@ check_request(const ex_export_request *req, ex_error *err)
 	if (req->segment_seconds <= 0)
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "--segment must be a positive number of seconds");
+	{
+		ex_container named;
+
+		if (ex_bundle_container_from_name(req->output, &named) &&
+		    named != req->container)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "%s: the name says %s but --container is %s; a "
+			    "bundle's name must not lie about its content",
+			    req->output, ex_bundle_container_name(named),
+			    ex_bundle_container_name(req->container));
+	}
 	if (lstat(req->output, &st) == 0)
 		return ex_error_set(err, EX_ERR_EXISTS,
 		    "%s: already exists; exhibit never overwrites a bundle",
@@ -927,6 +1073,7 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 	struct cam_job *jobs = NULL;
 	struct master_check *checks = NULL;
 	size_t nchecks = 0, maxchecks = 0;
+	struct recheck rc;
 	struct pool pool;
 	pthread_t *threads = NULL;
 	size_t nthreads = 0, started = 0, c;
@@ -941,6 +1088,7 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 	ex_status st;
 
 	*out = NULL;
+	memset(&rc, 0, sizeof(rc));
 	memset(&pool, 0, sizeof(pool));
 	pthread_mutex_init(&pool.lock, NULL);
 	if (reqv.zone == NULL)
@@ -954,28 +1102,13 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 		goto out;
 	}
 
+	/* Only the requested cameras are probed; an unknown one is a usage
+	 * error that names the cameras there are. */
 	memset(&aopt, 0, sizeof(aopt));
-	aopt.zone = NULL;
+	aopt.cameras = req->cameras;
+	aopt.ncameras = req->ncameras;
 	if ((st = ex_archive_open(req->archive, &aopt, &archive, err)) != EX_OK)
 		goto out;
-	for (c = 0; c < req->ncameras; c++) {
-		if (ex_archive_camera(archive, req->cameras[c]) == NULL) {
-			char names[512] = "";
-			size_t i;
-
-			for (i = 0; i < archive->ncameras; i++) {
-				if (i > 0)
-					strncat(names, ", ", sizeof(names) -
-					    strlen(names) - 1);
-				strncat(names, archive->cameras[i].id,
-				    sizeof(names) - strlen(names) - 1);
-			}
-			st = ex_error_set(err, EX_ERR_USAGE,
-			    "camera '%s' is not in %s (cameras: %s)",
-			    req->cameras[c], req->archive, names);
-			goto out;
-		}
-	}
 
 	/* Open the bundle first so an unusable output fails before work. */
 	ex_seckey_pubkey(req->key, &pk);
@@ -1130,6 +1263,13 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 			goto out;
 	}
 
+	/* The masters are in: read their sources again, meanwhile. */
+	rc.req = req;
+	rc.stop = &stop;
+	rc.checks = checks;
+	rc.nchecks = nchecks;
+	recheck_start(&rc);
+
 	/* Wait for the cameras, then take in what they made. */
 	for (c = 0; c < started; c++)
 		pthread_join(threads[c], NULL);
@@ -1163,27 +1303,8 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 	}
 
 	/* The sources must not have changed while we read them. */
-	for (c = 0; c < nchecks; c++) {
-		ex_digest_result again;
-
-		if (cancelled(req)) {
-			st = ex_error_set(err, EX_ERR_INTERRUPTED,
-			    "export interrupted");
-			goto out;
-		}
-		if ((st = ex_digest_file(checks[c].seg->path, &again, err)) !=
-		    EX_OK)
-			goto out;
-		if (again.size != checks[c].copied.size ||
-		    !ex_digest_equal(again.sha256, checks[c].copied.sha256,
-		    EX_SHA256_BYTES)) {
-			st = ex_error_set(err, EX_ERR_IO,
-			    "%s: the recorder file changed while it was being "
-			    "exported; export it again when the recorder has "
-			    "finished writing it", checks[c].seg->path);
-			goto out;
-		}
-	}
+	if ((st = recheck_finish(&rc, err)) != EX_OK)
+		goto out;
 
 	/* The pages a person reads, from the manifest so far. */
 	{
@@ -1271,9 +1392,10 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 	st = EX_OK;
 out:
 	if (st != EX_OK)
-		stop = 1;       /* stop the cameras still working */
+		stop = 1;       /* stop the cameras and the re-hash */
 	for (c = 0; c < started; c++)
 		pthread_join(threads[c], NULL);
+	(void)recheck_finish(&rc, NULL);
 	free(threads);
 	pthread_mutex_destroy(&pool.lock);
 	ex_bundle_writer_free(&w);

@@ -450,6 +450,18 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 	c.trusted = trusted;
 	c.ntrusted = ntrusted;
 	r->container = strdup(ex_bundle_container_name(b->kind));
+	{
+		ex_container named;
+
+		/* Content decides how it is read, but a name that lies about
+		 * the content (a tar called .zip) is itself a failure. */
+		if (b->kind != EX_CONTAINER_DIR &&
+		    ex_bundle_container_from_name(path, &named) &&
+		    named != b->kind)
+			problem(&c, "%s: named .%s but holds a %s archive", path,
+			    ex_bundle_container_name(named),
+			    ex_bundle_container_name(b->kind));
+	}
 	r->top = strdup(b->top != NULL ? b->top : "");
 	r->files = calloc(b->nentries + 1, sizeof(*r->files));
 	c.covered = calloc(b->nentries + 1, 1);

@@ -12,6 +12,9 @@
 #include <libswscale/swscale.h>
 #include <libxml/parser.h>
 #include <sodium.h>
+#ifdef HAVE_LIBCRYPTO
+#include <openssl/crypto.h>
+#endif
 
 #include "exhibit/version.h"
 
@@ -64,6 +67,18 @@ ex_lib_versions(ex_lib_version *out, int max)
 	xv = (unsigned)strtoul(xmlParserVersion, NULL, 10);
 	put(out, max, &n, "libxml2", xv / 10000, xv / 100 % 100,
 	    xv % 100);
+#ifdef HAVE_LIBCRYPTO
+	/* "OpenSSL 3.0.x 1 Nov 2022": keep the version word. */
+	{
+		char v[64];
+		const char *t = OpenSSL_version(OPENSSL_VERSION);
+
+		if (strncmp(t, "OpenSSL ", 8) == 0)
+			t += 8;
+		snprintf(v, sizeof(v), "%.*s", (int)strcspn(t, " "), t);
+		put_str(out, max, &n, "libcrypto", v);
+	}
+#endif
 	put_str(out, max, &n, "ffmpeg", av_version_info());
 	return n;
 }

@@ -51,7 +51,7 @@ nothing_new "refusing olddir"
 
 # Bad requests: exit 2, the reason named, nothing left.
 t_expect_status 2 ex n.zip --camera cam9
-t_grep "^exhibit: camera 'cam9' is not in .*samples/archive \\(cameras: cam1, cam2\\)\$" err.txt
+t_grep "^exhibit: no camera 'cam9' in .*samples/archive \\(cameras: cam1, cam2\\)\$" err.txt
 nothing_new "a bad camera"
 t_expect_status 2 ex n.zip --from 2024-10-27T25:59:48Z
 t_grep "'2024-10-27T25:59:48Z' is not a valid date and time" err.txt

@@ -1359,6 +1359,144 @@ test_not_a_bundle(void **state)
 	ex_bundle_free(&b);
 }
 
+/* ---- moving a finished file in ------------------------------------------ */
+
+#define MOVE_SIZE ((3 << 20) + 5)      /* several chunks, helper thread */
+
+static unsigned char *
+move_data(void)
+{
+	unsigned char *p = malloc(MOVE_SIZE);
+	uint32_t x = 777;
+	size_t i;
+
+	assert_non_null(p);
+	for (i = 0; i < MOVE_SIZE; i++) {
+		x = x * 1103515245u + 12345u;
+		p[i] = (unsigned char)(x >> 16);
+	}
+	return p;
+}
+
+/* The entry at path of the bundle at out has digest *want. */
+static void
+assert_loaded_digest(const char *out, const char *path,
+    const ex_digest_result *want)
+{
+	const ex_bundle_entry *e;
+	char **problems = NULL;
+	size_t nproblems = 0;
+	ex_bundle *b = NULL;
+	ex_error err;
+
+	assert_int_equal(ex_bundle_load(out, NULL, &b, &err), EX_OK);
+	assert_int_equal(b->nproblems, 0);
+	assert_int_equal(ex_bundle_check_bag(b, &problems, &nproblems, &err),
+	    EX_OK);
+	assert_int_equal(nproblems, 0);
+	e = ex_bundle_find(b, path);
+	assert_non_null(e);
+	assert_true(e->digested);
+	assert_memory_equal(&e->digest, want, sizeof(*want));
+	ex_bundle_free(&b);
+}
+
+static void
+test_add_move(void **state)
+{
+	work *w = *state;
+	ex_bundle_options opt = { MTIME, NULL, 0, 0 };
+	unsigned char *data = move_data();
+	ex_digest_result want, got, got2;
+	ex_bundle_writer *bw = NULL;
+	struct stat before, after, other;
+	char *src, *src2, *link2, *out, *zout, *stored;
+	ex_error err;
+
+	ex_digest_buffer(data, MOVE_SIZE, &want);
+	src = path_dup(w, "staged.mp4");
+	src2 = path_dup(w, "staged2.mp4");
+	link2 = path_dup(w, "other-name.mp4");
+	out = path_dup(w, "bag");
+	zout = path_dup(w, "bag.zip");
+	write_file(src, data, MOVE_SIZE);
+	write_file(src2, data, MOVE_SIZE);
+	assert_int_equal(link(src2, link2), 0);
+	assert_int_equal(stat(src, &before), 0);
+
+	/* Folder bundle: the very file goes in by rename, digested once. */
+	assert_int_equal(ex_bundle_writer_open(out, EX_CONTAINER_DIR, REF,
+	    &opt, &bw, &err), EX_OK);
+	/* A refused path leaves the source and the writer as they were. */
+	ex_error_clear(&err);
+	assert_int_equal(ex_bundle_add_move(bw, "data/../x.mp4", src, NULL,
+	    &err), EX_ERR_USAGE);
+	assert_int_equal(access(src, F_OK), 0);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(ex_bundle_add_move(bw, "data/cam1/native/n.mp4", src,
+	    &got, &err), EX_OK);
+	assert_memory_equal(&got, &want, sizeof(want));
+	assert_int_equal(access(src, F_OK), -1);
+	assert_int_equal(errno, ENOENT);
+	/* A file with a second name is copied, never moved: the other name
+	 * keeps its own inode and content. */
+	assert_int_equal(ex_bundle_add_move(bw, "data/cam1/native/m.mp4", src2,
+	    &got2, &err), EX_OK);
+	assert_memory_equal(&got2, &want, sizeof(want));
+	assert_int_equal(access(src2, F_OK), -1);
+	assert_int_equal(stat(link2, &other), 0);
+	assert_int_equal(other.st_nlink, 1);
+	/* The same name twice is refused. */
+	write_file(src, "x", 1);
+	ex_error_clear(&err);
+	assert_int_equal(ex_bundle_add_move(bw, "data/cam1/native/n.mp4", src,
+	    NULL, &err), EX_ERR_USAGE);
+	assert_non_null(strstr(err.message, "duplicate"));
+	assert_int_equal(access(src, F_OK), 0);
+	assert_int_equal(ex_bundle_finish(bw, &err), EX_OK);
+	ex_bundle_writer_free(&bw);
+
+	stored = path_dup(w, "bag/data/cam1/native/n.mp4");
+	assert_int_equal(stat(stored, &after), 0);
+	assert_int_equal(after.st_ino, before.st_ino);
+	assert_int_equal(after.st_dev, before.st_dev);
+	assert_int_equal(after.st_mode & 07777, 0644);
+	assert_int_equal(after.st_mtime, MTIME);
+	assert_int_equal(after.st_nlink, 1);
+	free(stored);
+	stored = path_dup(w, "bag/data/cam1/native/m.mp4");
+	assert_int_equal(stat(stored, &after), 0);
+	assert_true(after.st_ino != other.st_ino);
+	assert_int_equal(after.st_mtime, MTIME);
+	free(stored);
+	assert_loaded_digest(out, "data/cam1/native/n.mp4", &want);
+	assert_loaded_digest(out, "data/cam1/native/m.mp4", &want);
+
+	/* ZIP: copied in, then the source is removed. */
+	write_file(src, data, MOVE_SIZE);
+	assert_int_equal(ex_bundle_writer_open(zout, EX_CONTAINER_ZIP, REF,
+	    &opt, &bw, &err), EX_OK);
+	assert_int_equal(ex_bundle_add_move(bw, "data/n.mp4", src, &got, &err),
+	    EX_OK);
+	assert_memory_equal(&got, &want, sizeof(want));
+	assert_int_equal(access(src, F_OK), -1);
+	/* A source that is not there fails and names it. */
+	ex_error_clear(&err);
+	assert_int_equal(ex_bundle_add_move(bw, "data/o.mp4", src, NULL, &err),
+	    EX_ERR_IO);
+	assert_non_null(strstr(err.message, "staged.mp4"));
+	assert_int_equal(ex_bundle_finish(bw, &err), EX_OK);
+	ex_bundle_writer_free(&bw);
+	assert_loaded_digest(zout, "data/n.mp4", &want);
+
+	free(src);
+	free(src2);
+	free(link2);
+	free(out);
+	free(zout);
+	free(data);
+}
+
 int
 main(void)
 {
@@ -1402,6 +1540,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_bag_malformed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_move, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_bundle, setup,
 		    teardown),
 	};

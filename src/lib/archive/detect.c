@@ -253,18 +253,21 @@ cmp_camera(const void *a, const void *b)
 	return strcmp(((const ex_camera *)a)->id, ((const ex_camera *)b)->id);
 }
 
-/* Keep only the camera asked for; a usage error naming the others when
- * there is no such camera. */
+/* Keep only the cameras asked for (before any file is probed); a usage
+ * error naming the cameras there are when one is not in the archive. */
 static ex_status
-select_camera(ex_archive *a, const char *id, ex_error *err)
+select_cameras(ex_archive *a, const char *const *ids, size_t nids,
+    ex_error *err)
 {
 	char list[512];
-	size_t i, keep, used = 0;
+	size_t i, k, kept = 0, used = 0;
 
-	for (keep = 0; keep < a->ncameras; keep++)
-		if (strcmp(a->cameras[keep].id, id) == 0)
-			break;
-	if (keep == a->ncameras) {
+	for (k = 0; k < nids; k++) {
+		for (i = 0; i < a->ncameras; i++)
+			if (strcmp(a->cameras[i].id, ids[k]) == 0)
+				break;
+		if (i < a->ncameras)
+			continue;
 		list[0] = '\0';
 		for (i = 0; i < a->ncameras && used < sizeof(list); i++) {
 			int n = snprintf(list + used, sizeof(list) - used,
@@ -274,15 +277,20 @@ select_camera(ex_archive *a, const char *id, ex_error *err)
 			used += (size_t)n;
 		}
 		return ex_error_set(err, EX_ERR_USAGE,
-		    "no camera '%s' in %s (cameras: %s)", id, a->root,
+		    "no camera '%s' in %s (cameras: %s)", ids[k], a->root,
 		    a->ncameras ? list : "none");
 	}
-	for (i = 0; i < a->ncameras; i++)
-		if (i != keep)
+	for (i = 0; i < a->ncameras; i++) {
+		int want = 0;
+
+		for (k = 0; k < nids && !want; k++)
+			want = strcmp(a->cameras[i].id, ids[k]) == 0;
+		if (!want)
 			free_camera(&a->cameras[i]);
-	if (keep != 0)
-		a->cameras[0] = a->cameras[keep];
-	a->ncameras = 1;
+		else
+			a->cameras[kept++] = a->cameras[i];
+	}
+	a->ncameras = kept;
 	return EX_OK;
 }
 
@@ -387,7 +395,11 @@ listed:
 	if (st != EX_OK)
 		goto out;
 	if (opts->camera != NULL &&
-	    (st = select_camera(a, opts->camera, err)) != EX_OK)
+	    (st = select_cameras(a, &opts->camera, 1, err)) != EX_OK)
+		goto out;
+	if (opts->cameras != NULL &&
+	    (st = select_cameras(a, opts->cameras, opts->ncameras, err)) !=
+	    EX_OK)
 		goto out;
 	for (i = 0; i < a->ncameras; i++) {
 		for (j = 0; j < a->cameras[i].nsegments; j++) {

@@ -53,6 +53,24 @@ ex_bundle_container_name(ex_container kind)
 	return "unknown";
 }
 
+int
+ex_bundle_container_from_name(const char *path, ex_container *out)
+{
+	size_t n = path != NULL ? strlen(path) : 0;
+	size_t i;
+
+	if (n < 5 || path[n - 4] != '.')
+		return 0;
+	for (i = 0; i < sizeof(containers) / sizeof(containers[0]); i++) {
+		if (containers[i].kind != EX_CONTAINER_DIR &&
+		    strcasecmp(path + n - 3, containers[i].name) == 0) {
+			*out = containers[i].kind;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 char *
 ex_bundle_top_name(const char *exhibit_ref, char *buf, size_t size)
 {

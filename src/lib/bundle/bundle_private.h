@@ -79,7 +79,13 @@ typedef struct bundle_loader {
 	size_t capentries, capproblems;
 	uint64_t kept_total;
 	int stopped;                /* a limit was hit: read no more */
-	unsigned char *chunk;       /* BUNDLE_CHUNK bytes */
+	/* Read the next chunk into chunk (BUNDLE_CHUNK bytes).  It is one
+	 * of two buffers: bundle_entry_data() hands it to the hasher (BLAKE2b
+	 * on a helper thread) and switches chunk to the other one, so the
+	 * next read overlaps the digest of the last chunk. */
+	unsigned char *chunk;
+	unsigned char *chunks[2];
+	ex_hasher *hasher;          /* NULL: digests done in this thread */
 	/* the entry being read */
 	ex_bundle_entry *cur;
 	ex_digest digest;
@@ -100,7 +106,9 @@ ex_status bundle_entry_begin(bundle_loader *L, const char *stored,
     const char *rel, ex_bundle_entry_type type, int64_t declared,
     ex_error *err);
 /* Content bytes of the current entry (digested, maybe kept).  Sets
- * L->stopped when max_total_bytes is exceeded. */
+ * L->stopped when max_total_bytes is exceeded.  buf (normally L->chunk)
+ * must not change until the next bundle_entry_data or bundle_entry_end
+ * call; when buf is L->chunk, L->chunk is switched to the other buffer. */
 ex_status bundle_entry_data(bundle_loader *L, const void *buf, size_t n,
     ex_error *err);
 /* Finish the current entry: complete = 1 when its data was read to the

@@ -25,3 +25,24 @@ tests_unit_test_bundle_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bundle_LDADD = libexbundle.la $(UNIT_LIBS)
 TESTS += tests/unit/test_bundle
 endif
+
+## The digests (src/lib/evidence/hash.c): known answers, the two-thread
+## hasher, whole files.  Kept here with the bundle code that is their
+## main user (the evidence fragment belongs to another module).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_hash
+tests_unit_test_hash_SOURCES = tests/unit/test_hash.c
+tests_unit_test_hash_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_hash_LDADD = libexevidence.la $(UNIT_LIBS)
+TESTS += tests/unit/test_hash
+endif
+
+## The export job's I/O (src/lib/export.c): the source re-hash beside the
+## media work, staged files renamed into a folder bundle.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_export_io
+tests_unit_test_export_io_SOURCES = tests/unit/test_export_io.c
+tests_unit_test_export_io_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_export_io_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
+TESTS += tests/unit/test_export_io
+endif
