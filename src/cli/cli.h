@@ -7,7 +7,11 @@
 #ifndef EXHIBIT_CLI_H
 #define EXHIBIT_CLI_H
 
+#include <stddef.h>
+
 #include "exhibit/error.h"
+#include "exhibit/sign.h"
+#include "exhibit/time.h"
 
 /* Exit statuses: the contract (PRODUCT.md, exhibit(1) EXIT STATUS). */
 #define EXIT_OK       0  /* success */
@@ -32,5 +36,14 @@ int cli_usage_hint(const char *cmd);
 int cli_exit_for(ex_status st);
 /* Flush and close stdout; a failed write becomes an error (EXIT_TROUBLE). */
 int cli_close_stdout(int status);
+
+/* The time to record as "now": SOURCE_DATE_EPOCH when set (reproducible
+ * bundles), else the clock.  Prints the error; returns 0 or -1. */
+int cli_now(ex_instant *now);
+
+/* Load one more trusted public key (-p) into keys[*n] (at most max);
+ * prints the error; returns 0 or -1. */
+int cli_add_public_key(const char *path, ex_pubkey *keys, size_t *n,
+    size_t max);
 
 #endif

@@ -76,33 +76,6 @@ usage_show(FILE *fp)
 "2 usage or system error.\n", fp);
 }
 
-/* The event time: SOURCE_DATE_EPOCH when set, else the clock. */
-static int
-event_time(ex_instant *now)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	struct timespec ts;
-
-	if (sde != NULL && sde[0] != '\0') {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(sde, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 0 ||
-		    v > INT64_MAX / EX_USEC_PER_SEC) {
-			cli_errorf("SOURCE_DATE_EPOCH: '%s' is not a number of "
-			    "seconds", sde);
-			return -1;
-		}
-		*now = (ex_instant)v * EX_USEC_PER_SEC;
-		return 0;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	*now = (ex_instant)ts.tv_sec * EX_USEC_PER_SEC + ts.tv_nsec / 1000;
-	return 0;
-}
-
 enum { OPT_ACTOR = 256, OPT_ACTION, OPT_NOTE };
 
 static const struct option add_opts[] = {
@@ -163,7 +136,7 @@ custody_add(int argc, char **argv)
 		    actor[0] == '\0' ? "actor" : "action");
 		return cli_usage_hint("custody add");
 	}
-	if (event_time(&now) != 0)
+	if (cli_now(&now) != 0)
 		return EXIT_TROUBLE;
 	if (cli_load_secret_key(keypath, &key) != EXIT_OK)
 		return EXIT_TROUBLE;
@@ -246,16 +219,9 @@ custody_show(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "p:h", show_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			if (nkeys >= MAX_KEYS) {
-				cli_errorf("at most %d public keys", MAX_KEYS);
+			if (cli_add_public_key(optarg, keys, &nkeys,
+			    MAX_KEYS) != 0)
 				return EXIT_TROUBLE;
-			}
-			if (ex_pubkey_load(optarg, &keys[nkeys], &err) !=
-			    EX_OK) {
-				cli_error(&err);
-				return EXIT_TROUBLE;
-			}
-			nkeys++;
 			break;
 		case 'h':
 			usage_show(stdout);

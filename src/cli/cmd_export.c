@@ -178,33 +178,6 @@ parse_int(const char *opt, const char *s, long lo, long hi, int *out)
 	return 0;
 }
 
-/* The export time: SOURCE_DATE_EPOCH when set (reproducible builds). */
-static int
-export_time(ex_instant *now)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	struct timespec ts;
-
-	if (sde != NULL && sde[0] != '\0') {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(sde, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 0 ||
-		    v > INT64_MAX / EX_USEC_PER_SEC) {
-			cli_errorf("SOURCE_DATE_EPOCH: '%s' is not a number of "
-			    "seconds", sde);
-			return -1;
-		}
-		*now = (ex_instant)v * EX_USEC_PER_SEC;
-		return 0;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	*now = (ex_instant)ts.tv_sec * EX_USEC_PER_SEC + ts.tv_nsec / 1000;
-	return 0;
-}
-
 enum {
 	OPT_CAMERA = 256, OPT_FROM, OPT_TO, OPT_CASE, OPT_EXHIBIT,
 	OPT_OPERATOR, OPT_ORG, OPT_REASON, OPT_TZ, OPT_OFFSET, OPT_SEGMENT,
@@ -386,7 +359,7 @@ cmd_export(int argc, char **argv)
 		cli_errorf("--from must be before --to");
 		goto out;
 	}
-	if (export_time(&req.now) != 0)
+	if (cli_now(&req.now) != 0)
 		goto out;
 	if ((status = cli_load_secret_key(keypath, &key)) != EXIT_OK)
 		goto out;

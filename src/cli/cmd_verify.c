@@ -186,16 +186,9 @@ cmd_verify(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "p:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			if (nkeys >= MAX_KEYS) {
-				cli_errorf("at most %d public keys", MAX_KEYS);
+			if (cli_add_public_key(optarg, keys, &nkeys,
+			    MAX_KEYS) != 0)
 				return EXIT_TROUBLE;
-			}
-			if (ex_pubkey_load(optarg, &keys[nkeys], &err) !=
-			    EX_OK) {
-				cli_error(&err);
-				return EXIT_TROUBLE;
-			}
-			nkeys++;
 			break;
 		case 'x':
 			xml = 1;

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -73,4 +76,48 @@ cli_close_stdout(int status)
 		return EXIT_TROUBLE;
 	}
 	return status;
+}
+
+int
+cli_now(ex_instant *now)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct timespec ts;
+
+	if (sde != NULL && sde[0] != '\0') {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0 ||
+		    v > INT64_MAX / EX_USEC_PER_SEC) {
+			cli_errorf("SOURCE_DATE_EPOCH: '%s' is not a number of "
+			    "seconds", sde);
+			return -1;
+		}
+		*now = (ex_instant)v * EX_USEC_PER_SEC;
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*now = (ex_instant)ts.tv_sec * EX_USEC_PER_SEC + ts.tv_nsec / 1000;
+	return 0;
+}
+
+int
+cli_add_public_key(const char *path, ex_pubkey *keys, size_t *n, size_t max)
+{
+	ex_error err;
+
+	if (*n >= max) {
+		cli_errorf("at most %zu public keys", max);
+		return -1;
+	}
+	ex_error_clear(&err);
+	if (ex_pubkey_load(path, &keys[*n], &err) != EX_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	(*n)++;
+	return 0;
 }
