@@ -54,6 +54,11 @@
  * bounded probe size.  The library installs no FFmpeg log callback and
  * does not change the log level: that is the application's choice.
  *
+ * Threads: ex_media_working decodes and burns in on a thread of its own
+ * that it starts and joins, feeding the encoder on the calling thread
+ * through a queue of a few frames (memory does not grow with the range);
+ * progress reports and the result are made on the calling thread.
+ *
  * Ownership: the ex_media_result returned belongs to the caller and is
  * freed with ex_media_result_free(); every string and array in it belongs
  * to it.  Inputs (segments, range, options, control) are only read during
@@ -154,9 +159,13 @@ ex_status ex_media_native(const ex_segment *segs, size_t nsegs,
 typedef struct ex_media_working_options {
 	const char *preset;       /* libx264 preset; NULL: EX_MEDIA_DEFAULT_PRESET */
 	int crf;                  /* < 0: EX_MEDIA_DEFAULT_CRF */
-	int threads;              /* decoder and encoder threads; <= 0: 1.
-	                             Output bytes are identical for the same
-	                             value (and x264 build). */
+	int threads;              /* libx264 threads; <= 0: 1.  Decoding
+	                             and the burn-in run in one more thread
+	                             beside the encoder (its decoder uses 1
+	                             thread per 4 of these, 1 to 2).  Output
+	                             bytes are identical for the same value
+	                             (and x264 build), however the threads
+	                             interleave. */
 	int64_t segment_usec;     /* content per file; <= 0: 60 s */
 	/* First burned-in line, e.g. "CAM1 High Street North   Exhibit ABC/1";
 	 * NULL: none.  The frame's true time in range->zone follows

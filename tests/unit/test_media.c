@@ -30,6 +30,7 @@
 #include <libavutil/intreadwrite.h>
 
 #include "exhibit/media.h"
+#include "media/media_private.h"
 
 #ifndef FFMPEG
 #define FFMPEG "ffmpeg"
@@ -854,6 +855,8 @@ test_working_bframes_hevc_ts(void **state)
 typedef struct progress_state {
 	int calls;
 	int64_t last_done, last_expected;
+	pthread_t caller;
+	int sleep_first_usec;     /* hold the encoding thread up once */
 } progress_state;
 
 static void
@@ -861,7 +864,10 @@ on_progress(void *user, int64_t done, int64_t expected)
 {
 	progress_state *ps = user;
 
-	ps->calls++;
+	/* Reports come from the calling thread, not the decoding one. */
+	assert_true(pthread_equal(pthread_self(), ps->caller));
+	if (ps->calls++ == 0 && ps->sleep_first_usec > 0)
+		usleep((useconds_t)ps->sleep_first_usec);
 	assert_true(done >= ps->last_done);
 	assert_true(expected >= done);
 	ps->last_done = done;
@@ -904,7 +910,7 @@ test_progress(void **state)
 	const char *dir = outdir("progress");
 	ex_media_working_options o = wopts(0);
 	ex_media_range r = range_of(T0, T0 + 2 * SEC);
-	progress_state ps = { 0, 0, 0 };
+	progress_state ps = { 0, 0, 0, pthread_self(), 0 };
 	ex_media_control ctl = { on_progress, &ps, NULL };
 	ex_media_result *res = NULL;
 	ex_error err;
@@ -1408,6 +1414,274 @@ test_still_damage_and_refusals(void **state)
 	assert_int_equal(count_files(dir), 1);
 }
 
+/* ---- decoding and encoding threads ------------------------------------- */
+
+static void
+test_working_same_bytes_however_threads_interleave(void **state)
+{
+	/* The encoding thread held up at its first frame lets the decoding
+	 * thread fill the queue and wait: a different interleaving, the same
+	 * bytes as a run without the hold-up. */
+	ex_media_working_options o = wopts(0);
+	ex_media_range r = range_of(T0 + 2300 * MS, T0 + 5100 * MS);
+	progress_state ps = { 0, 0, 0, pthread_self(), 300000 };
+	ex_media_control ctl = { on_progress, &ps, NULL };
+	ex_media_result *a = NULL, *b = NULL;
+	ex_error err;
+
+	(void)state;
+	ex_error_clear(&err);
+	o.threads = 2;
+	assert_int_equal(ex_media_working(h264.segs, h264.n, &r, &o,
+	    outdir("interleave1"), "clip", NULL, &a, &err), EX_OK);
+	assert_int_equal(ex_media_working(h264.segs, h264.n, &r, &o,
+	    outdir("interleave2"), "clip", &ctl, &b, &err), EX_OK);
+	assert_true(ps.calls >= 2);
+	assert_int_equal(a->nfiles, 1);
+	assert_int_equal(b->nfiles, 1);
+	assert_true(same_bytes(a->files[0].path, b->files[0].path));
+	/* Across the segment boundary at 4 s: frames 58 .. 127. */
+	check_working_file(&b->files[0], 58, 70);
+	ex_media_result_free(&a);
+	ex_media_result_free(&b);
+}
+
+static void
+test_working_fails_mid_stream(void **state)
+{
+	/* The second output file exists: the encoding side fails while the
+	 * decoding thread is ahead of it; the call stops that thread, keeps
+	 * the file it did not write and deletes the one it did. */
+	const char *dir = outdir("midfail");
+	ex_media_working_options o = wopts(SEC);
+	ex_media_range r = range_of(T0, T0 + 12 * SEC);
+	ex_media_result *res = NULL;
+	unsigned char *b;
+	char path[600];
+	ex_error err;
+	size_t len;
+
+	(void)state;
+	ex_error_clear(&err);
+	snprintf(path, sizeof(path), "%s/clip-002.mp4", dir);
+	run("echo keep > '%s'", path);
+	assert_int_equal(ex_media_working(h264.segs, h264.n, &r, &o, dir,
+	    "clip", NULL, &res, &err), EX_ERR_EXISTS);
+	assert_non_null(strstr(err.message, "clip-002.mp4: already exists"));
+	assert_null(res);
+	assert_int_equal(count_files(dir), 1);
+	b = slurp(path, &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(b, "keep\n", 5);
+	free(b);
+}
+
+/* A producer of numbered items (rec = 0, 1, ...) into a queue. */
+typedef struct producer {
+	ex_media_queue *q;
+	int total;
+	pthread_mutex_t lock;
+	int pushed;               /* items accepted so far */
+	int refused;              /* a push failed */
+	ex_status finish_with;
+} producer;
+
+static void *
+produce(void *arg)
+{
+	producer *p = arg;
+	ex_error err;
+
+	for (int i = 0; i < p->total; i++) {
+		ex_media_item it;
+
+		memset(&it, 0, sizeof(it));
+		it.rec = i;
+		it.pic = av_frame_alloc();   /* owned by the queue once pushed */
+		if (ex_media_queue_push(p->q, &it) != 0) {
+			av_frame_free(&it.pic);
+			pthread_mutex_lock(&p->lock);
+			p->refused = 1;
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		assert_null(it.pic);
+		pthread_mutex_lock(&p->lock);
+		p->pushed++;
+		pthread_mutex_unlock(&p->lock);
+	}
+	ex_error_clear(&err);
+	if (p->finish_with != EX_OK)
+		ex_error_set(&err, p->finish_with, "decoder gave up");
+	ex_media_queue_finish(p->q, p->finish_with, &err);
+	return NULL;
+}
+
+static int
+pushed_so_far(producer *p)
+{
+	int n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->pushed;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+static void
+test_queue_bounded_in_order(void **state)
+{
+	producer p = { NULL, 40, PTHREAD_MUTEX_INITIALIZER, 0, 0,
+	    EX_ERR_MEDIA };
+	ex_media_item it;
+	ex_status st;
+	pthread_t tid;
+	ex_error err;
+	int n = 0;
+
+	(void)state;
+	ex_error_clear(&err);
+	assert_int_equal(ex_media_queue_new(0, &p.q, &err), EX_ERR_USAGE);
+	assert_null(p.q);
+	assert_int_equal(ex_media_queue_new(3, &p.q, &err), EX_OK);
+	assert_int_equal(pthread_create(&tid, NULL, produce, &p), 0);
+	/* Nobody takes: the producer stops at the capacity and waits. */
+	usleep(100000);
+	assert_int_equal(pushed_so_far(&p), 3);
+	/* Everything comes out once, in order, then the producer's outcome. */
+	while (ex_media_queue_pop(p.q, &it, &st, &err)) {
+		assert_int_equal(st, EX_OK);
+		assert_int_equal(it.rec, n);
+		assert_non_null(it.pic);
+		av_frame_free(&it.pic);
+		n++;
+	}
+	assert_int_equal(n, 40);
+	assert_int_equal(st, EX_ERR_MEDIA);
+	assert_string_equal(err.message, "decoder gave up");
+	/* And again: the end stays the end. */
+	assert_int_equal(ex_media_queue_pop(p.q, &it, &st, &err), 0);
+	assert_int_equal(st, EX_ERR_MEDIA);
+	pthread_join(tid, NULL);
+	assert_false(p.refused);
+	ex_media_queue_free(&p.q);
+	assert_null(p.q);
+	ex_media_queue_free(&p.q);     /* NULL is fine */
+	ex_media_queue_free(NULL);
+}
+
+static void
+test_queue_close_stops_producer(void **state)
+{
+	producer p = { NULL, 1000, PTHREAD_MUTEX_INITIALIZER, 0, 0, EX_OK };
+	ex_media_item it;
+	ex_status st;
+	pthread_t tid;
+	ex_error err;
+
+	(void)state;
+	ex_error_clear(&err);
+	assert_int_equal(ex_media_queue_new(2, &p.q, &err), EX_OK);
+	assert_int_equal(pthread_create(&tid, NULL, produce, &p), 0);
+	assert_int_equal(ex_media_queue_pop(p.q, &it, &st, &err), 1);
+	assert_int_equal(it.rec, 0);
+	av_frame_free(&it.pic);
+	/* The consumer gives up with items queued and the producer blocked:
+	 * the producer is woken, its push fails, it ends; the queued
+	 * frames are freed (the sanitizer build would see a leak). */
+	usleep(50000);
+	ex_media_queue_close(p.q);
+	pthread_join(tid, NULL);
+	assert_true(p.refused);
+	assert_true(pushed_so_far(&p) < 1000);
+	ex_media_queue_free(&p.q);
+}
+
+static void
+test_picpool_reuses_buffers(void **state)
+{
+	ex_media_picpool *pool = NULL;
+	AVFrame *a = NULL, *b = NULL;
+	uint8_t *first;
+	ex_error err;
+
+	(void)state;
+	ex_error_clear(&err);
+	assert_int_equal(ex_media_picpool_get(&pool, 100, 50, &a, &err),
+	    EX_OK);
+	assert_non_null(pool);
+	assert_int_equal(a->format, AV_PIX_FMT_YUV420P);
+	assert_int_equal(a->width, 100);
+	assert_int_equal(a->height, 50);
+	assert_true(av_frame_is_writable(a));
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(a->linesize[i] % 64, 0);
+		assert_true(a->linesize[i] >= (i == 0 ? 100 : 50));
+	}
+	/* The planes follow each other inside one buffer. */
+	assert_true(a->data[1] >= a->data[0] + 50 * a->linesize[0]);
+	assert_true(a->data[2] >= a->data[1] + 25 * a->linesize[1]);
+	memset(a->data[0], 235, (size_t)(50 * a->linesize[0]));
+	first = a->data[0];
+	/* Held: another buffer.  Returned: the same one again. */
+	assert_int_equal(ex_media_picpool_get(&pool, 100, 50, &b, &err),
+	    EX_OK);
+	assert_ptr_not_equal(b->data[0], first);
+	av_frame_free(&b);
+	av_frame_free(&a);
+	assert_int_equal(ex_media_picpool_get(&pool, 100, 50, &a, &err),
+	    EX_OK);
+	/* The buffer last returned, as it was left: not fresh (zeroed,
+	 * faulted-in) memory. */
+	assert_ptr_equal(a->data[0], first);
+	assert_int_equal(a->data[0][49 * a->linesize[0] + 99], 235);
+	/* A frame referenced elsewhere is not writable. */
+	b = av_frame_clone(a);
+	assert_non_null(b);
+	assert_false(av_frame_is_writable(a));
+	av_frame_free(&b);
+	/* Another size: a new pool; the old buffer outlives its pool. */
+	assert_int_equal(ex_media_picpool_get(&pool, 64, 36, &b, &err),
+	    EX_OK);
+	assert_int_equal(b->width, 64);
+	ex_media_picpool_free(&pool);
+	assert_null(pool);
+	a->data[0][0] = 1;
+	b->data[0][0] = 1;
+	av_frame_free(&a);
+	av_frame_free(&b);
+	ex_media_picpool_free(&pool);
+	assert_int_equal(ex_media_picpool_get(&pool, 0, 36, &a, &err),
+	    EX_ERR_MEDIA);
+	assert_non_null(strstr(err.message, "bad picture size 0x36"));
+	assert_null(a);
+}
+
+static void
+test_decoder_threads_from_budget(void **state)
+{
+	/* One decoder thread per four of the budget, 1 to 2: decoding runs
+	 * beside the encoder and needs only a fraction of the cores. */
+	static const int budget[] = { 0, 1, 2, 7, 8, 11, 12, 64 };
+	static const int want[] = { 1, 1, 1, 1, 2, 2, 2, 2 };
+	ex_media_in *in = NULL;
+	AVCodecContext *dec = NULL;
+	ex_error err;
+
+	(void)state;
+	ex_error_clear(&err);
+	assert_int_equal(ex_media_in_open(&h264.segs[0], &in, &err), EX_OK);
+	for (size_t i = 0; i < sizeof(budget) / sizeof(budget[0]); i++) {
+		assert_int_equal(ex_media_decoder_open(in, budget[i], &dec,
+		    &err), EX_OK);
+		if (dec->thread_count != want[i])
+			fail_msg("budget %d: %d decoder threads, expected %d",
+			    budget[i], dec->thread_count, want[i]);
+		avcodec_free_context(&dec);
+	}
+	ex_media_in_close(&in);
+}
+
 int
 main(void)
 {
@@ -1435,6 +1709,12 @@ main(void)
 		cmocka_unit_test(test_still_frame_and_burn_in),
 		cmocka_unit_test(test_still_boundaries),
 		cmocka_unit_test(test_still_damage_and_refusals),
+		cmocka_unit_test(test_working_same_bytes_however_threads_interleave),
+		cmocka_unit_test(test_working_fails_mid_stream),
+		cmocka_unit_test(test_queue_bounded_in_order),
+		cmocka_unit_test(test_queue_close_stops_producer),
+		cmocka_unit_test(test_picpool_reuses_buffers),
+		cmocka_unit_test(test_decoder_threads_from_budget),
 	};
 
 	if (access(FFMPEG, X_OK) != 0 && strcmp(FFMPEG, "ffmpeg") != 0)

@@ -35,7 +35,10 @@ ex_media_decoder_open(const ex_media_in *in, int threads, AVCodecContext **out,
 		goto out;
 	}
 	dec->pkt_timebase = in->tb;
-	dec->thread_count = threads > 0 ? threads : 1;
+	threads /= EX_MEDIA_DECODE_SHARE;
+	dec->thread_count = threads < 1 ? 1 :
+	    threads > EX_MEDIA_DECODE_THREADS ? EX_MEDIA_DECODE_THREADS :
+	    threads;
 	ret = avcodec_open2(dec, codec, NULL);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "cannot open %s decoder: %s",

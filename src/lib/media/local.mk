@@ -12,6 +12,7 @@ libexmedia_la_SOURCES = \
 	src/lib/media/result.c \
 	src/lib/media/native.c \
 	src/lib/media/working.c \
+	src/lib/media/queue.c \
 	src/lib/media/burn.c \
 	src/lib/media/still.c
 libexmedia_la_LIBADD = libexoverlay.la libexcore.la

@@ -8,6 +8,8 @@
  * result.c  the result object, problems, progress, cancel, file naming
  * native.c  ex_media_native: stream-copy cut
  * working.c ex_media_working: decode, burn in, encode
+ * queue.c   the frame queue between its decoding and encoding threads,
+ *           and the pool of picture buffers frames are copied into
  * burn.c    the burn-in's text lines (shared by working copies and stills)
  * still.c   ex_media_still: one frame, burned in, as PNG
  */
@@ -54,6 +56,14 @@ const char *ex_media_averr(int code, char *buf, size_t size);
 
 /* ---- decode.c --------------------------------------------------------- */
 
+/* threads: the caller's thread budget (the encoder's thread count).  The
+ * decoder runs in a thread of its own beside the encoder and needs a
+ * fraction of it: one thread per EX_MEDIA_DECODE_SHARE of the budget,
+ * at least 1 and at most EX_MEDIA_DECODE_THREADS (H.264 frame threads
+ * each add a frame of delay and a decoder context's memory, and do not
+ * change the pictures). */
+#define EX_MEDIA_DECODE_SHARE 4
+#define EX_MEDIA_DECODE_THREADS 2
 ex_status ex_media_decoder_open(const ex_media_in *in, int threads,
     AVCodecContext **out, ex_error *err);
 
@@ -116,6 +126,58 @@ typedef struct ex_media_burn {
 /* Fill b for a frame at true time t (label may be NULL). */
 void ex_media_burn_text(ex_media_burn *b, const ex_media_range *range,
     const char *label, ex_instant t);
+
+/* ---- queue.c ---------------------------------------------------------- */
+
+/* One frame on its way from the decoding thread to the encoder. */
+typedef struct ex_media_item {
+	AVFrame *pic;             /* writable yuv420p, burn-in drawn; owned */
+	const ex_segment *seg;    /* where it came from */
+	ex_instant rec, t, dur;   /* recorder and true instant, duration */
+	enum AVPixelFormat src_fmt;   /* the decoder's pixel format */
+	int split;                /* a hole before it: it starts a new file */
+	int has_cue;              /* cue holds the text drawn (the cue track) */
+	char cue[EX_TIME_BUFSZ + EX_MEDIA_CORRECTION_BUFSZ];
+} ex_media_item;
+
+/* A bounded queue of items between one producer and one consumer thread.
+ * Ownership: ex_media_queue_push moves *item (and its pic) into the queue
+ * and zeroes *item; ex_media_queue_pop moves one out to the caller. */
+typedef struct ex_media_queue ex_media_queue;
+
+ex_status ex_media_queue_new(size_t capacity, ex_media_queue **out,
+    ex_error *err);
+/* Producer: append, waiting while the queue is full.  0, or -1 when the
+ * consumer has closed the queue or the producer has finished (*item is
+ * then left to the caller). */
+int ex_media_queue_push(ex_media_queue *q, ex_media_item *item);
+/* Producer: no more items; st (and err when st != EX_OK) is its outcome,
+ * delivered to the consumer after the items already queued. */
+void ex_media_queue_finish(ex_media_queue *q, ex_status st,
+    const ex_error *err);
+/* Consumer: the next item (1), waiting while the queue is empty; or 0 at
+ * the end, with *st the producer's outcome (and err its message). */
+int ex_media_queue_pop(ex_media_queue *q, ex_media_item *item,
+    ex_status *st, ex_error *err);
+/* Consumer: take no more; frees the items queued and wakes the producer,
+ * whose pushes then fail. */
+void ex_media_queue_close(ex_media_queue *q);
+/* Free (with any items left); accepts NULL and *q NULL. */
+void ex_media_queue_free(ex_media_queue **q);
+
+/* Picture buffers that are reused once every reference to them is gone
+ * (from any thread), for frames that must be copied out of the decoder. */
+typedef struct ex_media_picpool ex_media_picpool;
+
+/* A new frame (owned by the caller) of writable yuv420p width x height
+ * whose buffer comes from *pool; the pool is made, or remade for another
+ * size, as needed.  Only format, width, height, data and linesize are
+ * set. */
+ex_status ex_media_picpool_get(ex_media_picpool **pool, int width,
+    int height, AVFrame **out, ex_error *err);
+/* Free the pool (buffers still in frames are freed when they return);
+ * accepts NULL and *pool NULL. */
+void ex_media_picpool_free(ex_media_picpool **pool);
 
 /* ---- result.c --------------------------------------------------------- */
 

@@ -1,11 +1,17 @@
 /*
  * working.c — the frame-accurate working copy: decode, burn in, encode.
  *
- * Frames flow one at a time: demux → decode → select by true time →
- * (relabel or convert to yuv420p) → overlay → libx264 → MP4, and the text
- * drawn goes, as the frame's cue, into the MP4's subtitle track.  Nothing is
- * buffered beyond what the codecs hold, so memory does not grow with the
- * range.  A frame is kept when from <= its true time < to, and only if it
+ * Two threads share the work, joined by a small bounded frame queue
+ * (queue.c).  A decoding thread: demux → decode → select by true time →
+ * copy into a pooled yuv420p picture (or convert) → overlay; the calling
+ * thread: split into files → libx264 → MP4, with the text drawn going, as
+ * the frame's cue, into the MP4's subtitle track.  So decoding and the
+ * burn-in run beside the encoder instead of between its frames.  Nothing
+ * is buffered beyond QUEUE_FRAMES frames and what the codecs hold, so
+ * memory does not grow with the range; the output does not depend on how
+ * the two threads happen to interleave (only the encoder's thread count
+ * matters).  Problems are recorded by the decoding thread only, files and
+ * progress by the calling thread only (disjoint parts of the result).  A frame is kept when from <= its true time < to, and only if it
  * is later than the last frame kept (segments that overlap do not repeat
  * footage).  Its output timestamp is its true time minus the file's first
  * frame's, so the source's frame spacing survives.  Each output file has
@@ -18,11 +24,12 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
 #include "exhibit/overlay.h"
@@ -30,6 +37,22 @@
 
 #define SEEK_MARGIN_USEC EX_USEC_PER_SEC
 #define TIME_BASE_90K ((AVRational){ 1, 90000 })
+/* Frames between decoder and encoder: enough to ride out the encoder's
+ * uneven pace, few enough to keep memory flat (3 MB each at 1080p). */
+#define QUEUE_FRAMES 3
+
+/* The decoding thread's state. */
+typedef struct decoding {
+	ex_overlay *ov;
+	int ov_width, ov_height;  /* the picture size ov was made for */
+	struct SwsContext *sws;
+	ex_media_picpool *pool;
+	ex_instant last_true;     /* last frame kept */
+	ex_instant prev_end_rec;  /* end of the last frame kept (recorder) */
+	ex_instant prev_dur;
+	int split_pending;        /* a hole in the timeline: next frame starts a file */
+	int64_t repeats;          /* frames of this segment already covered */
+} decoding;
 
 typedef struct working {
 	ex_media_job job;
@@ -38,24 +61,22 @@ typedef struct working {
 	int64_t segment_usec;
 	const char *label;
 	ex_instant from_rec, to_rec;
-	/* The open output file. */
+	const ex_segment *segs;
+	size_t nsegs;
+	ex_media_queue *q;
+	decoding d;               /* decoding thread only */
+	/* The calling (encoding) thread only.  The open output file: */
 	ex_media_out *out;
 	AVCodecContext *enc;
-	ex_overlay *ov;
-	struct SwsContext *sws;
-	AVFrame *conv;            /* yuv420p frame for converted input */
 	AVPacket *epkt;
 	size_t file;              /* its index in job.res */
 	ex_instant file_first_true;
 	int width, height;
 	enum AVPixelFormat src_fmt;
-	/* Across files. */
-	ex_instant last_true;     /* last frame kept */
-	ex_instant prev_end_rec;  /* end of the last frame kept (recorder) */
-	ex_instant prev_dur;
-	int split_pending;        /* a hole in the timeline: next frame starts a file */
-	int64_t repeats;          /* frames of this segment already covered */
+	ex_instant prev_dur;      /* duration of the last frame encoded */
 } working;
+
+/* ---- the encoding side (calling thread) ---------------------------------- */
 
 static ex_status
 drain_encoder(working *w, ex_error *err)
@@ -90,10 +111,6 @@ drop_writer(working *w)
 {
 	ex_media_out_abort(&w->out);
 	avcodec_free_context(&w->enc);
-	ex_overlay_free(&w->ov);
-	sws_freeContext(w->sws);
-	w->sws = NULL;
-	av_frame_free(&w->conv);
 }
 
 static ex_status
@@ -120,64 +137,10 @@ out:
 	return st;
 }
 
-/* Bring frame to writable yuv420p; *pic is frame itself or w->conv. */
 static ex_status
-to_yuv420p(working *w, AVFrame *frame, AVFrame **pic, ex_error *err)
+open_writer(working *w, const ex_media_item *it, ex_error *err)
 {
-	char ebuf[128];
-	int ret;
-
-	if (frame->format == AV_PIX_FMT_YUV420P ||
-	    frame->format == AV_PIX_FMT_YUVJ420P) {
-		/* The decoder may still reference the picture: copy if so. */
-		ret = av_frame_make_writable(frame);
-		if (ret < 0)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		if (frame->format == AV_PIX_FMT_YUVJ420P) {
-			frame->format = AV_PIX_FMT_YUV420P;
-			frame->color_range = AVCOL_RANGE_JPEG;
-		}
-		*pic = frame;
-		return EX_OK;
-	}
-	w->sws = sws_getCachedContext(w->sws, frame->width, frame->height,
-	    frame->format, frame->width, frame->height, AV_PIX_FMT_YUV420P,
-	    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
-	if (w->sws == NULL)
-		return ex_error_set(err, EX_ERR_UNSUPPORTED,
-		    "cannot convert %s pictures to yuv420p",
-		    av_get_pix_fmt_name(frame->format));
-	if (w->conv == NULL) {
-		w->conv = av_frame_alloc();
-		if (w->conv == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		w->conv->format = AV_PIX_FMT_YUV420P;
-		w->conv->width = frame->width;
-		w->conv->height = frame->height;
-		ret = av_frame_get_buffer(w->conv, 0);
-		if (ret < 0)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	}
-	/* The encoder may still hold the previous picture. */
-	ret = av_frame_make_writable(w->conv);
-	if (ret < 0)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	sws_scale(w->sws, (const uint8_t *const *)frame->data, frame->linesize,
-	    0, frame->height, w->conv->data, w->conv->linesize);
-	ret = av_frame_copy_props(w->conv, frame);
-	if (ret < 0)
-		return ex_error_set(err, EX_ERR_MEDIA, "frame properties: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
-	if (w->conv->color_range == AVCOL_RANGE_UNSPECIFIED)
-		w->conv->color_range = AVCOL_RANGE_MPEG;
-	*pic = w->conv;
-	return EX_OK;
-}
-
-static ex_status
-open_writer(working *w, const AVFrame *pic, enum AVPixelFormat src_fmt,
-    ex_instant first_true, ex_error *err)
-{
+	const AVFrame *pic = it->pic;
 	AVCodecParameters *par = NULL;
 	ex_media_file *f;
 	char *path = NULL;
@@ -196,7 +159,7 @@ open_writer(working *w, const AVFrame *pic, enum AVPixelFormat src_fmt,
 	st = ex_media_job_next_path(&w->job, &path, err);
 	if (st != EX_OK)
 		goto out;
-	st = ex_media_out_open(path, par, w->enc->time_base, first_true,
+	st = ex_media_out_open(path, par, w->enc->time_base, it->t,
 	    w->overlay, &w->out, err);
 	if (st != EX_OK)
 		goto out;
@@ -206,16 +169,10 @@ open_writer(working *w, const AVFrame *pic, enum AVPixelFormat src_fmt,
 	if (st != EX_OK)
 		goto out;
 	w->file = w->job.res->nfiles - 1;
-	if (w->overlay) {
-		st = ex_overlay_new(pic->width, pic->height, AV_PIX_FMT_YUV420P,
-		    &w->ov, err);
-		if (st != EX_OK)
-			goto out;
-	}
-	w->file_first_true = first_true;
+	w->file_first_true = it->t;
 	w->width = pic->width;
 	w->height = pic->height;
-	w->src_fmt = src_fmt;
+	w->src_fmt = it->src_fmt;
 out:
 	free(path);
 	avcodec_parameters_free(&par);
@@ -224,41 +181,174 @@ out:
 	return st;
 }
 
-/* Draw the burn-in of a frame at true time t, and record the same text
- * as the frame's cue (pts and duration in 1/90000 s). */
+/* Encode one frame from the queue into the current file (starting a new
+ * one when the frame asks for it, the file is full, or the picture
+ * changed), and record it. */
 static ex_status
-burn_in(working *w, AVFrame *pic, ex_instant t, int64_t pts, int64_t dur,
-    ex_error *err)
+encode_item(working *w, ex_media_item *it, ex_error *err)
 {
-	ex_media_burn b;
+	AVFrame *pic = it->pic;
+	char ebuf[128];
+	int64_t dur90k;
 	ex_status st;
+	int ret;
 
-	if (w->ov == NULL)
-		return EX_OK;
-	ex_media_burn_text(&b, w->job.range, w->label, t);
-	st = ex_overlay_draw(w->ov, pic, b.lines, b.nlines, err);
+	if (w->out != NULL && (it->split ||
+	    it->t - w->file_first_true >= w->segment_usec ||
+	    pic->width != w->width || pic->height != w->height ||
+	    it->src_fmt != w->src_fmt)) {
+		st = finish_writer(w, err);
+		if (st != EX_OK)
+			return st;
+	}
+	if (w->out == NULL) {
+		st = open_writer(w, it, err);
+		if (st != EX_OK)
+			return st;
+	}
+	pic->pts = av_rescale_q(it->t - w->file_first_true, AV_TIME_BASE_Q,
+	    TIME_BASE_90K);
+	if (it->has_cue) {
+		dur90k = av_rescale_q(it->dur, AV_TIME_BASE_Q, TIME_BASE_90K);
+		st = ex_media_out_cue(w->out, it->cue, pic->pts, dur90k,
+		    TIME_BASE_90K, err);
+		if (st != EX_OK)
+			return st;
+	}
+	pic->pict_type = AV_PICTURE_TYPE_NONE;  /* let x264 choose */
+	w->prev_dur = it->dur;
+	ret = avcodec_send_frame(w->enc, pic);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_MEDIA, "H.264 encoder: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+	st = drain_encoder(w, err);
 	if (st != EX_OK)
 		return st;
-	return ex_media_out_cue(w->out, b.record, pts, dur, TIME_BASE_90K,
+	st = ex_media_file_add_source(&w->job.res->files[w->file], it->seg,
 	    err);
+	if (st != EX_OK)
+		return st;
+	ex_media_file_add_frame(&w->job.res->files[w->file], it->rec, it->dur,
+	    w->job.range->clock_offset);
+	w->job.done++;
+	ex_media_job_progress(&w->job, 0);
+	return EX_OK;
 }
 
+/* ---- the decoding side (its own thread) ---------------------------------- */
+
+/* The frame as a writable yuv420p picture of its own, from the pool: the
+ * decoder keeps references to its pictures, so they are copied (or
+ * converted) rather than drawn on. */
 static ex_status
-handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
-    AVFrame *frame, ex_error *err)
+to_yuv420p(working *w, AVFrame *frame, AVFrame **pic, ex_error *err)
 {
-	int64_t ts = frame->best_effort_timestamp;
-	enum AVPixelFormat src_fmt = frame->format;
-	ex_instant rec, t, dur;
-	AVFrame *pic = NULL;
+	decoding *d = &w->d;
+	AVFrame *p = NULL;
 	char ebuf[128];
 	ex_status st;
 	int ret;
 
+	*pic = NULL;
+	st = ex_media_picpool_get(&d->pool, frame->width, frame->height, &p,
+	    err);
+	if (st != EX_OK)
+		return st;
+	if (frame->format == AV_PIX_FMT_YUV420P ||
+	    frame->format == AV_PIX_FMT_YUVJ420P) {
+		enum AVPixelFormat fmt = frame->format;
+
+		/* av_frame_copy wants equal formats: copy as yuv420p. */
+		frame->format = AV_PIX_FMT_YUV420P;
+		ret = av_frame_copy(p, frame);
+		frame->format = fmt;
+		if (ret < 0) {
+			st = ex_error_set(err, EX_ERR_MEDIA, "frame copy: %s",
+			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+			goto out;
+		}
+	} else {
+		d->sws = sws_getCachedContext(d->sws, frame->width,
+		    frame->height, frame->format, frame->width, frame->height,
+		    AV_PIX_FMT_YUV420P,
+		    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL,
+		    NULL);
+		if (d->sws == NULL) {
+			st = ex_error_set(err, EX_ERR_UNSUPPORTED,
+			    "cannot convert %s pictures to yuv420p",
+			    av_get_pix_fmt_name(frame->format));
+			goto out;
+		}
+		sws_scale(d->sws, (const uint8_t *const *)frame->data,
+		    frame->linesize, 0, frame->height, p->data, p->linesize);
+	}
+	ret = av_frame_copy_props(p, frame);
+	if (ret < 0) {
+		st = ex_error_set(err, EX_ERR_MEDIA, "frame properties: %s",
+		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+	if (frame->format == AV_PIX_FMT_YUVJ420P)
+		p->color_range = AVCOL_RANGE_JPEG;
+	else if (frame->format != AV_PIX_FMT_YUV420P &&
+	    p->color_range == AVCOL_RANGE_UNSPECIFIED)
+		p->color_range = AVCOL_RANGE_MPEG;
+	*pic = p;
+	p = NULL;
+out:
+	av_frame_free(&p);
+	return st;
+}
+
+/* Draw the burn-in of a frame at true time t into it->pic, and keep the
+ * same text as the frame's cue. */
+static ex_status
+burn_in(working *w, ex_media_item *it, ex_error *err)
+{
+	decoding *d = &w->d;
+	AVFrame *pic = it->pic;
+	ex_media_burn b;
+	ex_status st;
+
+	if (!w->overlay)
+		return EX_OK;
+	if (d->ov == NULL || pic->width != d->ov_width ||
+	    pic->height != d->ov_height) {
+		ex_overlay_free(&d->ov);
+		st = ex_overlay_new(pic->width, pic->height, AV_PIX_FMT_YUV420P,
+		    &d->ov, err);
+		if (st != EX_OK)
+			return st;
+		d->ov_width = pic->width;
+		d->ov_height = pic->height;
+	}
+	ex_media_burn_text(&b, w->job.range, w->label, it->t);
+	st = ex_overlay_draw(d->ov, pic, b.lines, b.nlines, err);
+	if (st != EX_OK)
+		return st;
+	snprintf(it->cue, sizeof(it->cue), "%s", b.record);
+	it->has_cue = 1;
+	return EX_OK;
+}
+
+/* Select a decoded frame by its true time; a frame kept is made into an
+ * item (copied, burned in) and queued for the encoder.  *stop: the
+ * encoding side has closed the queue. */
+static ex_status
+handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
+    AVFrame *frame, int *stop, ex_error *err)
+{
+	decoding *d = &w->d;
+	int64_t ts = frame->best_effort_timestamp;
+	ex_media_item it;
+	ex_instant rec, t, dur;
+	ex_status st;
+
+	memset(&it, 0, sizeof(it));
 	if (ts == AV_NOPTS_VALUE)
 		ts = frame->pts;
 	if (ts == AV_NOPTS_VALUE) {
-		ex_media_job_problem(&w->job, seg, w->prev_end_rec, 0,
+		ex_media_job_problem(&w->job, seg, d->prev_end_rec, 0,
 		    "decoded frame without a timestamp dropped");
 		return EX_OK;
 	}
@@ -266,8 +356,8 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 	t = ex_time_recorder_to_true(rec, w->job.range->clock_offset);
 	if (t < w->job.range->from || t >= w->job.range->to)
 		return EX_OK;
-	if (w->last_true != EX_INSTANT_NONE && t <= w->last_true) {
-		w->repeats++;
+	if (d->last_true != EX_INSTANT_NONE && t <= d->last_true) {
+		d->repeats++;
 		return EX_OK;
 	}
 	dur = frame->pkt_duration > 0 ?
@@ -277,54 +367,32 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 	    (frame->flags & AV_FRAME_FLAG_CORRUPT))
 		ex_media_job_problem(&w->job, seg, rec, 0,
 		    "damaged frame (decoder concealed the errors)");
-	if (w->out != NULL && (w->split_pending ||
-	    t - w->file_first_true >= w->segment_usec ||
-	    frame->width != w->width || frame->height != w->height ||
-	    src_fmt != w->src_fmt)) {
-		st = finish_writer(w, err);
-		if (st != EX_OK)
-			return st;
-	}
-	w->split_pending = 0;
-	st = to_yuv420p(w, frame, &pic, err);
+	it.seg = seg;
+	it.rec = rec;
+	it.t = t;
+	it.dur = dur;
+	it.src_fmt = frame->format;
+	it.split = d->split_pending;
+	d->split_pending = 0;
+	st = to_yuv420p(w, frame, &it.pic, err);
+	if (st == EX_OK)
+		st = burn_in(w, &it, err);
 	if (st != EX_OK)
-		return st;
-	if (w->out == NULL) {
-		st = open_writer(w, pic, src_fmt, t, err);
-		if (st != EX_OK)
-			return st;
-	}
-	pic->pts = av_rescale_q(t - w->file_first_true, AV_TIME_BASE_Q,
-	    TIME_BASE_90K);
-	st = burn_in(w, pic, t, pic->pts, av_rescale_q(dur, AV_TIME_BASE_Q,
-	    TIME_BASE_90K), err);
-	if (st != EX_OK)
-		return st;
-	pic->pict_type = AV_PICTURE_TYPE_NONE;  /* let x264 choose */
-	w->prev_dur = dur;
-	ret = avcodec_send_frame(w->enc, pic);
-	if (ret < 0)
-		return ex_error_set(err, EX_ERR_MEDIA, "H.264 encoder: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
-	st = drain_encoder(w, err);
-	if (st != EX_OK)
-		return st;
-	st = ex_media_file_add_source(&w->job.res->files[w->file], seg, err);
-	if (st != EX_OK)
-		return st;
-	ex_media_file_add_frame(&w->job.res->files[w->file], rec, dur,
-	    w->job.range->clock_offset);
-	w->last_true = t;
-	w->prev_end_rec = rec + dur;
-	w->job.done++;
-	ex_media_job_progress(&w->job, 0);
-	return EX_OK;
+		goto out;
+	d->last_true = t;
+	d->prev_end_rec = rec + dur;
+	d->prev_dur = dur;
+	if (ex_media_queue_push(w->q, &it) != 0)
+		*stop = 1;
+out:
+	av_frame_free(&it.pic);
+	return st;
 }
 
 static ex_status
 receive_frames(working *w, ex_media_in *in, const ex_segment *seg,
     AVCodecContext *dec, AVFrame *frame, int *seek_check, int *restart,
-    ex_error *err)
+    int *stop, ex_error *err)
 {
 	char ebuf[128];
 	ex_status st;
@@ -335,7 +403,7 @@ receive_frames(working *w, ex_media_in *in, const ex_segment *seg,
 		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
 			return EX_OK;
 		if (ret < 0) {
-			ex_media_job_problem(&w->job, seg, w->prev_end_rec, 0,
+			ex_media_job_problem(&w->job, seg, w->d.prev_end_rec, 0,
 			    "decode error: %s",
 			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
 			return EX_OK;
@@ -351,9 +419,9 @@ receive_frames(working *w, ex_media_in *in, const ex_segment *seg,
 				return EX_OK;
 			}
 		}
-		st = handle_frame(w, in, seg, frame, err);
+		st = handle_frame(w, in, seg, frame, stop, err);
 		av_frame_unref(frame);
-		if (st != EX_OK)
+		if (st != EX_OK || *stop)
 			return st;
 	}
 }
@@ -362,8 +430,9 @@ receive_frames(working *w, ex_media_in *in, const ex_segment *seg,
  * its beginning (a seek landed after `from`). */
 static ex_status
 decode_segment(working *w, const ex_segment *seg, int allow_seek,
-    int *restart, ex_error *err)
+    int *restart, int *stop, ex_error *err)
 {
+	decoding *d = &w->d;
 	ex_media_in *in = NULL;
 	AVCodecContext *dec = NULL;
 	AVPacket *pkt = NULL;
@@ -374,7 +443,7 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 	ex_status st = EX_OK;
 
 	*restart = 0;
-	w->repeats = 0;
+	d->repeats = 0;
 	ex_error_clear(&ierr);
 	if (ex_media_in_open(seg, &in, &ierr) != EX_OK ||
 	    ex_media_decoder_open(in, w->threads, &dec, &ierr) != EX_OK) {
@@ -388,9 +457,9 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if (w->out != NULL && w->prev_end_rec != EX_INSTANT_NONE &&
-	    seg->start - w->prev_end_rec > w->prev_dur / 2)
-		w->split_pending = 1;
+	if (d->prev_end_rec != EX_INSTANT_NONE &&
+	    seg->start - d->prev_end_rec > d->prev_dur / 2)
+		d->split_pending = 1;
 	if (allow_seek && in->indexed && in->first_pts != AV_NOPTS_VALUE &&
 	    w->from_rec - SEEK_MARGIN_USEC > seg->start) {
 		if (av_seek_frame(in->fmt, in->index,
@@ -414,7 +483,7 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 		if (ret == AVERROR_EOF)
 			break;
 		if (ret < 0) {
-			ex_media_job_problem(&w->job, seg, w->prev_end_rec, 0,
+			ex_media_job_problem(&w->job, seg, d->prev_end_rec, 0,
 			    "read error: %s",
 			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
 			break;
@@ -450,24 +519,79 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
 		av_packet_unref(pkt);
 		st = receive_frames(w, in, seg, dec, frame, &seek_check,
-		    restart, err);
-		if (st != EX_OK || *restart)
+		    restart, stop, err);
+		if (st != EX_OK || *restart || *stop)
 			goto out;
 	}
 	ret = avcodec_send_packet(dec, NULL);
 	if (ret >= 0)
 		st = receive_frames(w, in, seg, dec, frame, &seek_check,
-		    restart, err);
-	if (st == EX_OK && !*restart && w->repeats > 0)
+		    restart, stop, err);
+	if (st == EX_OK && !*restart && !*stop && d->repeats > 0)
 		ex_media_job_problem(&w->job, seg, EX_INSTANT_NONE, 0,
 		    "%lld frames overlapping earlier footage not repeated",
-		    (long long)w->repeats);
+		    (long long)d->repeats);
 out:
 	av_frame_free(&frame);
 	av_packet_free(&pkt);
 	avcodec_free_context(&dec);
 	ex_media_in_close(&in);
 	return st;
+}
+
+/* The decoding thread: every relevant segment in turn, then the end (and
+ * its outcome) into the queue. */
+static void *
+decode_all(void *arg)
+{
+	working *w = arg;
+	int first = 1, restart = 0, stop = 0;
+	ex_status st = EX_OK;
+	ex_error err;
+
+	ex_error_clear(&err);
+	for (size_t i = 0; i < w->nsegs && !stop; i++) {
+		const ex_segment *seg = &w->segs[i];
+
+		if (!ex_media_seg_relevant(seg, w->from_rec, w->to_rec))
+			continue;
+		st = decode_segment(w, seg, first, &restart, &stop, &err);
+		if (st == EX_OK && restart && !stop)
+			st = decode_segment(w, seg, 0, &restart, &stop, &err);
+		if (st != EX_OK)
+			break;
+		first = 0;
+	}
+	ex_media_queue_finish(w->q, st, &err);
+	ex_overlay_free(&w->d.ov);
+	sws_freeContext(w->d.sws);
+	w->d.sws = NULL;
+	ex_media_picpool_free(&w->d.pool);
+	return NULL;
+}
+
+/* ---- the job ------------------------------------------------------------- */
+
+/* Take frames from the decoding thread and encode them until it ends. */
+static ex_status
+encode_all(working *w, ex_error *err)
+{
+	ex_media_item it;
+	ex_status st = EX_OK;
+
+	while (ex_media_queue_pop(w->q, &it, &st, err)) {
+		if (ex_media_job_cancelled(&w->job))
+			st = ex_error_set(err, EX_ERR_INTERRUPTED,
+			    "working copy interrupted");
+		else
+			st = encode_item(w, &it, err);
+		av_frame_free(&it.pic);
+		if (st != EX_OK)
+			return st;
+	}
+	if (st != EX_OK)
+		return st;
+	return finish_writer(w, err);
 }
 
 ex_status
@@ -477,7 +601,8 @@ ex_media_working(const ex_segment *segs, size_t nsegs,
     ex_media_result **out, ex_error *err)
 {
 	working w;
-	int first = 1, restart;
+	pthread_t decoder;
+	int started = 0;
 	ex_status st;
 
 	memset(&w, 0, sizeof(w));
@@ -499,24 +624,25 @@ ex_media_working(const ex_segment *segs, size_t nsegs,
 	w.overlay = opts == NULL || !opts->no_overlay;
 	w.from_rec = ex_time_true_to_recorder(range->from, range->clock_offset);
 	w.to_rec = ex_time_true_to_recorder(range->to, range->clock_offset);
-	w.last_true = EX_INSTANT_NONE;
-	w.prev_end_rec = EX_INSTANT_NONE;
+	w.segs = segs;
+	w.nsegs = nsegs;
+	w.d.last_true = EX_INSTANT_NONE;
+	w.d.prev_end_rec = EX_INSTANT_NONE;
 	w.epkt = av_packet_alloc();
 	if (w.epkt == NULL) {
 		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < nsegs; i++) {
-		if (!ex_media_seg_relevant(&segs[i], w.from_rec, w.to_rec))
-			continue;
-		st = decode_segment(&w, &segs[i], first, &restart, err);
-		if (st == EX_OK && restart)
-			st = decode_segment(&w, &segs[i], 0, &restart, err);
-		if (st != EX_OK)
-			goto out;
-		first = 0;
+	st = ex_media_queue_new(QUEUE_FRAMES, &w.q, err);
+	if (st != EX_OK)
+		goto out;
+	if (pthread_create(&decoder, NULL, decode_all, &w) != 0) {
+		st = ex_error_set(err, EX_ERR_NOMEM,
+		    "cannot start the decoding thread");
+		goto out;
 	}
-	st = finish_writer(&w, err);
+	started = 1;
+	st = encode_all(&w, err);
 	if (st != EX_OK)
 		goto out;
 	if (w.job.res->nfiles > 0) {
@@ -526,10 +652,18 @@ ex_media_working(const ex_segment *segs, size_t nsegs,
 		res->actual_to = res->files[res->nfiles - 1].end_true;
 	}
 	ex_media_job_progress(&w.job, 1);
-	*out = w.job.res;
-	w.job.res = NULL;
 out:
+	if (started) {
+		/* On failure this wakes and stops the decoding thread. */
+		ex_media_queue_close(w.q);
+		pthread_join(decoder, NULL);
+	}
+	if (st == EX_OK) {
+		*out = w.job.res;
+		w.job.res = NULL;
+	}
 	drop_writer(&w);
+	ex_media_queue_free(&w.q);
 	av_packet_free(&w.epkt);
 	ex_media_job_fail(&w.job);
 	return st;
