@@ -4,6 +4,7 @@
 ## samples/local.mk.
 EXTRA_DIST += \
 	bench/bench-export.sh \
+	bench/bench-memory.sh \
 	bench/README.md
 
 TESTS += tests/cli/bench_smoke.sh
