@@ -10,12 +10,14 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/xmlwriter.h>
 
 #include "cli.h"
 #include "exhibit/archive.h"
+#include "exhibit/text.h"
 
 #define SCAN_NS "urn:exhibit:scan:1"
 
@@ -163,51 +165,21 @@ print_text(const ex_archive *a, const char *zone)
 
 /* --- for programs ------------------------------------------------------ */
 
-/* Copy s into buf as valid UTF-8 without control characters ('?' for
- * each bad byte), since xmlTextWriter escapes only & < > and CR. */
-static const char *
-clean(const char *s, char *buf, size_t size)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0;
-
-	while (*p != '\0' && o + 5 < size) {
-		int len = 0, i;
-
-		if (*p < 0x80)
-			len = 1;
-		else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			len = 2;
-		else if ((*p & 0xf0) == 0xe0)
-			len = 3;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			len = 4;
-		for (i = 1; i < len; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				len = 0;
-		if (len == 0 || (len == 1 && (*p < 0x20 || *p == 0x7f) &&
-		    *p != '\t' && *p != '\n')) {
-			buf[o++] = '?';
-			p++;
-			continue;
-		}
-		memcpy(buf + o, p, (size_t)len);
-		o += (size_t)len;
-		p += len;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static int
 attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-	char buf[4096];
+	char *clean;
+	int rc;
 
 	if (value == NULL)
 		return 0;
-	return xmlTextWriterWriteAttribute(w, BAD_CAST name,
-	    BAD_CAST clean(value, buf, sizeof(buf))) < 0 ? -1 : 0;
+	/* xmlTextWriter escapes only & < > and CR. */
+	if ((clean = ex_text_clean(value, EX_TEXT_TAB_SPACE |
+	    EX_TEXT_LF_SPACE)) == NULL)
+		return -1;
+	rc = xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
+	return rc < 0 ? -1 : 0;
 }
 
 static int

@@ -37,7 +37,7 @@ cat >"$out/gen/config.h" <<CFG
 CFG
 
 # The parsers and what they call (no media pipeline, no writers).
-lib="src/lib/error.c src/lib/time.c src/lib/version.c src/lib/verify.c
+lib="src/lib/error.c src/lib/text.c src/lib/time.c src/lib/version.c src/lib/verify.c
 src/lib/evidence/hash.c src/lib/evidence/key.c src/lib/evidence/sign.c
 src/lib/evidence/xml.c src/lib/evidence/manifest.c src/lib/evidence/custody.c
 src/lib/bundle/bagit.c src/lib/bundle/check.c src/lib/bundle/reader.c

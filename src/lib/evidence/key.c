@@ -99,13 +99,32 @@ ex_sign_b64_decode(const char *b64, size_t b64len, unsigned char *out,
 }
 
 ex_status
+ex_sign_read_fd(int fd, const char *path, void *buf, size_t cap,
+    size_t *have, ex_error *err)
+{
+	ssize_t n;
+
+	*have = 0;
+	while (*have < cap) {
+		n = read(fd, (char *)buf + *have, cap - *have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ex_error_errno(err, "%s: read", path);
+		if (n == 0)
+			break;
+		*have += (size_t)n;
+	}
+	return EX_OK;
+}
+
+ex_status
 ex_sign_read_small(const char *path, int private_only, char *buf, size_t cap,
     size_t *len, ex_error *err)
 {
 	struct stat sb;
 	ex_status st = EX_OK;
 	size_t have = 0;
-	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -127,22 +146,12 @@ ex_sign_read_small(const char *path, int private_only, char *buf, size_t cap,
 		    (unsigned)(sb.st_mode & 07777), path);
 		goto out;
 	}
-	for (;;) {
-		n = read(fd, buf + have, cap - have);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			st = ex_error_errno(err, "%s: read", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-		if (have == cap) {
-			st = ex_error_set(err, EX_ERR_FORMAT,
-			    "%s: too large for a key or signature file", path);
-			goto out;
-		}
+	if ((st = ex_sign_read_fd(fd, path, buf, cap, &have, err)) != EX_OK)
+		goto out;
+	if (have == cap) {
+		st = ex_error_set(err, EX_ERR_FORMAT,
+		    "%s: too large for a key or signature file", path);
+		goto out;
 	}
 	*len = have;
 out:

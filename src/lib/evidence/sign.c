@@ -284,7 +284,6 @@ read_whole(const char *path, unsigned char **out, size_t *len, ex_error *err)
 	struct stat sb;
 	size_t have = 0, cap;
 	ex_status st = EX_OK;
-	ssize_t n;
 	int fd;
 
 	*out = NULL;
@@ -305,22 +304,12 @@ read_whole(const char *path, unsigned char **out, size_t *len, ex_error *err)
 		    "%s: not enough memory to check a legacy signature", path);
 		goto out;
 	}
-	for (;;) {
-		n = read(fd, buf + have, cap - have);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			st = ex_error_errno(err, "%s: read", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-		if (have == cap) {
-			st = ex_error_set(err, EX_ERR_IO,
-			    "%s: file grew while being read", path);
-			goto out;
-		}
+	if ((st = ex_sign_read_fd(fd, path, buf, cap, &have, err)) != EX_OK)
+		goto out;
+	if (have == cap) {
+		st = ex_error_set(err, EX_ERR_IO,
+		    "%s: file grew while being read", path);
+		goto out;
 	}
 	*out = buf;
 	*len = have;

@@ -45,6 +45,12 @@ ex_status ex_sign_b64_decode(const char *b64, size_t b64len,
  * bytes or more is EX_ERR_FORMAT "too large").  private_only: refuse a
  * file that group or others may access (EX_ERR_USAGE, says to chmod 600).
  * Messages are prefixed with path. */
+/* Read fd into buf until end of file or until cap bytes are in (*have
+ * says how many; have == cap means the file may hold more).  Errors are
+ * prefixed with path. */
+ex_status ex_sign_read_fd(int fd, const char *path, void *buf, size_t cap,
+    size_t *have, ex_error *err);
+
 ex_status ex_sign_read_small(const char *path, int private_only,
     char *buf, size_t cap, size_t *len, ex_error *err);
 

@@ -29,87 +29,16 @@
 #include <libxml/xmlschemas.h>
 
 #include "evidence/xml_private.h"
+#include "exhibit/text.h"
 #include "exhibit/manifest.h"
 
 /* ---- cleaning --------------------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at p (n bytes left) and its code point,
- * or 0 when the bytes are not valid UTF-8. */
-static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF. */
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return len;
-}
-
 char *
 ex_xml_clean(const char *s, int attr)
 {
-	static const char fffd[] = "\xef\xbf\xbd";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i = 0, o = 0, len;
-	uint32_t cp;
-	char *out;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	/* Each input byte yields at most 3 output bytes (U+FFFD). */
-	if ((out = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	while (i < n) {
-		len = utf8_decode(p + i, n - i, &cp);
-		if (len == 0) {
-			memcpy(out + o, fffd, 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		if (cp == '\t' || cp == '\n') {
-			out[o++] = attr ? ' ' : (char)cp;
-		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			/* dropped */
-		} else if (cp == 0xfffe || cp == 0xffff) {
-			memcpy(out + o, fffd, 3);
-			o += 3;
-		} else {
-			memcpy(out + o, p + i, len);
-			o += len;
-		}
-		i += len;
-	}
-	out[o] = '\0';
-	return out;
+	return ex_text_clean(s, attr ? EX_TEXT_TAB_SPACE | EX_TEXT_LF_SPACE :
+	    0);
 }
 
 /* ---- times ------------------------------------------------------------ */

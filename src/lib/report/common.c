@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "exhibit/bundle.h"
+#include "exhibit/text.h"
 #include "report/report_private.h"
 
 /* ---- text buffer --------------------------------------------------------- */
@@ -123,86 +124,11 @@ ex_report_buf_free(ex_report_buf *b)
 
 /* ---- strings ------------------------------------------------------------- */
 
-/* Decode one UTF-8 character at s (n bytes left): its code point in *cp
- * and its length, or 1 with *cp = 0xFFFD for an invalid sequence. */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		c &= 0x1F;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		c &= 0x0F;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if (len > n)
-		goto bad;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		goto bad;
-	*cp = c;
-	return len;
-bad:
-	*cp = 0xFFFD;
-	return 1;
-}
-
 char *
 ex_report_clean(const char *s, int keep_lf)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, i = 0, o = 0;
-	char *out;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	/* U+FFFD is 3 bytes for every invalid byte at most. */
-	if ((out = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	while (i < n) {
-		uint32_t cp;
-		size_t len = utf8_next(p + i, n - i, &cp);
-
-		if (cp == '\n' && !keep_lf)
-			cp = ' ';
-		if (cp == '\t')
-			cp = ' ';
-		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0)) {
-			i += len;
-			continue;
-		}
-		if (cp == 0xFFFD && !(len == 3 && p[i] == 0xEF)) {
-			memcpy(out + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-		} else {
-			memcpy(out + o, p + i, len);
-			o += len;
-		}
-		i += len;
-	}
-	out[o] = '\0';
-	return out;
+	return ex_text_clean(s, EX_TEXT_TAB_SPACE |
+	    (keep_lf ? 0u : EX_TEXT_LF_SPACE));
 }
 
 size_t
