@@ -107,17 +107,19 @@ stage_name(ex_export_stage s)
 	case EX_STAGE_BUNDLE:  return "writing bundle";
 	case EX_STAGE_DONE:    return "done";
 	}
-	return "";
+	return "waiting";
 }
 
+/* Counts are redrawn at most four times a second; a new stage is drawn at
+ * once, so a fast machine still shows every stage a camera went through. */
 static void
-draw(struct progress *p, int final)
+draw(struct progress *p, int now_please)
 {
 	struct timespec now;
 	size_t i;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!final && p->drawn && elapsed(&p->last, &now) < 0.25)
+	if (!now_please && p->drawn && elapsed(&p->last, &now) < 0.25)
 		return;
 	p->last = now;
 	if (p->drawn)
@@ -146,16 +148,25 @@ on_progress(void *user, int camera, ex_export_stage stage, int64_t done,
     int64_t expected)
 {
 	struct progress *p = user;
+	int changed = 0;
+	size_t i;
 
 	pthread_mutex_lock(&p->lock);
 	if (camera >= 0 && (size_t)camera < p->ncameras) {
-		if (p->stage[camera] != stage)
+		if (p->stage[camera] != stage) {
 			clock_gettime(CLOCK_MONOTONIC, &p->start[camera]);
+			changed = 1;
+		}
 		p->stage[camera] = stage;
 		p->done[camera] = done;
 		p->expected[camera] = expected;
+	} else if (stage == EX_STAGE_DONE) {
+		/* The bundle as a whole is sealed: every camera is done. */
+		for (i = 0; i < p->ncameras; i++)
+			p->stage[i] = EX_STAGE_DONE;
+		changed = 1;
 	}
-	draw(p, stage == EX_STAGE_DONE);
+	draw(p, changed);
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -18,7 +18,9 @@ fi
 script -qec "'$EXHIBIT' export $args -o loud" tty.txt >/dev/null 2>&1 ||
 	{ cat tty.txt >&2; t_fail "export under a terminal failed"; }
 t_grep 'cam1 +encoding working copy +[0-9]+/[0-9]+' tty.txt
-t_grep 'cam2 +' tty.txt
-t_grep 'done' tty.txt
+t_grep 'cam2 +encoding working copy +[0-9]+/[0-9]+' tty.txt
+# The last drawing says both cameras are done.
+t_grep 'cam1 +done +' tty.txt
+t_grep 'cam2 +done +' tty.txt
 t_expect_status 0 "$EXHIBIT" verify loud -p k.pub
 t_done
