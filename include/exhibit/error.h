@@ -11,6 +11,7 @@
 #ifndef EXHIBIT_ERROR_H
 #define EXHIBIT_ERROR_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -56,6 +57,24 @@ void ex_error_clear(ex_error *err);
 
 /* A short stable name for a status, e.g. "format" (for --xml output). */
 const char *ex_status_name(ex_status code);
+
+/*
+ * Cancel flags: a sig_atomic_t set by a signal handler or by any thread of
+ * a job and read by all of them.  Set and read them through these (relaxed
+ * atomic stores and loads): a plain read from another thread is a data
+ * race, even on a volatile.
+ */
+static inline int
+ex_cancel_requested(const volatile sig_atomic_t *flag)
+{
+	return flag != NULL && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+}
+
+static inline void
+ex_cancel_request(volatile sig_atomic_t *flag)
+{
+	__atomic_store_n(flag, 1, __ATOMIC_RELAXED);
+}
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,7 @@ static volatile sig_atomic_t interrupted;
 static void
 on_signal(int sig)
 {
-	interrupted = 1;
+	ex_cancel_request(&interrupted);
 	/* A second signal ends the process the ordinary way. */
 	signal(sig, SIG_DFL);
 }

@@ -8,11 +8,16 @@
  * demux and mux only, in a thread of its own beside the encoder).  Once
  * the masters are in, a thread re-hashes their sources (SHA-256 only:
  * proof that they did not change while they were read) while the calling
- * thread waits for the workers and then takes in the staged files (a
- * folder bundle by renaming them in, after one read for the digests),
- * signing each from the digest taken as it went in.  Then it checks the
- * re-hash, writes manifest.xml, its signature and custody.xml, and
- * finishes the bundle (which renames it into place).
+ * thread takes in each staged file as soon as it is ready (a camera's
+ * native cut while its working copy is still being encoded; a folder
+ * bundle takes them by rename, after one read for the digests), signing
+ * each from the digest taken as it went in.  Then it checks the re-hash,
+ * writes manifest.xml, its signature and custody.xml, and finishes the
+ * bundle (which renames it into place).
+ *
+ * ex_export runs five phases in turn: open_job, start_cameras,
+ * take_masters, take_cameras, seal; close_job stops and frees whatever
+ * ran, whichever phase failed.
  *
  * Entry order in the bundle is fixed (cameras in request order; masters,
  * then native, then working), so with SOURCE_DATE_EPOCH and the same
@@ -40,9 +45,12 @@
 #include "exhibit/report.h"
 #include "exhibit/version.h"
 
+struct pool;
+
 /* One camera's share of the job. */
 struct cam_job {
 	const ex_export_request *req;
+	struct pool *pool;
 	int index;                      /* into req->cameras */
 	const ex_camera *cam;
 	char *dirname;                  /* camera id made path-safe */
@@ -60,6 +68,11 @@ struct cam_job {
 	ex_error err;
 	int native_quiet;               /* 1: the native cut runs beside the
 	                                   encoder and reports no progress */
+	/* Under pool->lock, for the calling thread that takes the files in
+	 * as they are ready: */
+	int native_ready;               /* the native cut has ended ... */
+	ex_status native_status;        /* ... this way */
+	int finished;                   /* everything of the camera ended */
 };
 
 struct master_check {
@@ -79,11 +92,13 @@ struct recheck {
 	ex_error err;
 };
 
+/* The camera workers' queue, and what they tell the calling thread. */
 struct pool {
 	struct cam_job *jobs;
 	size_t njobs;
 	size_t next;
 	pthread_mutex_t lock;
+	pthread_cond_t changed;         /* a camera's native_ready/finished */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -139,7 +154,7 @@ remove_tree(const char *path)
 static int
 cancelled(const ex_export_request *req)
 {
-	return req->cancel != NULL && *req->cancel != 0;
+	return ex_cancel_requested(req->cancel);
 }
 
 /* Media calls check one flag: the job's shared stop flag.  The user's
@@ -149,7 +164,7 @@ static void
 poll_cancel(struct cam_job *job)
 {
 	if (cancelled(job->req))
-		*job->stop = 1;
+		ex_cancel_request(job->stop);
 }
 
 static ex_status
@@ -330,7 +345,12 @@ run_native(void *arg)
 	/* A failed cut stops the encoder beside it (and every camera, as
 	 * any camera's failure does). */
 	if (nr->status != EX_OK)
-		*job->stop = 1;
+		ex_cancel_request(job->stop);
+	pthread_mutex_lock(&job->pool->lock);
+	job->native_ready = 1;
+	job->native_status = nr->status;
+	pthread_cond_broadcast(&job->pool->changed);
+	pthread_mutex_unlock(&job->pool->lock);
 	return NULL;
 }
 
@@ -351,7 +371,7 @@ run_camera(struct cam_job *job)
 	ctl.cancel = job->stop;
 	ctl.progress_user = job;
 	poll_cancel(job);
-	if (*job->stop) {
+	if (ex_cancel_requested(job->stop)) {
 		job->status = ex_error_set(&job->err, EX_ERR_INTERRUPTED,
 		    "export interrupted");
 		return;
@@ -382,7 +402,7 @@ run_camera(struct cam_job *job)
 	snprintf(base, sizeof(base), "%s-working", job->dirname);
 	if (mkdir(dir, 0700) != 0) {
 		job->status = ex_error_errno(&job->err, "%s", dir);
-		*job->stop = 1;         /* the native cut too */
+		ex_cancel_request(job->stop);   /* the native cut too */
 	} else {
 		memset(&wo, 0, sizeof(wo));
 		wo.preset = req->preset;
@@ -430,7 +450,7 @@ run_stills(struct cam_job *job)
 		char *p, *q;
 
 		poll_cancel(job);
-		if (*job->stop) {
+		if (ex_cancel_requested(job->stop)) {
 			job->status = ex_error_set(&job->err,
 			    EX_ERR_INTERRUPTED, "export interrupted");
 			return;
@@ -470,23 +490,49 @@ worker(void *arg)
 		if (job->status == EX_OK)
 			run_stills(job);
 		if (job->status != EX_OK) {
-			*job->stop = 1;
+			ex_cancel_request(job->stop);
 			if (job->status != EX_ERR_INTERRUPTED)
 				ex_error_prefix(&job->err, "camera %s",
 				    job->cam->id);
 		}
+		pthread_mutex_lock(&pool->lock);
+		job->finished = 1;
+		pthread_cond_broadcast(&pool->changed);
+		pthread_mutex_unlock(&pool->lock);
 	}
+}
+
+/* Wait until the camera has ended, or (native_only) its native cut has. */
+static void
+wait_camera(struct cam_job *job, int native_only)
+{
+	pthread_mutex_lock(&job->pool->lock);
+	while (!job->finished && !(native_only && job->native_ready))
+		pthread_cond_wait(&job->pool->changed, &job->pool->lock);
+	pthread_mutex_unlock(&job->pool->lock);
 }
 
 /* ---- adding files to the bundle ---------------------------------------- */
 
+/* The whole job, shared by ex_export's phases. */
 struct exporter {
-	const ex_export_request *req;
+	ex_export_request reqv;         /* the request, defaults filled in */
+	const ex_export_request *req;   /* &reqv */
+	ex_archive *archive;
+	ex_pubkey pk;                   /* the signer's */
 	ex_bundle_writer *w;
+	char *stage;                    /* staging folder beside the output */
 	ex_manifest *m;
 	ex_export_result *res;
-	char keyid[EX_KEYID_TEXT];
 	ex_report_extras report;        /* for index.html: thumbnails */
+	struct cam_job *jobs;           /* one per requested camera */
+	struct pool pool;
+	pthread_t *threads;             /* camera workers ... */
+	size_t started;                 /* ... running (join them) */
+	struct master_check *checks;    /* one per master copied in */
+	size_t nchecks;
+	struct recheck rc;
+	volatile sig_atomic_t stop;     /* stops the cameras and the re-hash */
 };
 
 /*
@@ -556,10 +602,12 @@ fill_file(ex_manifest_file *f, const char *bag_path,
 	return EX_OK;
 }
 
+/* The files of one media result; report: say so as progress (not while the
+ * camera is still encoding, when its line shows the encoder). */
 static ex_status
 add_media_files(struct exporter *x, struct cam_job *job,
     ex_manifest_camera *mc, const ex_media_result *r, ex_manifest_role role,
-    ex_error *err)
+    int report, ex_error *err)
 {
 	const ex_export_request *req = x->req;
 	const char *sub = role == EX_ROLE_NATIVE ? "native" :
@@ -628,7 +676,7 @@ add_media_files(struct exporter *x, struct cam_job *job,
 		}
 		x->res->files++;
 		x->res->bytes += d.size;
-		if (req->progress != NULL)
+		if (req->progress != NULL && report)
 			req->progress(req->progress_user, job->index,
 			    EX_STAGE_BUNDLE, (int64_t)i + 1,
 			    (int64_t)r->nfiles);
@@ -692,7 +740,7 @@ add_stills(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
 			    "at that time (a gap in the recording)", when);
 		if (r == NULL)
 			continue;
-		if ((st = add_media_files(x, job, mc, r, EX_ROLE_STILL,
+		if ((st = add_media_files(x, job, mc, r, EX_ROLE_STILL, 1,
 		    err)) != EX_OK)
 			return st;
 		if (r->nfiles > 0) {
@@ -934,7 +982,7 @@ recheck_main(void *arg)
 	for (c = 0; c < rc->nchecks; c++) {
 		const struct master_check *k = &rc->checks[c];
 
-		if (*rc->stop || cancelled(rc->req)) {
+		if (ex_cancel_requested(rc->stop) || cancelled(rc->req)) {
 			rc->status = ex_error_set(&rc->err, EX_ERR_INTERRUPTED,
 			    "export interrupted");
 			break;
@@ -1056,195 +1104,166 @@ make_stage(const char *output, ex_error *err)
 	return path;
 }
 
-ex_status
-ex_export(const ex_export_request *reqin, ex_export_result **out,
-    ex_error *err)
+/* Bag-info fields: who made the bag, for what, when. */
+static size_t
+bag_fields(const ex_export_request *req, ex_bag_field *fields,
+    char *oxdesc, size_t oxsize, char *date, size_t datesize, char *agent,
+    size_t agentsize)
 {
-	ex_export_request reqv = *reqin;
-	const ex_export_request *req = &reqv;
-	ex_archive *archive = NULL;
+	ex_local_time lt;
+	size_t n = 0;
+
+	fields[n].label = "Source-Organization";
+	fields[n++].value = req->organisation != NULL ? req->organisation :
+	    req->operator_name;
+	fields[n].label = "Contact-Name";
+	fields[n++].value = req->operator_name;
+	fields[n].label = "External-Identifier";
+	fields[n++].value = req->exhibit_ref;
+	snprintf(oxdesc, oxsize, "CCTV evidence, case %s, exhibit %s",
+	    req->case_ref, req->exhibit_ref);
+	fields[n].label = "External-Description";
+	fields[n++].value = oxdesc;
+	(void)ex_time_local(req->now, "UTC", &lt, NULL);
+	snprintf(date, datesize, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
+	fields[n].label = "Bagging-Date";
+	fields[n++].value = date;
+	snprintf(agent, agentsize, "exhibit %s", ex_version());
+	fields[n].label = "Bag-Software-Agent";
+	fields[n++].value = agent;
+	return n;
+}
+
+/*
+ * Phase 1: check the request, read the archive (only the requested
+ * cameras: an unknown one is a usage error naming those there are), open
+ * the bundle and the staging folder (so an unusable output fails before
+ * any work) and plan each camera.
+ */
+static ex_status
+open_job(struct exporter *x, ex_error *err)
+{
+	const ex_export_request *req = x->req;
 	ex_archive_options aopt;
-	ex_bundle_writer *w = NULL;
 	ex_bundle_options bopt;
 	ex_bag_field fields[8];
-	ex_manifest *m = NULL;
-	ex_custody *custody = NULL;
-	ex_export_result *res = NULL;
-	struct cam_job *jobs = NULL;
-	struct master_check *checks = NULL;
-	size_t nchecks = 0, maxchecks = 0;
-	struct recheck rc;
-	struct pool pool;
-	pthread_t *threads = NULL;
-	size_t nthreads = 0, started = 0, c;
-	struct exporter x = { 0 };
-	ex_pubkey pk;
-	char *stage = NULL, *xml = NULL, *cxml = NULL, *pubtext = NULL;
-	char *msig = NULL, top[128], oxdesc[512], agent[64], datebuf[16];
-	size_t xmllen = 0, cxmllen = 0, publen = 0, msiglen = 0;
-	ex_digest_result md;
-	int jobsn, concurrent, nfields = 0;
-	volatile sig_atomic_t stop = 0;
+	char top[128], oxdesc[512], agent[64], date[16];
+	size_t c, d, maxchecks = 0;
 	ex_status st;
 
-	*out = NULL;
-	memset(&rc, 0, sizeof(rc));
-	memset(&pool, 0, sizeof(pool));
-	pthread_mutex_init(&pool.lock, NULL);
-	if (reqv.zone == NULL)
-		reqv.zone = EX_TIME_DEFAULT_ZONE;
-	if (reqv.segment_seconds == 0)
-		reqv.segment_seconds = EX_EXPORT_DEFAULT_SEGMENT;
 	if ((st = check_request(req, err)) != EX_OK)
-		goto out;
-	if ((res = calloc(1, sizeof(*res))) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-
-	/* Only the requested cameras are probed; an unknown one is a usage
-	 * error that names the cameras there are. */
+		return st;
+	if ((x->res = calloc(1, sizeof(*x->res))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 	memset(&aopt, 0, sizeof(aopt));
 	aopt.cameras = req->cameras;
 	aopt.ncameras = req->ncameras;
-	if ((st = ex_archive_open(req->archive, &aopt, &archive, err)) != EX_OK)
-		goto out;
+	if ((st = ex_archive_open(req->archive, &aopt, &x->archive, err)) !=
+	    EX_OK)
+		return st;
 
-	/* Open the bundle first so an unusable output fails before work. */
-	ex_seckey_pubkey(req->key, &pk);
-	ex_keyid_format(pk.keyid, res->signer_key_id,
-	    sizeof(res->signer_key_id));
+	ex_seckey_pubkey(req->key, &x->pk);
+	ex_keyid_format(x->pk.keyid, x->res->signer_key_id,
+	    sizeof(x->res->signer_key_id));
 	memset(&bopt, 0, sizeof(bopt));
 	bopt.mtime = req->now / EX_USEC_PER_SEC;
-	fields[nfields].label = "Source-Organization";
-	fields[nfields++].value = req->organisation != NULL ?
-	    req->organisation : req->operator_name;
-	fields[nfields].label = "Contact-Name";
-	fields[nfields++].value = req->operator_name;
-	fields[nfields].label = "External-Identifier";
-	fields[nfields++].value = req->exhibit_ref;
-	snprintf(oxdesc, sizeof(oxdesc), "CCTV evidence, case %s, exhibit %s",
-	    req->case_ref, req->exhibit_ref);
-	fields[nfields].label = "External-Description";
-	fields[nfields++].value = oxdesc;
-	{
-		ex_local_time lt;
-
-		(void)ex_time_local(req->now, "UTC", &lt, NULL);
-		snprintf(datebuf, sizeof(datebuf), "%04d-%02d-%02d", lt.year,
-		    lt.month, lt.day);
-	}
-	fields[nfields].label = "Bagging-Date";
-	fields[nfields++].value = datebuf;
-	snprintf(agent, sizeof(agent), "exhibit %s", ex_version());
-	fields[nfields].label = "Bag-Software-Agent";
-	fields[nfields++].value = agent;
 	bopt.bag_info = fields;
-	bopt.nbag_info = (size_t)nfields;
+	bopt.nbag_info = bag_fields(req, fields, oxdesc, sizeof(oxdesc), date,
+	    sizeof(date), agent, sizeof(agent));
 	ex_bundle_top_name(req->exhibit_ref, top, sizeof(top));
 	if ((st = ex_bundle_writer_open(req->output, req->container, top,
-	    &bopt, &w, err)) != EX_OK)
-		goto out;
-	if ((stage = make_stage(req->output, err)) == NULL) {
-		st = err != NULL && err->code != EX_OK ? err->code :
+	    &bopt, &x->w, err)) != EX_OK)
+		return st;
+	if ((x->stage = make_stage(req->output, err)) == NULL)
+		return err != NULL && err->code != EX_OK ? err->code :
 		    EX_ERR_NOMEM;
-		goto out;
-	}
 
-	/* Plan each camera. */
-	jobs = calloc(req->ncameras, sizeof(*jobs));
-	if (jobs == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	if ((x->jobs = calloc(req->ncameras, sizeof(*x->jobs))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 	for (c = 0; c < req->ncameras; c++) {
-		struct cam_job *job = &jobs[c];
+		struct cam_job *job = &x->jobs[c];
 		char path[PATH_MAX];
 
 		job->req = req;
+		job->pool = &x->pool;
 		job->index = (int)c;
-		job->stop = &stop;
-		job->cam = ex_archive_camera(archive, req->cameras[c]);
-		job->dirname = safe_name(job->cam->id);
-		if (job->dirname == NULL) {
-			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-			goto out;
+		job->stop = &x->stop;
+		job->cam = ex_archive_camera(x->archive, req->cameras[c]);
+		if ((job->dirname = safe_name(job->cam->id)) == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		for (d = 0; d < c; d++) {
+			if (strcmp(job->dirname, x->jobs[d].dirname) == 0)
+				return ex_error_set(err, EX_ERR_USAGE,
+				    "camera '%s' is named twice",
+				    req->cameras[c]);
 		}
 		if ((st = select_segments(job->cam,
 		    ex_time_true_to_recorder(req->from, req->clock_offset),
 		    ex_time_true_to_recorder(req->to, req->clock_offset),
 		    &job->segs, &job->nsegs, err)) != EX_OK)
-			goto out;
+			return st;
 		maxchecks += job->nsegs;
-		snprintf(path, sizeof(path), "%s/%zu", stage, c);
 		if (req->nstills > 0 && (job->stills = calloc(req->nstills,
-		    sizeof(*job->stills))) == NULL) {
-			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-			goto out;
-		}
+		    sizeof(*job->stills))) == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		snprintf(path, sizeof(path), "%s/%zu", x->stage, c);
 		if (mkdir(path, 0700) != 0 || (job->stage = strdup(path)) ==
-		    NULL) {
-			st = ex_error_errno(err, "%s", path);
-			goto out;
-		}
+		    NULL)
+			return ex_error_errno(err, "%s", path);
 	}
-	for (c = 0; c < req->ncameras; c++) {
-		size_t d;
+	if ((x->checks = calloc(maxchecks + 1, sizeof(*x->checks))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	return EX_OK;
+}
 
-		for (d = 0; d < c; d++) {
-			if (strcmp(jobs[c].dirname, jobs[d].dirname) == 0) {
-				st = ex_error_set(err, EX_ERR_USAGE,
-				    "camera '%s' is named twice",
-				    req->cameras[c]);
-				goto out;
-			}
-		}
-	}
+/* Phase 2: the camera workers.  The cores are shared between the cameras
+ * running at once; each camera's encoder gets its share. */
+static ex_status
+start_cameras(struct exporter *x, ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	int jobsn = req->jobs > 0 ? req->jobs : default_jobs();
+	int concurrent = (int)req->ncameras < jobsn ? (int)req->ncameras :
+	    jobsn;
+	size_t c;
 
-	/* Start the camera workers: the cores are shared between cameras
-	 * running at once; each camera's encoder gets its share. */
-	jobsn = req->jobs > 0 ? req->jobs : default_jobs();
-	concurrent = (int)req->ncameras < jobsn ? (int)req->ncameras : jobsn;
 	for (c = 0; c < req->ncameras; c++)
-		jobs[c].threads = jobsn / concurrent > 0 ? jobsn / concurrent :
-		    1;
-	pool.jobs = jobs;
-	pool.njobs = req->ncameras;
-	threads = calloc((size_t)concurrent, sizeof(*threads));
-	if (threads == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
+		x->jobs[c].threads = jobsn / concurrent > 0 ?
+		    jobsn / concurrent : 1;
+	x->pool.jobs = x->jobs;
+	x->pool.njobs = req->ncameras;
+	if ((x->threads = calloc((size_t)concurrent, sizeof(*x->threads))) ==
+	    NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	for (x->started = 0; x->started < (size_t)concurrent; x->started++) {
+		if (pthread_create(&x->threads[x->started], NULL, worker,
+		    &x->pool) != 0)
+			return ex_error_errno(err, "cannot start a thread");
 	}
-	nthreads = (size_t)concurrent;
-	for (started = 0; started < nthreads; started++) {
-		if (pthread_create(&threads[started], NULL, worker, &pool) !=
-		    0) {
-			st = ex_error_errno(err, "cannot start a thread");
-			goto out;
-		}
-	}
+	return EX_OK;
+}
 
-	/* Meanwhile: the manifest's head and the masters. */
-	if ((st = ex_manifest_new(&m, err)) != EX_OK)
-		goto out;
-	if ((st = fill_manifest_head(m, req, archive, &pk, err)) != EX_OK)
-		goto out;
-	memset(&x, 0, sizeof(x));
-	x.req = req;
-	x.w = w;
-	x.m = m;
-	x.res = res;
-	checks = calloc(maxchecks + 1, sizeof(*checks));
-	if (checks == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+/* Phase 3, while the cameras work: the manifest's head, each camera's
+ * entry and its masters (hashed as they are copied in); then the re-hash
+ * of the masters' sources starts beside what follows. */
+static ex_status
+take_masters(struct exporter *x, ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	size_t c;
+	ex_status st;
+
+	if ((st = ex_manifest_new(&x->m, err)) != EX_OK)
+		return st;
+	if ((st = fill_manifest_head(x->m, req, x->archive, &x->pk, err)) !=
+	    EX_OK)
+		return st;
 	for (c = 0; c < req->ncameras; c++) {
-		struct cam_job *job = &jobs[c];
+		struct cam_job *job = &x->jobs[c];
 		ex_manifest_camera *mc;
 
-		if ((st = ex_manifest_add_camera(m, &mc, err)) != EX_OK)
-			goto out;
+		if ((st = ex_manifest_add_camera(x->m, &mc, err)) != EX_OK)
+			return st;
 		mc->id = strdup(job->cam->id);
 		mc->name = xstrdup(job->cam->name);
 		mc->location = xstrdup(job->cam->location);
@@ -1254,179 +1273,272 @@ ex_export(const ex_export_request *reqin, ex_export_result **out,
 		    ex_time_true_to_recorder(req->from, req->clock_offset),
 		    ex_time_true_to_recorder(req->to, req->clock_offset),
 		    req->clock_offset, mc, err)) != EX_OK)
-			goto out;
+			return st;
 		if (job->nsegs == 0)
-			add_note(res, job->cam->id,
+			add_note(x->res, job->cam->id,
 			    "no recording in the requested range");
-		if (!req->no_masters && (st = add_masters(&x, job, mc, checks,
-		    &nchecks, err)) != EX_OK)
-			goto out;
+		if (!req->no_masters && (st = add_masters(x, job, mc,
+		    x->checks, &x->nchecks, err)) != EX_OK)
+			return st;
 	}
+	x->rc.req = req;
+	x->rc.stop = &x->stop;
+	x->rc.checks = x->checks;
+	x->rc.nchecks = x->nchecks;
+	recheck_start(&x->rc);
+	return EX_OK;
+}
 
-	/* The masters are in: read their sources again, meanwhile. */
-	rc.req = req;
-	rc.stop = &stop;
-	rc.checks = checks;
-	rc.nchecks = nchecks;
-	recheck_start(&rc);
+/* Join the camera workers; st, or the error of the camera that failed
+ * (not of those its failure stopped). */
+static ex_status
+join_cameras(struct exporter *x, ex_status st, ex_error *err)
+{
+	size_t c;
 
-	/* Wait for the cameras, then take in what they made. */
-	for (c = 0; c < started; c++)
-		pthread_join(threads[c], NULL);
-	started = 0;
-	/* Report the camera that failed, not those it stopped. */
-	for (c = 0; c < req->ncameras; c++) {
-		if (jobs[c].status != EX_OK && (st == EX_OK ||
+	for (c = 0; c < x->started; c++)
+		pthread_join(x->threads[c], NULL);
+	x->started = 0;
+	for (c = 0; x->jobs != NULL && c < x->req->ncameras; c++) {
+		if (x->jobs[c].status != EX_OK && (st == EX_OK ||
 		    st == EX_ERR_INTERRUPTED)) {
 			if (err != NULL)
-				*err = jobs[c].err;
-			st = jobs[c].status;
+				*err = x->jobs[c].err;
+			st = x->jobs[c].status;
 		}
 	}
-	if (st != EX_OK)
-		goto out;
-	if (cancelled(req)) {
-		st = ex_error_set(err, EX_ERR_INTERRUPTED, "export interrupted");
-		goto out;
-	}
+	return st;
+}
+
+/* 1 if the camera (or, native_only, its native cut) has not succeeded;
+ * call after wait_camera(job, native_only). */
+static int
+camera_failed(struct cam_job *job, int native_only, int *finished)
+{
+	int failed;
+
+	pthread_mutex_lock(&job->pool->lock);
+	*finished = job->finished;
+	failed = native_only ?
+	    !job->native_ready || job->native_status != EX_OK :
+	    job->status != EX_OK;
+	pthread_mutex_unlock(&job->pool->lock);
+	return failed;
+}
+
+/*
+ * Phase 4: each camera's files as soon as they are ready, in the fixed
+ * order (cameras in request order; native, working, stills), so a
+ * camera's native cut goes in while its working copy is still being
+ * encoded.  A camera that failed stops the intake; joining the workers
+ * then says which one it was.
+ */
+static ex_status
+take_cameras(struct exporter *x, ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	size_t c;
+	int finished;
+	ex_status st;
+
 	for (c = 0; c < req->ncameras; c++) {
-		ex_manifest_camera *mc = &m->cameras[c];
+		struct cam_job *job = &x->jobs[c];
+		ex_manifest_camera *mc = &x->m->cameras[c];
 
-		if ((st = add_media_files(&x, &jobs[c], mc, jobs[c].native,
-		    EX_ROLE_NATIVE, err)) != EX_OK)
-			goto out;
-		if ((st = add_media_files(&x, &jobs[c], mc, jobs[c].working,
-		    EX_ROLE_WORKING, err)) != EX_OK)
-			goto out;
-		if ((st = add_stills(&x, &jobs[c], mc, err)) != EX_OK)
-			goto out;
+		wait_camera(job, 1);
+		if (camera_failed(job, 1, &finished) || cancelled(req))
+			break;
+		if ((st = add_media_files(x, job, mc, job->native,
+		    EX_ROLE_NATIVE, finished, err)) != EX_OK)
+			return st;
+		wait_camera(job, 0);
+		if (camera_failed(job, 0, &finished) || cancelled(req))
+			break;
+		if ((st = add_media_files(x, job, mc, job->working,
+		    EX_ROLE_WORKING, 1, err)) != EX_OK)
+			return st;
+		if ((st = add_stills(x, job, mc, err)) != EX_OK)
+			return st;
 	}
+	if ((st = join_cameras(x, EX_OK, err)) != EX_OK)
+		return st;
+	if (cancelled(req))
+		return ex_error_set(err, EX_ERR_INTERRUPTED,
+		    "export interrupted");
+	return EX_OK;
+}
 
-	/* The sources must not have changed while we read them. */
-	if ((st = recheck_finish(&rc, err)) != EX_OK)
-		goto out;
+/* index.html and README.txt, from the manifest so far. */
+static ex_status
+add_pages(struct exporter *x, ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	char *page = NULL;
+	size_t pagelen = 0;
+	ex_status st;
 
-	/* The pages a person reads, from the manifest so far. */
-	{
-		char *page = NULL;
-		size_t pagelen = 0;
-
-		if ((st = ex_report_extras_add_event(&x.report, 1, req->now,
-		    req->operator_name, "exported", req->reason,
-		    res->signer_key_id, err)) != EX_OK)
-			goto out;
-		if ((st = ex_report_html(m, &x.report, &page, &pagelen,
-		    err)) != EX_OK)
-			goto out;
-		st = add_document(&x, "data/index.html", page, pagelen, err);
-		free(page);
-		page = NULL;
-		if (st != EX_OK)
-			goto out;
-		if ((st = ex_report_readme(m, &x.report, &page, &pagelen,
-		    err)) != EX_OK)
-			goto out;
-		st = add_document(&x, "data/README.txt", page, pagelen, err);
-		free(page);
-		if (st != EX_OK)
-			goto out;
-	}
-
-	/* The signer's key and the schemas travel with the evidence. */
-	if ((st = ex_pubkey_format(&pk, "exhibit bundle signer", &pubtext,
-	    &publen, err)) != EX_OK)
-		goto out;
-	if ((st = add_document(&x, "data/signer.pub", pubtext, publen, err)) !=
+	if ((st = ex_report_extras_add_event(&x->report, 1, req->now,
+	    req->operator_name, "exported", req->reason,
+	    x->res->signer_key_id, err)) != EX_OK)
+		return st;
+	if ((st = ex_report_html(x->m, &x->report, &page, &pagelen, err)) !=
 	    EX_OK)
-		goto out;
-	{
-		size_t len;
-		const char *xsd = ex_manifest_xsd(&len);
-
-		if ((st = add_document(&x, "data/schemas/manifest.xsd", xsd,
-		    len, err)) != EX_OK)
-			goto out;
-		xsd = ex_custody_xsd(&len);
-		if ((st = add_document(&x, "data/schemas/custody.xsd", xsd,
-		    len, err)) != EX_OK)
-			goto out;
-	}
-
-	/* manifest.xml, signed over its raw bytes. */
-	if ((st = ex_manifest_write(m, &xml, &xmllen, err)) != EX_OK)
-		goto out;
-	if ((st = ex_bundle_add_buffer(w, "manifest.xml", xml, xmllen, &md,
-	    err)) != EX_OK)
-		goto out;
-	{
-		if ((st = sign_digest_for(req, "manifest.xml", &md, &msig,
-		    &msiglen, err)) != EX_OK)
-			goto out;
-		ex_sha256_hex(md.sha256, res->manifest_sha256);
-	}
-	if ((st = ex_bundle_add_buffer(w, "manifest.xml.minisig", msig,
-	    msiglen, NULL, err)) != EX_OK)
-		goto out;
-
-	/* custody.xml: event 1, the export. */
-	if ((st = ex_custody_new(req->exhibit_ref, &custody, err)) != EX_OK)
-		goto out;
-	if ((st = ex_custody_append(custody, req->key, req->operator_name,
-	    "exported", req->reason, req->now, md.sha256, err)) != EX_OK)
-		goto out;
-	if ((st = ex_custody_write(custody, &cxml, &cxmllen, err)) != EX_OK)
-		goto out;
-	if ((st = ex_bundle_add_buffer(w, "custody.xml", cxml, cxmllen, NULL,
-	    err)) != EX_OK)
-		goto out;
-	if (cancelled(req)) {
-		st = ex_error_set(err, EX_ERR_INTERRUPTED, "export interrupted");
-		goto out;
-	}
-	if ((st = ex_bundle_finish(w, err)) != EX_OK)
-		goto out;
-	if (req->progress != NULL)
-		req->progress(req->progress_user, -1, EX_STAGE_DONE, 1, 1);
-	*out = res;
-	res = NULL;
-	st = EX_OK;
-out:
+		return st;
+	st = add_document(x, "data/index.html", page, pagelen, err);
+	free(page);
+	page = NULL;
 	if (st != EX_OK)
-		stop = 1;       /* stop the cameras and the re-hash */
-	for (c = 0; c < started; c++)
-		pthread_join(threads[c], NULL);
-	(void)recheck_finish(&rc, NULL);
-	free(threads);
-	pthread_mutex_destroy(&pool.lock);
-	ex_bundle_writer_free(&w);
-	if (stage != NULL) {
-		remove_tree(stage);
-		free(stage);
-	}
-	if (jobs != NULL) {
-		for (c = 0; c < req->ncameras; c++) {
-			free(jobs[c].dirname);
-			free(jobs[c].segs);
-			free(jobs[c].stage);
-			ex_media_result_free(&jobs[c].native);
-			ex_media_result_free(&jobs[c].working);
-			for (size_t k = 0; jobs[c].stills != NULL &&
-			    k < req->nstills; k++)
-				ex_media_result_free(&jobs[c].stills[k]);
-			free(jobs[c].stills);
-		}
-		free(jobs);
-	}
-	free(checks);
-	free(xml);
-	free(cxml);
-	free(msig);
-	free(pubtext);
+		return st;
+	if ((st = ex_report_readme(x->m, &x->report, &page, &pagelen, err)) !=
+	    EX_OK)
+		return st;
+	st = add_document(x, "data/README.txt", page, pagelen, err);
+	free(page);
+	return st;
+}
+
+/*
+ * Phase 5: once the sources are known unchanged: the pages a person
+ * reads, the signer's key and the schemas, manifest.xml signed over its
+ * raw bytes, custody.xml with event 1 (the export), and the bundle
+ * finished (renamed into place).
+ */
+static ex_status
+seal(struct exporter *x, ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	ex_custody *custody = NULL;
+	ex_digest_result md;
+	const char *xsd;
+	char *buf = NULL;
+	size_t len = 0;
+	ex_status st;
+
+	if ((st = recheck_finish(&x->rc, err)) != EX_OK)
+		return st;
+	if ((st = add_pages(x, err)) != EX_OK)
+		return st;
+	if ((st = ex_pubkey_format(&x->pk, "exhibit bundle signer", &buf,
+	    &len, err)) != EX_OK)
+		return st;
+	st = add_document(x, "data/signer.pub", buf, len, err);
+	free(buf);
+	buf = NULL;
+	if (st != EX_OK)
+		return st;
+	xsd = ex_manifest_xsd(&len);
+	if ((st = add_document(x, "data/schemas/manifest.xsd", xsd, len,
+	    err)) != EX_OK)
+		return st;
+	xsd = ex_custody_xsd(&len);
+	if ((st = add_document(x, "data/schemas/custody.xsd", xsd, len,
+	    err)) != EX_OK)
+		return st;
+
+	if ((st = ex_manifest_write(x->m, &buf, &len, err)) != EX_OK)
+		return st;
+	st = ex_bundle_add_buffer(x->w, "manifest.xml", buf, len, &md, err);
+	free(buf);
+	buf = NULL;
+	if (st != EX_OK)
+		return st;
+	ex_sha256_hex(md.sha256, x->res->manifest_sha256);
+	if ((st = sign_digest_for(req, "manifest.xml", &md, &buf, &len,
+	    err)) != EX_OK)
+		return st;
+	st = ex_bundle_add_buffer(x->w, "manifest.xml.minisig", buf, len, NULL,
+	    err);
+	free(buf);
+	buf = NULL;
+	if (st != EX_OK)
+		return st;
+
+	if ((st = ex_custody_new(req->exhibit_ref, &custody, err)) == EX_OK &&
+	    (st = ex_custody_append(custody, req->key, req->operator_name,
+	    "exported", req->reason, req->now, md.sha256, err)) == EX_OK &&
+	    (st = ex_custody_write(custody, &buf, &len, err)) == EX_OK)
+		st = ex_bundle_add_buffer(x->w, "custody.xml", buf, len, NULL,
+		    err);
+	free(buf);
 	ex_custody_free(&custody);
-	ex_report_extras_clear(&x.report);
-	ex_manifest_free(&m);
-	ex_archive_free(&archive);
-	ex_export_result_free(&res);
+	if (st != EX_OK)
+		return st;
+	if (cancelled(req))
+		return ex_error_set(err, EX_ERR_INTERRUPTED,
+		    "export interrupted");
+	return ex_bundle_finish(x->w, err);
+}
+
+/* Stop and join whatever still runs; remove what is not the bundle. */
+static void
+close_job(struct exporter *x, ex_status st)
+{
+	size_t c, k;
+
+	if (st != EX_OK)
+		ex_cancel_request(&x->stop);    /* the cameras, the re-hash */
+	(void)join_cameras(x, st, NULL);
+	(void)recheck_finish(&x->rc, NULL);
+	free(x->threads);
+	pthread_cond_destroy(&x->pool.changed);
+	pthread_mutex_destroy(&x->pool.lock);
+	ex_bundle_writer_free(&x->w);
+	if (x->stage != NULL) {
+		remove_tree(x->stage);
+		free(x->stage);
+	}
+	for (c = 0; x->jobs != NULL && c < x->req->ncameras; c++) {
+		struct cam_job *job = &x->jobs[c];
+
+		free(job->dirname);
+		free(job->segs);
+		free(job->stage);
+		ex_media_result_free(&job->native);
+		ex_media_result_free(&job->working);
+		for (k = 0; job->stills != NULL && k < x->req->nstills; k++)
+			ex_media_result_free(&job->stills[k]);
+		free(job->stills);
+	}
+	free(x->jobs);
+	free(x->checks);
+	ex_report_extras_clear(&x->report);
+	ex_manifest_free(&x->m);
+	ex_archive_free(&x->archive);
+	ex_export_result_free(&x->res);
+}
+
+ex_status
+ex_export(const ex_export_request *req, ex_export_result **out,
+    ex_error *err)
+{
+	struct exporter *x;
+	ex_status st;
+
+	*out = NULL;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	x->reqv = *req;
+	x->req = &x->reqv;
+	if (x->reqv.zone == NULL)
+		x->reqv.zone = EX_TIME_DEFAULT_ZONE;
+	if (x->reqv.segment_seconds == 0)
+		x->reqv.segment_seconds = EX_EXPORT_DEFAULT_SEGMENT;
+	pthread_mutex_init(&x->pool.lock, NULL);
+	pthread_cond_init(&x->pool.changed, NULL);
+
+	if ((st = open_job(x, err)) == EX_OK &&
+	    (st = start_cameras(x, err)) == EX_OK &&
+	    (st = take_masters(x, err)) == EX_OK &&
+	    (st = take_cameras(x, err)) == EX_OK &&
+	    (st = seal(x, err)) == EX_OK) {
+		if (req->progress != NULL)
+			req->progress(req->progress_user, -1, EX_STAGE_DONE,
+			    1, 1);
+		*out = x->res;
+		x->res = NULL;
+	}
+	close_job(x, st);
+	free(x);
 	return st;
 }
 

@@ -118,8 +118,7 @@ ex_media_job_fail(ex_media_job *job)
 int
 ex_media_job_cancelled(const ex_media_job *job)
 {
-	return job->ctl != NULL && job->ctl->cancel != NULL &&
-	    *job->ctl->cancel != 0;
+	return job->ctl != NULL && ex_cancel_requested(job->ctl->cancel);
 }
 
 void
