@@ -17,9 +17,9 @@ test ! -e work/times.txt || t_fail "--dry-run timed something"
 # 90 s rounds up to two 60-second segments of footage.
 t_grep '^# footage: .*/cache/footage-120s-3c \(120 s, 1080p25, cameras cam1\.\.cam3\)$' dry.txt
 t_grep '^# range: 2024-10-27T00:00:00Z \.\. 2024-10-27T00:01:30Z \(90 s\); 2 runs, interleaved:$' dry.txt
-t_grep '^# export-exhibit export-baseline floor verify-exhibit verify-baseline nowork-exhibit nowork-cp multi-exhibit multi-baseline$' dry.txt
+t_grep '^# export-exhibit export-baseline floor verify-exhibit verify-baseline nowork-exhibit nowork-cp nowork-b2sum multi-exhibit multi-baseline$' dry.txt
 for t in export-exhibit export-baseline floor verify-exhibit verify-baseline \
-	nowork-exhibit nowork-cp multi-exhibit multi-baseline; do
+	nowork-exhibit nowork-cp nowork-b2sum multi-exhibit multi-baseline; do
 	test -f "$S/$t.sh" || t_fail "no script for $t"
 	sh -n "$S/$t.sh" 2>syntax.txt || { cat syntax.txt >&2; t_fail "$t.sh is not valid sh"; }
 	t_grep "^# ---- $t: sh $S/$t.sh RUNDIR$" dry.txt
@@ -51,7 +51,7 @@ t_grep 'minisign -V -q -p ' "$S/verify-baseline.sh"
 
 # One camera: no multi-camera task.
 t_expect_status 0 sh "$B" --dry-run --work one --cache cache
-t_grep '^# export-exhibit .* nowork-cp$' out.txt
+t_grep '^# export-exhibit .* nowork-b2sum$' out.txt
 test ! -e one/scripts/multi-exhibit.sh || t_fail "multi task with 1 camera"
 
 # Bad options: usage errors that name the problem.
