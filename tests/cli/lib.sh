@@ -6,6 +6,9 @@ set -eu
 : "${TOP_BUILDDIR:?}"
 T_NAME=$(basename "$0" .sh)
 T_DIR="$TOP_BUILDDIR/tests/work/$T_NAME"
+# A failed earlier run may have left a folder it had made read-only (which
+# only root could then remove).
+if [ -d "$T_DIR" ]; then chmod -R u+w "$T_DIR" 2>/dev/null || :; fi
 rm -rf "$T_DIR"
 mkdir -p "$T_DIR"
 cd "$T_DIR"

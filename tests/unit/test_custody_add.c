@@ -190,6 +190,20 @@ line_of(const char *l, const char *name)
 	return NULL;
 }
 
+/* Line l of a listing without its mtime field ("name sha256 type"). */
+static void
+drop_mtime(char *l)
+{
+	char *m = strchr(l, ' '), *t;
+
+	assert_non_null(m);
+	m = strchr(m + 1, ' ');
+	assert_non_null(m);
+	t = strchr(m + 1, ' ');
+	assert_non_null(t);
+	memmove(m, t, strlen(t) + 1);
+}
+
 struct seen {
 	char names[16][64];
 	int n;
@@ -273,6 +287,15 @@ copy_one(void **state, ex_container kind, const char *ext)
 				y = line_of(lb, name);
 				assert_non_null(x);
 				assert_non_null(y);
+				/* An ISO's root directory record carries the
+				 * time it was written (libarchive sets it, not
+				 * the writer), which differs between two ISOs
+				 * made in different seconds. */
+				if (kind == EX_CONTAINER_ISO &&
+				    strcmp(name, ".") == 0) {
+					drop_mtime(x);
+					drop_mtime(y);
+				}
 				assert_string_equal(x, y);
 				free(x);
 				free(y);
