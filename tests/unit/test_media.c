@@ -52,7 +52,7 @@ typedef struct set {
 } set;
 
 static set h264, hevc, ts, mkv_bframes, damaged, fullrange, chroma422,
-    cutshort;
+    cutshort, moving;
 
 /* ---- making clips ------------------------------------------------------ */
 
@@ -161,6 +161,13 @@ make_all(void **state)
 	make_clip("cam1/short.mp4", 0, 100, X264 " -bf 0 -movflags +faststart");
 	run("cd '%s' && truncate -s %d cam1/short.mp4", tmpdir, 6000);
 	add_seg(&cutshort, "cam1/short.mp4", T0, 100, "h264");
+	/* A picture that moves (scrolls diagonally) in one GOP of 50: later
+	 * frames predict from pixels that were under the burn-in's box. */
+	run("cd '%s' && " FFMPEG " -nostdin -hide_banner -loglevel error -y "
+	    "-f lavfi -i testsrc=s=320x180:r=25 -frames:v 50 "
+	    "-vf scroll=h=0.013:v=0.021 -c:v libx264 -preset superfast "
+	    "-g 50 -bf 0 -pix_fmt yuv420p cam1/moving.mp4", tmpdir);
+	add_seg(&moving, "cam1/moving.mp4", T0, 50, "h264");
 	return 0;
 }
 
@@ -188,6 +195,7 @@ remove_all(void **state)
 	free_set(&fullrange, 0);
 	free_set(&chroma422, 0);
 	free_set(&cutshort, 0);
+	free_set(&moving, 0);
 	free(damaged.segs[0].path);   /* segs[1] belongs to h264 */
 	free(damaged.segs[0].relpath);
 	return 0;
@@ -726,6 +734,34 @@ test_working_pixel_formats(void **state)
 }
 
 static void
+test_working_in_place_same_as_copy(void **state)
+{
+	/* The box drawn into the decoder's own pictures (and the pixels put
+	 * back before it decodes on) gives the very bytes of drawing on
+	 * copies: a pixel left wrong would spread into the frames after. */
+	ex_media_working_options o = wopts(0);
+	ex_media_range r = range_of(T0, T0 + 2 * SEC);
+	ex_media_result *a = NULL, *b = NULL;
+	char first[600];
+	ex_error err;
+
+	(void)state;
+	ex_error_clear(&err);
+	assert_int_equal(ex_media_working(moving.segs, moving.n, &r, &o,
+	    outdir("inplace1"), "clip", NULL, &a, &err), EX_OK);
+	snprintf(first, sizeof(first), "%s", a->files[0].path);
+	o.copy_pictures = 1;
+	assert_int_equal(ex_media_working(moving.segs, moving.n, &r, &o,
+	    outdir("inplace2"), "clip", NULL, &b, &err), EX_OK);
+	assert_int_equal(a->nfiles, 1);
+	assert_int_equal(b->nfiles, 1);
+	assert_int_equal(b->files[0].frames, 50);
+	assert_true(same_bytes(first, b->files[0].path));
+	ex_media_result_free(&a);
+	ex_media_result_free(&b);
+}
+
+static void
 test_working_mid_gop_across_segments(void **state)
 {
 	/* First frame at or after 5.30 s is 133 (5.32 s); the last before
@@ -877,7 +913,7 @@ on_progress(void *user, int64_t done, int64_t expected)
 typedef struct watcher {
 	const char *dir;
 	volatile sig_atomic_t cancel;
-	volatile int stop;
+	volatile sig_atomic_t stop;
 } watcher;
 
 /* Request a cancel once three output files exist. */
@@ -886,7 +922,7 @@ watch(void *arg)
 {
 	watcher *wt = arg;
 
-	while (!wt->stop) {
+	while (!ex_cancel_requested(&wt->stop)) {
 		DIR *d = opendir(wt->dir);
 		struct dirent *e;
 		int n = 0;
@@ -896,7 +932,7 @@ watch(void *arg)
 		if (d != NULL)
 			closedir(d);
 		if (n >= 3) {
-			wt->cancel = 1;
+			ex_cancel_request(&wt->cancel);
 			break;
 		}
 		usleep(500);
@@ -944,7 +980,7 @@ test_cancel_removes_outputs(void **state)
 	assert_int_equal(pthread_create(&tid, NULL, watch, &wt), 0);
 	assert_int_equal(ex_media_working(h264.segs, h264.n, &r, &o, dir,
 	    "clip", &ctl, &res, &err), EX_ERR_INTERRUPTED);
-	wt.stop = 1;
+	ex_cancel_request(&wt.stop);
 	pthread_join(tid, NULL);
 	assert_int_equal(wt.cancel, 1);
 	assert_null(res);
@@ -1545,7 +1581,11 @@ test_queue_bounded_in_order(void **state)
 	assert_null(p.q);
 	assert_int_equal(ex_media_queue_new(3, &p.q, &err), EX_OK);
 	assert_int_equal(pthread_create(&tid, NULL, produce, &p), 0);
-	/* Nobody takes: the producer stops at the capacity and waits. */
+	/* Nobody takes: the producer stops at the capacity and waits.  Wait
+	 * (up to 30 s, for a loaded machine) until it has filled the queue,
+	 * then give it time to push more if the queue let it. */
+	for (int i = 0; pushed_so_far(&p) < 3 && i < 30000; i++)
+		usleep(1000);
 	usleep(100000);
 	assert_int_equal(pushed_so_far(&p), 3);
 	/* Everything comes out once, in order, then the producer's outcome. */
@@ -1588,7 +1628,11 @@ test_queue_close_stops_producer(void **state)
 	av_frame_free(&it.pic);
 	/* The consumer gives up with items queued and the producer blocked:
 	 * the producer is woken, its push fails, it ends; the queued
-	 * frames are freed (the sanitizer build would see a leak). */
+	 * frames are freed (the sanitizer build would see a leak).  Wait
+	 * (up to 30 s) until the queue is full again (item 0 taken, 1 and 2
+	 * queued), so the producer is blocked even on a loaded machine. */
+	for (int i = 0; pushed_so_far(&p) < 3 && i < 30000; i++)
+		usleep(1000);
 	usleep(50000);
 	ex_media_queue_close(p.q);
 	pthread_join(tid, NULL);
@@ -1703,6 +1747,7 @@ main(void)
 		cmocka_unit_test(test_damaged_segment_reported),
 		cmocka_unit_test(test_working_reproducible_and_burned_in),
 		cmocka_unit_test(test_working_pixel_formats),
+		cmocka_unit_test(test_working_in_place_same_as_copy),
 		cmocka_unit_test(test_truncated_data_reported),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_working_cue_track),

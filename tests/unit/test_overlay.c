@@ -554,30 +554,6 @@ test_glyphs_combine(void **state)
 	ex_overlay_free(&ov);
 }
 
-static void
-test_speed(void **state)
-{
-	ex_overlay *ov = new_ok(1920, 1080, AV_PIX_FMT_YUV420P);
-	AVFrame *f = make_frame(1920, 1080, AV_PIX_FMT_YUV420P);
-	struct timespec t0, t1;
-	double per;
-	int i, reps = 100;
-
-	(void)state;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < reps; i++)
-		draw_ok(ov, f, two_lines, 2);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	per = ((double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9) / reps;
-	/* Typically ~30 us; the bound leaves room for sanitizers and a
-	 * busy machine while still catching work over the whole frame. */
-	if (per > 2e-3)
-		fail_msg("drawing two lines on 1080p took %.0f us", per * 1e6);
-	av_frame_free(&f);
-	ex_overlay_free(&ov);
-}
-
 int
 main(void)
 {
@@ -591,7 +567,6 @@ main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_characters),
 		cmocka_unit_test(test_glyphs_combine),
-		cmocka_unit_test(test_speed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,7 +74,7 @@ typedef struct decoding {
 typedef struct working {
 	ex_media_job job;
 	const char *preset;
-	int crf, threads, overlay;
+	int crf, threads, overlay, copy_pictures;
 	int64_t segment_usec;
 	const char *label;
 	ex_instant from_rec, to_rec;
@@ -488,7 +488,7 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 	 * the meantime); otherwise it is copied (or converted) first. */
 	if ((frame->format == AV_PIX_FMT_YUV420P ||
 	    frame->format == AV_PIX_FMT_YUVJ420P) &&
-	    (d->in_place || !w->overlay)) {
+	    (d->in_place || (!w->overlay && !w->copy_pictures))) {
 		st = share_picture(frame, &it.pic, err);
 		if (st == EX_OK)
 			st = burn_in(w, &it, 1, err);
@@ -579,7 +579,8 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 		goto out;
 	}
 	/* Frame threads decode ahead from pictures already output. */
-	d->in_place = !(dec->active_thread_type & FF_THREAD_FRAME);
+	d->in_place = !(dec->active_thread_type & FF_THREAD_FRAME) &&
+	    !w->copy_pictures;
 	pkt = av_packet_alloc();
 	frame = av_frame_alloc();
 	if (pkt == NULL || frame == NULL) {
@@ -755,6 +756,7 @@ ex_media_working(const ex_segment *segs, size_t nsegs,
 	    opts->segment_usec : EX_MEDIA_DEFAULT_SEGMENT_USEC;
 	w.label = opts != NULL ? opts->label : NULL;
 	w.overlay = opts == NULL || !opts->no_overlay;
+	w.copy_pictures = opts != NULL && opts->copy_pictures;
 	w.from_rec = ex_time_true_to_recorder(range->from, range->clock_offset);
 	w.to_rec = ex_time_true_to_recorder(range->to, range->clock_offset);
 	w.segs = segs;
