@@ -173,10 +173,6 @@ typedef struct ex_media_working_options {
 	 * line "recorder clock corrected by -2.500 s". */
 	const char *label;
 	int no_overlay;           /* 1: burn nothing in */
-	int copy_pictures;        /* 1: always copy each decoded picture and
-	                             draw on the copy, never draw into the
-	                             decoder's own (slower; for tests: the
-	                             output must be the same either way) */
 } ex_media_working_options;
 
 /*

@@ -52,7 +52,7 @@ typedef struct set {
 } set;
 
 static set h264, hevc, ts, mkv_bframes, damaged, fullrange, chroma422,
-    cutshort, moving;
+    cutshort;
 
 /* ---- making clips ------------------------------------------------------ */
 
@@ -161,13 +161,6 @@ make_all(void **state)
 	make_clip("cam1/short.mp4", 0, 100, X264 " -bf 0 -movflags +faststart");
 	run("cd '%s' && truncate -s %d cam1/short.mp4", tmpdir, 6000);
 	add_seg(&cutshort, "cam1/short.mp4", T0, 100, "h264");
-	/* A picture that moves (scrolls diagonally) in one GOP of 50: later
-	 * frames predict from pixels that were under the burn-in's box. */
-	run("cd '%s' && " FFMPEG " -nostdin -hide_banner -loglevel error -y "
-	    "-f lavfi -i testsrc=s=320x180:r=25 -frames:v 50 "
-	    "-vf scroll=h=0.013:v=0.021 -c:v libx264 -preset superfast "
-	    "-g 50 -bf 0 -pix_fmt yuv420p cam1/moving.mp4", tmpdir);
-	add_seg(&moving, "cam1/moving.mp4", T0, 50, "h264");
 	return 0;
 }
 
@@ -195,7 +188,6 @@ remove_all(void **state)
 	free_set(&fullrange, 0);
 	free_set(&chroma422, 0);
 	free_set(&cutshort, 0);
-	free_set(&moving, 0);
 	free(damaged.segs[0].path);   /* segs[1] belongs to h264 */
 	free(damaged.segs[0].relpath);
 	return 0;
@@ -731,34 +723,6 @@ test_working_pixel_formats(void **state)
 	res = working_ok(&chroma422, range_of(T0, T0 + SEC), 0, dir);
 	check_working_file(&res->files[0], 0, 25);
 	ex_media_result_free(&res);
-}
-
-static void
-test_working_in_place_same_as_copy(void **state)
-{
-	/* The box drawn into the decoder's own pictures (and the pixels put
-	 * back before it decodes on) gives the very bytes of drawing on
-	 * copies: a pixel left wrong would spread into the frames after. */
-	ex_media_working_options o = wopts(0);
-	ex_media_range r = range_of(T0, T0 + 2 * SEC);
-	ex_media_result *a = NULL, *b = NULL;
-	char first[600];
-	ex_error err;
-
-	(void)state;
-	ex_error_clear(&err);
-	assert_int_equal(ex_media_working(moving.segs, moving.n, &r, &o,
-	    outdir("inplace1"), "clip", NULL, &a, &err), EX_OK);
-	snprintf(first, sizeof(first), "%s", a->files[0].path);
-	o.copy_pictures = 1;
-	assert_int_equal(ex_media_working(moving.segs, moving.n, &r, &o,
-	    outdir("inplace2"), "clip", NULL, &b, &err), EX_OK);
-	assert_int_equal(a->nfiles, 1);
-	assert_int_equal(b->nfiles, 1);
-	assert_int_equal(b->files[0].frames, 50);
-	assert_true(same_bytes(first, b->files[0].path));
-	ex_media_result_free(&a);
-	ex_media_result_free(&b);
 }
 
 static void
@@ -1747,7 +1711,6 @@ main(void)
 		cmocka_unit_test(test_damaged_segment_reported),
 		cmocka_unit_test(test_working_reproducible_and_burned_in),
 		cmocka_unit_test(test_working_pixel_formats),
-		cmocka_unit_test(test_working_in_place_same_as_copy),
 		cmocka_unit_test(test_truncated_data_reported),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_working_cue_track),

@@ -131,9 +131,7 @@ void ex_media_burn_text(ex_media_burn *b, const ex_media_range *range,
 
 /* One frame on its way from the decoding thread to the encoder. */
 typedef struct ex_media_item {
-	AVFrame *pic;             /* yuv420p, burn-in drawn; owned (a
-	                             reference to the decoder's own picture
-	                             when drawn in place: see working.c) */
+	AVFrame *pic;             /* writable yuv420p, burn-in drawn; owned */
 	const ex_segment *seg;    /* where it came from */
 	ex_instant rec, t, dur;   /* recorder and true instant, duration */
 	enum AVPixelFormat src_fmt;   /* the decoder's pixel format */
@@ -161,11 +159,6 @@ void ex_media_queue_finish(ex_media_queue *q, ex_status st,
  * the end, with *st the producer's outcome (and err its message). */
 int ex_media_queue_pop(ex_media_queue *q, ex_media_item *item,
     ex_status *st, ex_error *err);
-/* Consumer: done with the item popped last (its picture released). */
-void ex_media_queue_done(ex_media_queue *q);
-/* Producer: wait until the consumer is done with every item pushed, or
- * has closed the queue. */
-void ex_media_queue_wait_done(ex_media_queue *q);
 /* Consumer: take no more; frees the items queued and wakes the producer,
  * whose pushes then fail. */
 void ex_media_queue_close(ex_media_queue *q);

@@ -1,12 +1,9 @@
 /*
  * queue.c — what lets decoding and encoding overlap: a small bounded
  * queue of frames between the decoding thread and the encoding thread,
- * and a pool of picture buffers so that a frame copied out of the
+ * and a pool of picture buffers so that the frame copied out of the
  * decoder (which still references its own) reuses memory instead of
- * faulting in, zeroing and unmapping 3 MB for every 1080p frame.  The
- * producer can wait until the consumer is done with every item it pushed
- * (ex_media_queue_wait_done): working.c does, before it gives the decoder
- * back a picture it drew into.
+ * faulting in, zeroing and unmapping 3 MB for every 1080p frame.
  *
  * The queue holds at most `capacity` frames, so memory stays flat however
  * long the range: a producer that gets ahead waits.  Either side can end
@@ -32,7 +29,6 @@ struct ex_media_queue {
 	pthread_cond_t changed;     /* an item came or went, or the end */
 	ex_media_item *items;       /* ring of capacity slots */
 	size_t capacity, head, count;
-	size_t undone;              /* pushed, not yet done by the consumer */
 	int finished;               /* producer: no more items */
 	int closed;                 /* consumer: takes no more */
 	ex_status status;           /* the producer's outcome */
@@ -92,7 +88,6 @@ ex_media_queue_push(ex_media_queue *q, ex_media_item *item)
 	if (ok) {
 		q->items[(q->head + q->count) % q->capacity] = *item;
 		q->count++;
-		q->undone++;
 		memset(item, 0, sizeof(*item));
 		pthread_cond_broadcast(&q->changed);
 	}
@@ -141,25 +136,6 @@ ex_media_queue_pop(ex_media_queue *q, ex_media_item *item, ex_status *st,
 	}
 	pthread_mutex_unlock(&q->lock);
 	return got;
-}
-
-void
-ex_media_queue_done(ex_media_queue *q)
-{
-	pthread_mutex_lock(&q->lock);
-	if (q->undone > 0)
-		q->undone--;
-	pthread_cond_broadcast(&q->changed);
-	pthread_mutex_unlock(&q->lock);
-}
-
-void
-ex_media_queue_wait_done(ex_media_queue *q)
-{
-	pthread_mutex_lock(&q->lock);
-	while (q->undone > 0 && !q->closed)
-		pthread_cond_wait(&q->changed, &q->lock);
-	pthread_mutex_unlock(&q->lock);
 }
 
 void

@@ -3,22 +3,10 @@
  *
  * Two threads share the work, joined by a small bounded frame queue
  * (queue.c).  A decoding thread: demux → decode → select by true time →
- * overlay; the calling thread: split into files → libx264 → MP4, with the
- * text drawn going, as the frame's cue, into the MP4's subtitle track.  So
- * decoding and the burn-in run beside the encoder instead of between its
- * frames.
- *
- * No copy of the picture.  The decoder keeps its pictures as references
- * for the frames after them, so the box cannot simply be drawn on them.
- * When the decoder is not frame-threaded (nothing reads its pictures
- * between our calls to it) and the picture is yuv420p, the pixels under
- * the box (about a twentieth of a 1080p picture) are saved, the box is
- * drawn into the decoder's own picture, and the decoding thread waits
- * until the encoder has taken the frame (x264 copies a picture in as it
- * takes it) before it puts the pixels back and decodes on.  Otherwise the
- * picture is copied into a pooled buffer (or converted) and drawn there,
- * and the decoder runs up to QUEUE_FRAMES ahead.  The output is the same
- * either way.  Nothing
+ * copy into a pooled yuv420p picture (or convert) → overlay; the calling
+ * thread: split into files → libx264 → MP4, with the text drawn going, as
+ * the frame's cue, into the MP4's subtitle track.  So decoding and the
+ * burn-in run beside the encoder instead of between its frames.  Nothing
  * is buffered beyond QUEUE_FRAMES frames and what the codecs hold, so
  * memory does not grow with the range; the output does not depend on how
  * the two threads happen to interleave (only the encoder's thread count
@@ -64,17 +52,12 @@ typedef struct decoding {
 	ex_instant prev_dur;
 	int split_pending;        /* a hole in the timeline: next frame starts a file */
 	int64_t repeats;          /* frames of this segment already covered */
-	int in_place;             /* the decoder is not frame-threaded */
-	AVFrame *view;            /* the decoder's picture, to draw through */
-	uint8_t *saved;           /* its pixels under the box, to put back */
-	size_t saved_size;
-	int box_w, box_h;         /* the box saved (0: none) */
 } decoding;
 
 typedef struct working {
 	ex_media_job job;
 	const char *preset;
-	int crf, threads, overlay, copy_pictures;
+	int crf, threads, overlay;
 	int64_t segment_usec;
 	const char *label;
 	ex_instant from_rec, to_rec;
@@ -254,76 +237,6 @@ encode_item(working *w, ex_media_item *it, ex_error *err)
 
 /* ---- the decoding side (its own thread) ---------------------------------- */
 
-/* The decoder's yuv420p picture itself, as a new reference (no copy). */
-static ex_status
-share_picture(AVFrame *frame, AVFrame **pic, ex_error *err)
-{
-	AVFrame *p = av_frame_clone(frame);
-
-	*pic = NULL;
-	if (p == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	if (p->format == AV_PIX_FMT_YUVJ420P)
-		p->color_range = AVCOL_RANGE_JPEG;
-	p->format = AV_PIX_FMT_YUV420P;
-	*pic = p;
-	return EX_OK;
-}
-
-/* Width and height in plane i of a yuv420p box bw x bh at the top-left. */
-static void
-box_plane(int i, int bw, int bh, int *pw, int *ph)
-{
-	*pw = i == 0 ? bw : (bw + 1) / 2;
-	*ph = i == 0 ? bh : (bh + 1) / 2;
-}
-
-/* Keep the pixels of pic under a bw x bh box, to put back later. */
-static ex_status
-save_box(decoding *d, const AVFrame *pic, int bw, int bh, ex_error *err)
-{
-	size_t need = 0, at = 0;
-	int i, y, pw, ph;
-
-	for (i = 0; i < 3; i++) {
-		box_plane(i, bw, bh, &pw, &ph);
-		need += (size_t)pw * (size_t)ph;
-	}
-	if (need > d->saved_size) {
-		uint8_t *p = realloc(d->saved, need);
-
-		if (p == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		d->saved = p;
-		d->saved_size = need;
-	}
-	for (i = 0; i < 3; i++) {
-		box_plane(i, bw, bh, &pw, &ph);
-		for (y = 0; y < ph; y++, at += (size_t)pw)
-			memcpy(d->saved + at, pic->data[i] +
-			    (ptrdiff_t)y * pic->linesize[i], (size_t)pw);
-	}
-	d->box_w = bw;
-	d->box_h = bh;
-	return EX_OK;
-}
-
-/* Put back what save_box kept, into the picture it came from. */
-static void
-restore_box(decoding *d, AVFrame *pic)
-{
-	size_t at = 0;
-	int i, y, pw, ph;
-
-	for (i = 0; i < 3 && d->box_w > 0; i++) {
-		box_plane(i, d->box_w, d->box_h, &pw, &ph);
-		for (y = 0; y < ph; y++, at += (size_t)pw)
-			memcpy(pic->data[i] + (ptrdiff_t)y * pic->linesize[i],
-			    d->saved + at, (size_t)pw);
-	}
-	d->box_w = d->box_h = 0;
-}
-
 /* The frame as a writable yuv420p picture of its own, from the pool: the
  * decoder keeps references to its pictures, so they are copied (or
  * converted) rather than drawn on. */
@@ -388,11 +301,9 @@ out:
 }
 
 /* Draw the burn-in of a frame at true time t into it->pic, and keep the
- * same text as the frame's cue.  shared: it->pic is the decoder's own
- * picture; the pixels under the box are saved first (restore_box puts
- * them back) and the box is drawn through a view of the picture. */
+ * same text as the frame's cue. */
 static ex_status
-burn_in(working *w, ex_media_item *it, int shared, ex_error *err)
+burn_in(working *w, ex_media_item *it, ex_error *err)
 {
 	decoding *d = &w->d;
 	AVFrame *pic = it->pic;
@@ -412,25 +323,6 @@ burn_in(working *w, ex_media_item *it, int shared, ex_error *err)
 		d->ov_height = pic->height;
 	}
 	ex_media_burn_text(&b, w->job.range, w->label, it->t);
-	if (shared) {
-		int i;
-
-		if (d->view == NULL && (d->view = av_frame_alloc()) == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		st = save_box(d, pic, ex_overlay_box_width(d->ov, b.lines,
-		    b.nlines), ex_overlay_box_height(d->ov, b.nlines), err);
-		if (st != EX_OK)
-			return st;
-		d->view->format = pic->format;
-		d->view->width = pic->width;
-		d->view->height = pic->height;
-		d->view->color_range = pic->color_range;
-		for (i = 0; i < 3; i++) {
-			d->view->data[i] = pic->data[i];
-			d->view->linesize[i] = pic->linesize[i];
-		}
-		pic = d->view;
-	}
 	st = ex_overlay_draw(d->ov, pic, b.lines, b.nlines, err);
 	if (st != EX_OK)
 		return st;
@@ -482,21 +374,9 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 	it.src_fmt = frame->format;
 	it.split = d->split_pending;
 	d->split_pending = 0;
-	/* A yuv420p picture goes to the encoder as it is, with the box drawn
-	 * into the decoder's own picture when the decoder is paused until the
-	 * encoder has taken it (not frame-threaded: nothing else reads it in
-	 * the meantime); otherwise it is copied (or converted) first. */
-	if ((frame->format == AV_PIX_FMT_YUV420P ||
-	    frame->format == AV_PIX_FMT_YUVJ420P) &&
-	    (d->in_place || (!w->overlay && !w->copy_pictures))) {
-		st = share_picture(frame, &it.pic, err);
-		if (st == EX_OK)
-			st = burn_in(w, &it, 1, err);
-	} else {
-		st = to_yuv420p(w, frame, &it.pic, err);
-		if (st == EX_OK)
-			st = burn_in(w, &it, 0, err);
-	}
+	st = to_yuv420p(w, frame, &it.pic, err);
+	if (st == EX_OK)
+		st = burn_in(w, &it, err);
 	if (st != EX_OK)
 		goto out;
 	d->last_true = t;
@@ -506,12 +386,6 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 		*stop = 1;
 out:
 	av_frame_free(&it.pic);
-	if (d->box_w > 0) {
-		/* x264 copies a picture as it takes it: once the encoder is
-		 * done with this one, the decoder gets its pixels back. */
-		ex_media_queue_wait_done(w->q);
-		restore_box(d, frame);
-	}
 	return st;
 }
 
@@ -552,7 +426,6 @@ receive_frames(working *w, ex_media_in *in, const ex_segment *seg,
 	}
 }
 
-
 /* Decode one segment; *restart asks the caller to decode it again from
  * its beginning (a seek landed after `from`). */
 static ex_status
@@ -578,9 +451,6 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 		    "segment skipped: %s", ierr.message);
 		goto out;
 	}
-	/* Frame threads decode ahead from pictures already output. */
-	d->in_place = !(dec->active_thread_type & FF_THREAD_FRAME) &&
-	    !w->copy_pictures;
 	pkt = av_packet_alloc();
 	frame = av_frame_alloc();
 	if (pkt == NULL || frame == NULL) {
@@ -694,8 +564,6 @@ decode_all(void *arg)
 	}
 	ex_media_queue_finish(w->q, st, &err);
 	ex_overlay_free(&w->d.ov);
-	av_frame_free(&w->d.view);
-	free(w->d.saved);
 	sws_freeContext(w->d.sws);
 	w->d.sws = NULL;
 	ex_media_picpool_free(&w->d.pool);
@@ -717,9 +585,7 @@ encode_all(working *w, ex_error *err)
 			    "working copy interrupted");
 		else
 			st = encode_item(w, &it, err);
-		/* Drained: x264 has its own copy of the picture. */
 		av_frame_free(&it.pic);
-		ex_media_queue_done(w->q);
 		if (st != EX_OK)
 			return st;
 	}
@@ -756,7 +622,6 @@ ex_media_working(const ex_segment *segs, size_t nsegs,
 	    opts->segment_usec : EX_MEDIA_DEFAULT_SEGMENT_USEC;
 	w.label = opts != NULL ? opts->label : NULL;
 	w.overlay = opts == NULL || !opts->no_overlay;
-	w.copy_pictures = opts != NULL && opts->copy_pictures;
 	w.from_rec = ex_time_true_to_recorder(range->from, range->clock_offset);
 	w.to_rec = ex_time_true_to_recorder(range->to, range->clock_offset);
 	w.segs = segs;
