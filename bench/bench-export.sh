@@ -367,12 +367,27 @@ stat() {
 		    (wall > 0 ? cpu / wall : 0), median(c, n)
 	}' "$times"
 }
+# paired EXTASK BASETASK: the median over runs of exhibit's wall time over
+# the baseline's in the same run (the two ran next to each other, so a
+# machine whose speed drifts during the session moves both).
+paired() {
+	awk -v a="$1" -v b="$2" '
+	$1 == a { x[$2] = $3 }
+	$1 == b { y[$2] = $3 }
+	END {
+		for (r in x) if ((r in y) && y[r] > 0) v[++n] = x[r] / y[r]
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+		printf "%.2f\n", n == 0 ? 0 : n % 2 ? v[(n + 1) / 2] : \
+		    (v[n / 2] + v[n / 2 + 1]) / 2
+	}' "$times"
+}
 # row LABEL EXTASK BASETASK TARGET [NOTE]
 row() {
-	set -- "$1" "$(stat "$2")" "$(stat "$3")" "$4" "${5:-}"
-	echo "$2 $3" | awk -v l="$1" -v tg="$4" -v nt="$5" '{
-		printf "| %s | %.2f | %.2f | %.2f | %s | %.2f | %.2f | %.2f | %.0f / %.0f | %.2f / %.2f | %s |\n",
-		    l, $1, $5, ($5 > 0 ? $1 / $5 : 0), tg, $4, $8,
+	set -- "$1" "$(stat "$2")" "$(stat "$3")" "$4" "${5:-}" "$(paired "$2" "$3")"
+	echo "$2 $3" | awk -v l="$1" -v tg="$4" -v nt="$5" -v pr="$6" '{
+		printf "| %s | %.2f | %.2f | %.2f | %.2f | %s | %.2f | %.2f | %.2f | %.0f / %.0f | %.2f / %.2f | %s |\n",
+		    l, $1, $5, ($5 > 0 ? $1 / $5 : 0), pr, tg, $4, $8,
 		    ($8 > 0 ? $4 / $8 : 0), $2 / 1024, $6 / 1024, $3, $7, nt }'
 }
 mbps() { # TASK: MB/s of the --no-working payload at the median time
@@ -393,11 +408,14 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 	echo "- working-copy frames, run 1: exhibit $frames_ex, baseline $frames_base"
 	echo
 	echo "Wall and CPU (user + sys) seconds are medians over the runs; ratio is"
-	echo "exhibit / baseline (lower is better for exhibit); peak RSS is the"
-	echo "largest over the runs; cores used is CPU seconds / wall seconds."
+	echo "exhibit / baseline of those medians (lower is better for exhibit);"
+	echo "paired is the median of the ratios run by run (exhibit and baseline"
+	echo "ran next to each other, so drift in the machine's speed cancels);"
+	echo "peak RSS is the largest over the runs; cores used is CPU seconds /"
+	echo "wall seconds."
 	echo
-	echo "| task | exhibit median s | baseline median s | ratio | target | exhibit CPU s | baseline CPU s | CPU ratio | peak RSS MiB exhibit / baseline | cores used exhibit / baseline | note |"
-	echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- |"
+	echo "| task | exhibit median s | baseline median s | ratio | paired | target | exhibit CPU s | baseline CPU s | CPU ratio | peak RSS MiB exhibit / baseline | cores used exhibit / baseline | note |"
+	echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- |"
 	row "export 1 camera vs scripted tools" export-exhibit export-baseline "<= 0.95"
 	row "export 1 camera vs encode-only floor" export-exhibit floor "<= 1.05"
 	row "verify vs sha256sum -c + minisign -V" verify-exhibit verify-baseline "<= 0.60"

@@ -113,13 +113,13 @@ stage_name(ex_export_stage s)
 /* Counts are redrawn at most four times a second; a new stage is drawn at
  * once, so a fast machine still shows every stage a camera went through. */
 static void
-draw(struct progress *p, int now_please)
+draw(struct progress *p, int at_once)
 {
 	struct timespec now;
 	size_t i;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!now_please && p->drawn && elapsed(&p->last, &now) < 0.25)
+	if (!at_once && p->drawn && elapsed(&p->last, &now) < 0.25)
 		return;
 	p->last = now;
 	if (p->drawn)
