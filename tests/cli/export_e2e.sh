@@ -158,4 +158,16 @@ t_expect_status 0 "$EXHIBIT" verify ev.iso -p k.pub
 t_grep '^bundle: +ev\.iso \(iso, top folder ABC_2\)$' out.txt
 t_grep 'PASS +working +data/cam2/working/cam2-working-001\.mp4$' out.txt
 t_grep '^RESULT: PASS' out.txt
+
+# Without --jobs, the threads are the cores exhibit may run on: pinned to
+# one core, the working copy's encoder gets one (the manifest says so).
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+	t_expect_status 0 taskset -c 0 "$EXHIBIT" export "$ARCHIVE" -o pinned \
+		--container dir --camera cam2 --from 2024-10-27T00:59:58Z \
+		--to 2024-10-27T01:00:01Z -s k.key --case C-1 --exhibit ABC/3 \
+		--operator "Jo Bloggs" --preset ultrafast
+	test "$(xmllint --xpath "string(//*[local-name()='encoder']/@threads)" \
+		pinned/manifest.xml)" = 1 ||
+		t_fail "pinned to one core: the encoder did not get one thread"
+fi
 t_done
