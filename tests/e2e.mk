@@ -11,6 +11,7 @@ tests_tools_custody1_LDADD = libexmanifest.la $(DEP_LIBS)
 E2E_TESTS = \
 	tests/cli/export_e2e.sh \
 	tests/cli/frame_accuracy.sh \
+	tests/cli/ts_wrap.sh \
 	tests/cli/verify_tamper.sh \
 	tests/cli/reproducible.sh \
 	tests/cli/export_errors.sh
