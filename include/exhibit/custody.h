@@ -41,6 +41,22 @@
  * of its canonical bytes immediately followed by its signature text
  * exactly as stored, so replacing a signature breaks the chain too.
  *
+ * THE SEAL.  The chain proves every event but the last is followed by the
+ * next; nothing in it says which event is the last.  So the log ends with
+ * a <seal>: a minisign "ED" signature, by the last event's signer (the
+ * same key, at the same time as the event), of
+ *
+ *     exhibit-custody-seal-v1
+ *     bundle=<exhibit reference of the bundle>
+ *     events=<number of events, decimal>
+ *     last-sha256=<hash of the last event, as above>
+ *
+ * with the trusted comment "exhibit custody log of bundle <reference>
+ * ends at event <N>".  Removing events from the end leaves a seal that
+ * does not match; making a new one needs the key of the event that would
+ * then be last.  (Putting back a whole older copy of custody.xml is not
+ * detectable from the bundle alone: keep the receipt of each event.)
+ *
  * Ownership: an ex_custody and everything in it is owned by the log and
  * freed by ex_custody_free(); ex_custody_append() copies its strings.  An
  * ex_custody_report's array is freed by ex_custody_report_free().
@@ -78,6 +94,9 @@ typedef struct ex_custody {
 	char *exhibit_ref;          /* the bundle's exhibit reference */
 	ex_custody_event *events;   /* in order */
 	size_t nevents;
+	char *seal;                 /* the four-line .minisig text closing
+	                               the log (see THE SEAL); remade by
+	                               every ex_custody_append */
 } ex_custody;
 
 /* An empty log for the bundle with this exhibit reference. */
@@ -134,8 +153,13 @@ typedef struct ex_custody_event_report {
 typedef struct ex_custody_report {
 	ex_custody_event_report *events;        /* one per event, in order */
 	size_t nevents;
+	int sealed;                 /* the seal closes the log at its last
+	                               event (checked only when every event
+	                               checks out) */
+	char seal_problem[512];     /* why not, or "" */
 	int intact;                 /* every event's seq, link, signature and
-	                               manifest hash check out */
+	                               manifest hash check out, and the
+	                               seal */
 	int all_trusted;            /* and every signer is trusted */
 } ex_custody_report;
 
@@ -149,7 +173,9 @@ typedef struct ex_custody_report {
  *  - EX_ERR_VERIFY when it is not: empty, an event edited, removed,
  *    inserted, reordered or swapped, a gap in the numbering, a signature
  *    that does not match or the wrong manifest hash, with a message
- *    naming the first failing event ("custody event 2: ...").
+ *    naming the first failing event ("custody event 2: ..."); or, the
+ *    events all checking out, a seal that does not close the log at its
+ *    last event ("custody seal: ...").
  */
 ex_status ex_custody_verify(const ex_custody *c,
     const unsigned char manifest_sha256[EX_SHA256_BYTES],

@@ -194,6 +194,10 @@ print_log(const char *path, const ex_custody *log,
 		if (r->problem[0] != '\0')
 			printf("  problem    %s\n", r->problem);
 	}
+	/* The seal is checked once every event checks out. */
+	if (rep->nevents > 0 && (rep->sealed || rep->seal_problem[0] != '\0'))
+		printf("\nseal       %s\n", rep->sealed ? "closes the log at "
+		    "its last event" : rep->seal_problem);
 }
 
 static const struct option show_opts[] = {

@@ -111,6 +111,7 @@ for c in zip tar dir; do
 done
 
 # ---- a third event, by the first key, on the folder bundle -------------
+cp b.dir/custody.xml bag-dir-2events.xml    # (for the seal tests below)
 SOURCE_DATE_EPOCH=1730172800 t_expect_status 0 "$X" custody add b.dir \
 	-s first.key --actor "Jo Bloggs" --action copied
 t_grep '^custody event 3 added to b.dir$' out.txt
@@ -133,6 +134,7 @@ t_grep '^  trusted    NO$' ev2.txt
 awk '/^event 3$/,/^$/' out.txt > ev3.txt
 t_grep '^  action     copied$' ev3.txt
 t_grep '^  trusted    yes$' ev3.txt
+t_grep '^seal       closes the log at its last event$' out.txt
 t_grep '^RESULT: intact, but not every signer is trusted$' out.txt
 t_expect_status 0 "$X" custody show b.zip
 t_grep '^events:  2$' out.txt
@@ -184,6 +186,30 @@ grep -o 'event seq="[0-9]"' swapped.dir/custody.xml | tr '\n' ' ' > seqs.txt
 t_grep '^event seq="1" event seq="3" event seq="2" $' seqs.txt
 fixtag swapped.dir
 broken swapped.dir 'custody event 3: found where event 2 should be'
+
+# The last event removed from the end: every event left still chains, but
+# the seal (made by event 3's signer over three events) no longer closes
+# the log.
+cp -R b.dir truncated.dir
+awk '/<event seq="3"/ { skip = 1 } !skip { print } /<\/event>/ { skip = 0 }' \
+	b.dir/custody.xml > truncated.dir/custody.xml
+test "$(grep -c '<event ' truncated.dir/custody.xml)" -eq 2 || t_fail "truncate"
+fixtag truncated.dir
+broken truncated.dir 'custody seal: does not close the log at event 2 '
+# A seal put back from the two-event log (as it was before event 3, by
+# the second key) does not match three events either: the seal is tied
+# to the log's length and its last event.
+cp -R b.dir reseal.dir
+sed -n '/<seal>/,/<\/seal>/p' bag-dir-2events.xml > seal2.txt
+test -s seal2.txt || t_fail "no seal in the two-event log"
+awk 'FNR == NR { s = s $0 "\n"; next }
+     /<seal>/ { printf "%s", s; skip = 1 }
+     !skip { print }
+     /<\/seal>/ { skip = 0 }' seal2.txt b.dir/custody.xml > reseal.dir/custody.xml
+grep -q '<event seq="3"' reseal.dir/custody.xml || t_fail "reseal: events"
+cmp -s reseal.dir/custody.xml b.dir/custody.xml && t_fail "reseal: unchanged"
+fixtag reseal.dir
+broken reseal.dir 'custody seal: does not close the log at event 3 '
 
 # ---- custody add refuses a bundle that is not intact --------------------
 hashes edited.dir > edited.before

@@ -284,6 +284,55 @@ test_removed_middle_event_fails(void **state)
 }
 
 static void
+test_removed_last_event_fails(void **state)
+{
+	const fixture *f = *state;
+	ex_custody *c = three_events(f, f->b), *p = reread(c), *two = NULL;
+	ex_custody_report rep;
+	ex_error err;
+
+	/* Drop event 3: events 1 and 2 still chain, but the seal closes the
+	 * log at event 3. */
+	free(p->events[2].actor);
+	free(p->events[2].action);
+	free(p->events[2].note);
+	free(p->events[2].signature);
+	p->nevents = 2;
+	expect_broken(p, f, f->manifest,
+	    "custody seal: does not close the log at event 2");
+	assert_int_equal(ex_custody_verify(p, f->manifest, NULL, 0, &rep,
+	    &err), EX_ERR_VERIFY);
+	assert_int_equal(rep.sealed, 0);
+	assert_non_null(strstr(rep.seal_problem, "event was removed"));
+	assert_int_equal(rep.events[0].signature_ok, 1);
+	assert_int_equal(rep.events[1].link_ok, 1);
+	ex_custody_report_free(&rep);
+
+	/* The seal of the log as it was after event 2 (by event 2's signer)
+	 * does not close the three-event log either. */
+	assert_int_equal(ex_custody_new(EXHIBIT_REF, &two, NULL), EX_OK);
+	append_ok(two, f->a, "Jo Smith", "exported", "Police request 44",
+	    f->t0, f->manifest);
+	append_ok(two, f->b, "PC 1234 Brown", "received", NULL,
+	    f->t0 + 3600 * EX_USEC_PER_SEC, f->manifest);
+	ex_custody_free(&p);
+	p = reread(c);
+	free(p->seal);
+	assert_non_null(p->seal = strdup(two->seal));
+	expect_broken(p, f, f->manifest,
+	    "custody seal: does not close the log at event 3");
+	/* Nor a missing one. */
+	free(p->seal);
+	p->seal = NULL;
+	expect_broken(p, f, f->manifest, "custody seal: does not close the "
+	    "log at event 3 with that event's signer's key (an event was "
+	    "removed from the end, or the seal replaced): missing");
+	ex_custody_free(&two);
+	ex_custody_free(&p);
+	ex_custody_free(&c);
+}
+
+static void
 test_swapped_events_fail(void **state)
 {
 	const fixture *f = *state;
@@ -539,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_only_first_key_trusted),
 		cmocka_unit_test(test_edited_event_fails),
 		cmocka_unit_test(test_removed_middle_event_fails),
+		cmocka_unit_test(test_removed_last_event_fails),
 		cmocka_unit_test(test_swapped_events_fail),
 		cmocka_unit_test(test_substituted_event_breaks_chain),
 		cmocka_unit_test(test_changed_manifest_hash_fails),

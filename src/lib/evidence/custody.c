@@ -68,6 +68,7 @@ ex_custody_free(ex_custody **cp)
 		free_event(&c->events[i]);
 	free(c->events);
 	free(c->exhibit_ref);
+	free(c->seal);
 	free(c);
 	*cp = NULL;
 }
@@ -207,6 +208,41 @@ ex_custody_event_hash(const ex_custody *c, size_t i,
 	return EX_OK;
 }
 
+/* The seal's canonical form: the log as it ends, at event n. */
+static ex_status
+seal_canonical(const ex_custody *c, size_t n, sbuf *b, ex_error *err)
+{
+	unsigned char last[EX_SHA256_BYTES];
+	char hex[EX_SHA256_HEX], num[32];
+	ex_status st;
+
+	memset(b, 0, sizeof(*b));
+	if (n == 0)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "custody: the log has no events");
+	if ((st = ex_custody_event_hash(c, n - 1, last, err)) != EX_OK)
+		return st;
+	snprintf(num, sizeof(num), "%zu", n);
+	sb_str(b, "exhibit-custody-seal-v1\n");
+	sb_field(b, "bundle", c->exhibit_ref);
+	sb_field(b, "events", num);
+	sb_field(b, "last-sha256", ex_sha256_hex(last, hex));
+	if (b->nomem) {
+		free(b->p);
+		b->p = NULL;
+		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+	}
+	return EX_OK;
+}
+
+/* "exhibit custody log of bundle JS/1 ends at event 2". */
+static void
+seal_comment(const ex_custody *c, size_t n, char *buf, size_t size)
+{
+	snprintf(buf, size, "exhibit custody log of bundle %s ends at event "
+	    "%zu", c->exhibit_ref, n);
+}
+
 /* "exhibit custody event 2 of bundle JS/1" (no CR/LF: the reference is
  * an attribute value, cleaned of both). */
 static void
@@ -286,6 +322,17 @@ ex_custody_append(ex_custody *c, const ex_seckey *sk, const char *actor,
 	c->events = grown;
 	c->events[c->nevents++] = e;
 	memset(&e, 0, sizeof(e));
+	/* The log now ends here: seal it, with the same key. */
+	free(b.p);
+	if ((st = seal_canonical(c, c->nevents, &b, err)) != EX_OK)
+		goto out;
+	ex_digest_buffer(b.p, b.len, &d);
+	seal_comment(c, c->nevents, tc, sizeof(tc));
+	free(c->seal);
+	c->seal = NULL;
+	if ((st = ex_sign_digest(sk, d.blake2b, tc, NULL, &c->seal, NULL,
+	    err)) != EX_OK)
+		ex_error_prefix(err, "custody seal");
 out:
 	free(b.p);
 	free_event(&e);
@@ -308,6 +355,9 @@ ex_custody_write(const ex_custody *c, char **xml, size_t *len,
 	if (c->nevents == 0)
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "custody: the log has no events");
+	if (c->seal == NULL)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "custody: the log is not sealed");
 	if ((st = ex_xw_open(&x, "custody", CUSTODY_NS, err)) != EX_OK)
 		return st;
 	ex_xw_attr(&x, "format", "1");
@@ -333,6 +383,7 @@ ex_custody_write(const ex_custody *c, char **xml, size_t *len,
 		ex_xw_element(&x, "signature", e->signature);
 		ex_xw_end(&x);
 	}
+	ex_xw_element(&x, "seal", c->seal);
 	ex_xw_end(&x);
 	return ex_xw_close(&x, WHAT, xml, len, err);
 }
@@ -423,6 +474,8 @@ ex_custody_parse(const char *xml, size_t len, ex_custody **out,
 		memset(&c->events[c->nevents], 0, sizeof(*grown));
 		read_event(&r, n, &c->events[c->nevents++]);
 	}
+	if (r.status == EX_OK)
+		c->seal = ex_xr_child_text(&r, root, "seal");
 	if ((st = r.status) != EX_OK)
 		goto out;
 	*out = c;
@@ -445,6 +498,40 @@ ex_custody_report_free(ex_custody_report *report)
 	memset(report, 0, sizeof(*report));
 }
 
+/* sigtext is a prehashed (ED) minisign signature by pk of the canonical
+ * bytes b, whose trusted comment is tc; on failure say why. */
+static int
+minisig_ok(const ex_pubkey *pk, const char *sigtext, const sbuf *b,
+    const char *tc, char *why, size_t whysize)
+{
+	ex_digest_result d;
+	ex_signature sig;
+	ex_error err;
+
+	if (sigtext == NULL || ex_sig_parse(sigtext, strlen(sigtext), &sig,
+	    &err) != EX_OK) {
+		snprintf(why, whysize, "signature: %.160s",
+		    sigtext == NULL ? "missing" : err.message);
+		return 0;
+	}
+	if (sig.alg != EX_SIG_HASHED) {
+		snprintf(why, whysize, "signature is not a prehashed (ED) "
+		    "minisign signature");
+		return 0;
+	}
+	ex_digest_buffer(b->p, b->len, &d);
+	if (ex_sig_verify_digest(pk, &sig, d.blake2b, &err) != EX_OK) {
+		snprintf(why, whysize, "signature: %.160s", err.message);
+		return 0;
+	}
+	if (strcmp(sig.trusted_comment, tc) != 0) {
+		snprintf(why, whysize, "signed trusted comment '%.80s' is not "
+		    "'%.80s'", sig.trusted_comment, tc);
+		return 0;
+	}
+	return 1;
+}
+
 /* Check event i's signature; on failure describe it in why. */
 static int
 signature_ok(const ex_custody *c, size_t i, ex_pubkey *pk, int *have_pk,
@@ -452,10 +539,9 @@ signature_ok(const ex_custody *c, size_t i, ex_pubkey *pk, int *have_pk,
 {
 	const ex_custody_event *e = &c->events[i];
 	char tc[EX_TRUSTED_COMMENT_MAX + 1], kid[EX_KEYID_TEXT];
-	ex_digest_result d;
-	ex_signature sig;
 	ex_error err;
 	sbuf b;
+	int ok;
 
 	*have_pk = 0;
 	if (ex_pubkey_parse(e->public_key, strlen(e->public_key), pk,
@@ -470,34 +556,45 @@ signature_ok(const ex_custody *c, size_t i, ex_pubkey *pk, int *have_pk,
 		    e->key_id, kid);
 		return 0;
 	}
-	if (e->signature == NULL || ex_sig_parse(e->signature,
-	    strlen(e->signature), &sig, &err) != EX_OK) {
-		snprintf(why, whysize, "signature: %.160s",
-		    e->signature == NULL ? "missing" : err.message);
-		return 0;
-	}
-	if (sig.alg != EX_SIG_HASHED) {
-		snprintf(why, whysize, "signature is not a prehashed (ED) "
-		    "minisign signature");
-		return 0;
-	}
 	if (canonical(c->exhibit_ref, e, &b, &err) != EX_OK) {
 		snprintf(why, whysize, "%.160s", err.message);
 		return 0;
 	}
-	ex_digest_buffer(b.p, b.len, &d);
-	free(b.p);
-	if (ex_sig_verify_digest(pk, &sig, d.blake2b, &err) != EX_OK) {
-		snprintf(why, whysize, "signature: %.160s", err.message);
-		return 0;
-	}
 	trusted_comment(c, e->seq, tc, sizeof(tc));
-	if (strcmp(sig.trusted_comment, tc) != 0) {
-		snprintf(why, whysize, "signed trusted comment '%.80s' is not "
-		    "'%.80s'", sig.trusted_comment, tc);
+	ok = minisig_ok(pk, e->signature, &b, tc, why, whysize);
+	free(b.p);
+	return ok;
+}
+
+/* The seal: the last event's signer says the log ends there. */
+static int
+seal_ok(const ex_custody *c, char *why, size_t whysize)
+{
+	const ex_custody_event *last = &c->events[c->nevents - 1];
+	char tc[EX_TRUSTED_COMMENT_MAX + 1];
+	ex_pubkey pk;
+	ex_error err;
+	sbuf b;
+	int ok;
+
+	if (c->seal == NULL) {
+		snprintf(why, whysize, "missing");
 		return 0;
 	}
-	return 1;
+	if (ex_pubkey_parse(last->public_key, strlen(last->public_key), &pk,
+	    &err) != EX_OK) {
+		snprintf(why, whysize, "event %" PRIu64 "'s public key: %.160s",
+		    last->seq, err.message);
+		return 0;
+	}
+	if (seal_canonical(c, c->nevents, &b, &err) != EX_OK) {
+		snprintf(why, whysize, "%.160s", err.message);
+		return 0;
+	}
+	seal_comment(c, c->nevents, tc, sizeof(tc));
+	ok = minisig_ok(&pk, c->seal, &b, tc, why, whysize);
+	free(b.p);
+	return ok;
 }
 
 ex_status
@@ -509,8 +606,8 @@ ex_custody_verify(const ex_custody *c,
 	unsigned char prev[EX_SHA256_BYTES];
 	ex_custody_event_report *reps = NULL, *rep;
 	ex_status st = EX_OK;
-	int intact = 1, all_trusted = 1, have_pk;
-	char first[EX_ERROR_MAX - 64] = "";
+	int intact = 1, all_trusted = 1, have_pk, sealed = 0;
+	char first[EX_ERROR_MAX - 64] = "", swhy[200], seal_problem[512] = "";
 	ex_pubkey pk;
 	size_t i, k;
 
@@ -569,11 +666,24 @@ ex_custody_verify(const ex_custody *c,
 		if ((st = ex_custody_event_hash(c, i, prev, err)) != EX_OK)
 			goto out;
 	}
+	/* Only a log whose events check out can be checked for its end. */
+	if (intact && !(sealed = seal_ok(c, swhy, sizeof(swhy)))) {
+		intact = 0;
+		snprintf(seal_problem, sizeof(seal_problem), "does not close "
+		    "the log at event %zu with that event's signer's key (an "
+		    "event was removed from the end, or the seal replaced): "
+		    "%s", c->nevents, swhy);
+		snprintf(first, sizeof(first), "custody seal: %s",
+		    seal_problem);
+	}
 	if (!intact)
 		st = ex_error_set(err, EX_ERR_VERIFY, "%s", first);
 	if (out != NULL) {
 		out->events = reps;
 		out->nevents = c->nevents;
+		out->sealed = sealed;
+		snprintf(out->seal_problem, sizeof(out->seal_problem), "%s",
+		    seal_problem);
 		out->intact = intact;
 		out->all_trusted = intact && all_trusted;
 		reps = NULL;
