@@ -31,6 +31,10 @@ void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "Try 'exhibit CMD --help'." and return EXIT_TROUBLE. */
 int cli_usage_hint(const char *cmd);
+/* 0 when exactly one operand (a BUNDLE) is left after the options; else
+ * say what is wrong ("CMD: no BUNDLE given", "CMD: one BUNDLE at a time"),
+ * give the usage hint and return EXIT_TROUBLE. */
+int cli_one_bundle(const char *cmd, int argc, int optind_);
 /* Exit status for a library failure: EXIT_FAILED for EX_ERR_VERIFY and
  * EX_ERR_CRYPTO, EXIT_TROUBLE for everything else. */
 int cli_exit_for(ex_status st);

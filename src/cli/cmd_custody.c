@@ -120,11 +120,8 @@ custody_add(int argc, char **argv)
 			return cli_usage_hint("custody add");
 		}
 	}
-	if (argc - optind != 1) {
-		cli_errorf(argc - optind == 0 ? "custody add: no BUNDLE given" :
-		    "custody add: one BUNDLE at a time");
-		return cli_usage_hint("custody add");
-	}
+	if (cli_one_bundle("custody add", argc, optind) != 0)
+		return EXIT_TROUBLE;
 	if (keypath == NULL || actor == NULL || action == NULL) {
 		cli_errorf("custody add: %s is required", keypath == NULL ?
 		    "-s SECRET_KEY" : actor == NULL ? "--actor NAME" :
@@ -234,11 +231,8 @@ custody_show(int argc, char **argv)
 			return cli_usage_hint("custody show");
 		}
 	}
-	if (argc - optind != 1) {
-		cli_errorf(argc - optind == 0 ? "custody show: no BUNDLE given" :
-		    "custody show: one BUNDLE at a time");
-		return cli_usage_hint("custody show");
-	}
+	if (cli_one_bundle("custody show", argc, optind) != 0)
+		return EXIT_TROUBLE;
 	st = ex_custody_show(argv[optind], keys, nkeys, &log, &rep, &err);
 	if (st != EX_OK && st != EX_ERR_VERIFY) {
 		cli_error(&err);

@@ -200,11 +200,8 @@ cmd_verify(int argc, char **argv)
 			return cli_usage_hint("verify");
 		}
 	}
-	if (argc - optind != 1) {
-		cli_errorf(argc - optind == 0 ? "verify: no BUNDLE given" :
-		    "verify: one BUNDLE at a time");
-		return cli_usage_hint("verify");
-	}
+	if (cli_one_bundle("verify", argc, optind) != 0)
+		return EXIT_TROUBLE;
 	if (ex_verify(argv[optind], keys, nkeys, &r, &err) != EX_OK) {
 		cli_error(&err);
 		/* Something that is not a bundle at all fails verification. */

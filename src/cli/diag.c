@@ -54,6 +54,16 @@ cli_usage_hint(const char *cmd)
 }
 
 int
+cli_one_bundle(const char *cmd, int argc, int optind_)
+{
+	if (argc - optind_ == 1)
+		return 0;
+	cli_errorf("%s: %s", cmd, argc - optind_ == 0 ? "no BUNDLE given" :
+	    "one BUNDLE at a time");
+	return cli_usage_hint(cmd);
+}
+
+int
 cli_exit_for(ex_status st)
 {
 	switch (st) {

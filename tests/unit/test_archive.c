@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +24,7 @@
 #include <cmocka.h>
 
 #include "exhibit/archive.h"
+#include "scratch.h"
 #include "archive/archive_private.h"
 
 #define FIX TEST_SRCDIR "/tests/fixtures/archive/"
@@ -132,15 +132,6 @@ fixture_size(const char *fixture)
 }
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup_dir(void **state)
 {
 	char *dir = strdup("/tmp/exhibit-test-archive-XXXXXX");
@@ -154,7 +145,7 @@ setup_dir(void **state)
 static int
 teardown_dir(void **state)
 {
-	nftw(*state, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(*state);
 	free(*state);
 	return 0;
 }

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +29,7 @@
 
 #include "exhibit/bundle.h"
 #include "exhibit/hash.h"
+#include "scratch.h"
 
 /* 2024-10-27T01:00:00Z: the night the UK clocks went back. */
 #define MTIME INT64_C(1729990800)
@@ -44,25 +44,11 @@ typedef struct work {
 } work;
 
 static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(p);
-	return unlink(p);
-}
-
-static int
 setup(void **state)
 {
 	work *w = calloc(1, sizeof(*w));
-	char cwd[PATH_MAX / 4 - 32];
 
-	if (w == NULL || getcwd(cwd, sizeof(cwd)) == NULL)
-		return -1;
-	snprintf(w->dir, sizeof(w->dir), "%s/test_bundle.XXXXXX", cwd);
-	if (mkdtemp(w->dir) == NULL)
+	if (w == NULL || scratch_make(w->dir, sizeof(w->dir), "test_bundle") != 0)
 		return -1;
 	*state = w;
 	return 0;
@@ -73,7 +59,7 @@ teardown(void **state)
 {
 	work *w = *state;
 
-	nftw(w->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(w->dir);
 	free(w);
 	return 0;
 }
@@ -128,32 +114,6 @@ slurp(const char *path, size_t *len)
 	fclose(fp);
 	*len = (size_t)n;
 	return data;
-}
-
-/* Names in a folder, sorted, joined by ' ' (for "what is left here");
- * the result lives until the next call. */
-static const char *
-listing(const char *dir)
-{
-	static char out[4096];
-	struct dirent **names;
-	int n, i;
-
-	out[0] = '\0';
-	n = scandir(dir, &names, NULL, alphasort);
-	assert_true(n >= 0);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") != 0 &&
-		    strcmp(names[i]->d_name, "..") != 0) {
-			size_t o = strlen(out);
-
-			snprintf(out + o, sizeof(out) - o, "%s%s",
-			    o > 0 ? " " : "", names[i]->d_name);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return out;
 }
 
 /* ---- the sample bundle ------------------------------------------------ */
@@ -523,7 +483,7 @@ test_bad_options_refused(void **state)
 	    EX_CONTAINER_ZIP, REF, &opt, &bw, &err), EX_ERR_USAGE);
 	assert_non_null(strstr(err.message, "computed by the writer"));
 	assert_null(bw);
-	assert_string_equal(listing(w->dir), "");
+	assert_string_equal(scratch_listing(w->dir), "");
 }
 
 /* ---- each container, written and read back ---------------------------- */
@@ -624,7 +584,7 @@ test_zip_roundtrip(void **state)
 	tzset();
 	make_sources(w);
 	write_sample(w, EX_CONTAINER_ZIP, at(w, "out/b.zip"), MTIME);
-	assert_string_equal(listing(at(w, "out")), "b.zip");
+	assert_string_equal(scratch_listing(at(w, "out")), "b.zip");
 	check_dos_time_utc(at(w, "out/b.zip"));
 	/* top, data, cam1, master, working */
 	check_archive_meta(at(w, "out/b.zip"), MTIME, 5);
@@ -671,8 +631,8 @@ test_dir_roundtrip(void **state)
 
 	make_sources(w);
 	write_sample(w, EX_CONTAINER_DIR, at(w, "out/bag"), MTIME);
-	assert_string_equal(listing(at(w, "out")), "bag");
-	assert_string_equal(listing(at(w, "out/bag")), "bag-info.txt "
+	assert_string_equal(scratch_listing(at(w, "out")), "bag");
+	assert_string_equal(scratch_listing(at(w, "out/bag")), "bag-info.txt "
 	    "bagit.txt data manifest-sha256.txt manifest.xml "
 	    "manifest.xml.minisig tagmanifest-sha256.txt");
 	assert_int_equal(lstat(at(w, "out/bag"), &st), 0);
@@ -858,7 +818,7 @@ test_existing_output_refused(void **state)
 	keep = slurp(at(w, "out/b.zip"), &len);
 	assert_int_equal(len, 8);
 	free(keep);
-	assert_string_equal(listing(at(w, "out")), "b.zip bag");
+	assert_string_equal(scratch_listing(at(w, "out")), "b.zip bag");
 
 	/* Something that appears at the output meanwhile is not replaced. */
 	assert_int_equal(ex_bundle_writer_open(at(w, "out/late"),
@@ -867,8 +827,8 @@ test_existing_output_refused(void **state)
 	assert_int_equal(ex_bundle_finish(bw, &err), EX_ERR_EXISTS);
 	assert_non_null(strstr(err.message, "appeared while"));
 	ex_bundle_writer_free(&bw);
-	assert_string_equal(listing(at(w, "out")), "b.zip bag late");
-	assert_string_equal(listing(at(w, "out/late")), "");
+	assert_string_equal(scratch_listing(at(w, "out")), "b.zip bag late");
+	assert_string_equal(scratch_listing(at(w, "out/late")), "");
 }
 
 static void
@@ -885,19 +845,19 @@ check_abort(work *w, ex_container kind)
 	    at(w, "src/a.mp4"), NULL, &err), EX_OK);
 	/* While it is written, nothing is at the output, only a hidden
 	 * temporary beside it. */
-	names = listing(at(w, "out"));
+	names = scratch_listing(at(w, "out"));
 	assert_int_equal(strncmp(names, ".b.partial-", 11), 0);
 	assert_null(strchr(names, ' '));
 	ex_bundle_abort(&bw);
 	assert_null(bw);
-	assert_string_equal(listing(at(w, "out")), "");
+	assert_string_equal(scratch_listing(at(w, "out")), "");
 	/* A writer freed unfinished is aborted too. */
 	assert_int_equal(ex_bundle_writer_open(at(w, "out/b"), kind, REF,
 	    &opt, &bw, &err), EX_OK);
 	assert_int_equal(ex_bundle_add_file(bw, "data/a.mp4",
 	    at(w, "src/a.mp4"), NULL, &err), EX_OK);
 	ex_bundle_writer_free(&bw);
-	assert_string_equal(listing(at(w, "out")), "");
+	assert_string_equal(scratch_listing(at(w, "out")), "");
 }
 
 static void
@@ -931,13 +891,13 @@ check_failure_mid_file(work *w, ex_container kind)
 	assert_int_equal(ex_bundle_add_file(bw, "data/status.txt",
 	    "/proc/self/status", NULL, &err), EX_ERR_IO);
 	assert_non_null(strstr(err.message, "grew while being copied"));
-	assert_string_equal(listing(at(w, "out")), "");
+	assert_string_equal(scratch_listing(at(w, "out")), "");
 	assert_int_equal(ex_bundle_add_file(bw, "data/b.mp4",
 	    at(w, "src/a.mp4"), NULL, &err), EX_ERR_IO);
 	assert_non_null(strstr(err.message, "abandoned after an earlier"));
 	assert_int_equal(ex_bundle_finish(bw, &err), EX_ERR_IO);
 	ex_bundle_writer_free(&bw);
-	assert_string_equal(listing(at(w, "out")), "");
+	assert_string_equal(scratch_listing(at(w, "out")), "");
 }
 
 static void
@@ -963,7 +923,7 @@ test_failure_leaves_nothing(void **state)
 	assert_non_null(strstr(err.message, "not a regular file"));
 	assert_int_equal(ex_bundle_finish(bw, &err), EX_OK);
 	ex_bundle_writer_free(&bw);
-	assert_string_equal(listing(at(w, "out")), "b.zip");
+	assert_string_equal(scratch_listing(at(w, "out")), "b.zip");
 	/* No output folder: an I/O error naming it. */
 	assert_int_equal(ex_bundle_writer_open(at(w, "missing/b.zip"),
 	    EX_CONTAINER_ZIP, REF, &opt, &bw, &err), EX_ERR_IO);

@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,6 +33,7 @@
 #include "exhibit/export.h"
 #include "exhibit/hash.h"
 #include "exhibit/verify.h"
+#include "scratch.h"
 
 #define MTIME INT64_C(1729990800)
 #define REF "EX/2024 001"
@@ -46,25 +46,11 @@ typedef struct work {
 } work;
 
 static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(p);
-	return unlink(p);
-}
-
-static int
 setup(void **state)
 {
 	work *w = calloc(1, sizeof(*w));
-	char cwd[PATH_MAX / 4 - 40];
 
-	if (w == NULL || getcwd(cwd, sizeof(cwd)) == NULL)
-		return -1;
-	snprintf(w->dir, sizeof(w->dir), "%s/test_custody_add.XXXXXX", cwd);
-	if (mkdtemp(w->dir) == NULL)
+	if (w == NULL || scratch_make(w->dir, sizeof(w->dir), "test_custody_add") != 0)
 		return -1;
 	*state = w;
 	return 0;
@@ -75,7 +61,7 @@ teardown(void **state)
 {
 	work *w = *state;
 
-	nftw(w->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(w->dir);
 	free(w);
 	return 0;
 }

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +29,7 @@
 #include "exhibit/export.h"
 #include "exhibit/sign.h"
 #include "exhibit/verify.h"
+#include "scratch.h"
 
 typedef struct work {
 	char dir[PATH_MAX / 4];
@@ -40,26 +40,14 @@ typedef struct work {
 } work;
 
 static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(p);
-	return unlink(p);
-}
-
-static int
 setup(void **state)
 {
 	work *w = calloc(1, sizeof(*w));
-	char cwd[PATH_MAX / 4 - 32], cmd[PATH_MAX * 2];
+	char cmd[PATH_MAX * 2];
 	ex_error err;
 
-	if (w == NULL || getcwd(cwd, sizeof(cwd)) == NULL)
-		return -1;
-	snprintf(w->dir, sizeof(w->dir), "%s/test_export_io.XXXXXX", cwd);
-	if (mkdtemp(w->dir) == NULL)
+	if (w == NULL || scratch_make(w->dir, sizeof(w->dir),
+	    "test_export_io") != 0)
 		return -1;
 	snprintf(w->archive, sizeof(w->archive), "%s/archive", w->dir);
 	/* Writable even when the source tree is not (make distcheck). */
@@ -78,34 +66,9 @@ teardown(void **state)
 	work *w = *state;
 
 	ex_seckey_free(&w->key);
-	nftw(w->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(w->dir);
 	free(w);
 	return 0;
-}
-
-/* Names in a folder, sorted, joined by ' '; lives until the next call. */
-static const char *
-listing(const char *dir)
-{
-	static char out[4096];
-	struct dirent **names;
-	int n, i;
-
-	out[0] = '\0';
-	n = scandir(dir, &names, NULL, alphasort);
-	assert_true(n >= 0);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") != 0 &&
-		    strcmp(names[i]->d_name, "..") != 0) {
-			size_t o = strlen(out);
-
-			snprintf(out + o, sizeof(out) - o, "%s%s",
-			    o > 0 ? " " : "", names[i]->d_name);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return out;
 }
 
 static void
@@ -187,7 +150,7 @@ test_source_changed_after_copy(void **state)
 	    "exported"));
 	assert_non_null(strstr(err.message, "/cam1/"));
 	/* No bundle, no staging or partial file beside it. */
-	assert_string_equal(listing(w->dir), "archive");
+	assert_string_equal(scratch_listing(w->dir), "archive");
 }
 
 /* The digest of the entry at path in the bundle at out. */
@@ -230,7 +193,7 @@ test_dir_takes_staged_files(void **state)
 	assert_int_equal(ex_export(&req, &res, &err), EX_OK);
 	ex_export_result_free(&res);
 	/* Nothing left over: no staging folder, no partial bundle. */
-	assert_string_equal(listing(w->dir), "archive b.zip bag");
+	assert_string_equal(scratch_listing(w->dir), "archive b.zip bag");
 
 	snprintf(path, sizeof(path), "%s/%s", dout, native);
 	assert_int_equal(lstat(path, &st), 0);

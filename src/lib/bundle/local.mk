@@ -20,7 +20,7 @@ EXTRA_DIST += \
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_bundle
-tests_unit_test_bundle_SOURCES = tests/unit/test_bundle.c
+tests_unit_test_bundle_SOURCES = tests/unit/test_bundle.c tests/unit/scratch.h
 tests_unit_test_bundle_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bundle_LDADD = libexbundle.la $(UNIT_LIBS)
 TESTS += tests/unit/test_bundle
@@ -41,7 +41,7 @@ endif
 ## media work, staged files renamed into a folder bundle.
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_export_io
-tests_unit_test_export_io_SOURCES = tests/unit/test_export_io.c
+tests_unit_test_export_io_SOURCES = tests/unit/test_export_io.c tests/unit/scratch.h
 tests_unit_test_export_io_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_export_io_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/test_export_io
