@@ -3,6 +3,7 @@ TESTS += tests/cli/help.sh
 dist_check_SCRIPTS += tests/cli/help.sh
 include tests/e2e.mk
 include tests/hostile.mk
+include tests/verify.mk
 include bench/local.mk
 include man/local.mk
 TESTS += tests/cli/scan_codec.sh

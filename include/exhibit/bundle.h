@@ -197,7 +197,18 @@ typedef enum ex_bundle_problem_kind {
 	EX_PROBLEM_SIZE,            /* bytes read differ from declared size */
 	EX_PROBLEM_UNREADABLE,      /* the entry's data could not be read */
 	EX_PROBLEM_TRAILING,        /* data before or after the ZIP proper */
-	EX_PROBLEM_LIMIT            /* a limit was hit; loading stopped */
+	EX_PROBLEM_LIMIT,           /* a limit was hit; loading stopped */
+	EX_PROBLEM_AMBIGUOUS,       /* the format states a thing twice and
+	                               the two disagree (ZIP local/central
+	                               headers, Unicode path fields, Zip64/
+	                               classic end records; tar ustar/pax;
+	                               ISO 9660/Joliet/Rock Ridge trees):
+	                               readers would see different files */
+	EX_PROBLEM_FORM,            /* a structure exhibit never writes
+	                               (comments, unknown extra fields, a
+	                               folder entry with data, ...) */
+	EX_PROBLEM_TRUNCATED        /* the file ends before the container
+	                               says it does: an incomplete copy */
 } ex_bundle_problem_kind;
 
 typedef struct ex_bundle_problem {

@@ -121,4 +121,25 @@ ex_status bundle_name_check(bundle_loader *L, const char *name,
 /* Load a folder bundle (reader_dir.c). */
 ex_status bundle_load_dir(bundle_loader *L, const char *path, ex_error *err);
 
+/* ---- raw structure checks, run after libarchive has loaded the entries
+ * (L->b->entries in container order): each records problems against
+ * the entries and returns EX_OK unless memory or the disk fails. */
+/* ZIP (reader_zip.c): end records, central directory, local headers. */
+ex_status bundle_zip_check(bundle_loader *L, const char *path, ex_error *err);
+/* tar (reader_tar.c); end is where libarchive's reading stopped. */
+ex_status bundle_tar_check(bundle_loader *L, const char *path, int64_t end,
+    ex_error *err);
+/* ISO 9660 (reader_iso.c): volume size, primary, Joliet, Rock Ridge. */
+ex_status bundle_iso_check(bundle_loader *L, const char *path, ex_error *err);
+
+/* Little-endian fields, and pread of exactly n bytes (0, or -1 at EOF or
+ * on error) for the raw checks. */
+uint32_t bundle_le32(const unsigned char *p);
+uint64_t bundle_le64(const unsigned char *p);
+int bundle_read_at(int fd, void *buf, size_t n, uint64_t off);
+/* n bytes (not NUL-terminated) as they may be shown: control bytes,
+ * non-ASCII and '\' as \xHH; truncated to size - 1. */
+void bundle_display_n(const unsigned char *p, size_t n, char *buf,
+    size_t size);
+
 #endif

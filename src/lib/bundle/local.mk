@@ -9,6 +9,9 @@ libexbundle_la_SOURCES = \
 	src/lib/bundle/writer.c \
 	src/lib/bundle/reader.c \
 	src/lib/bundle/reader_dir.c \
+	src/lib/bundle/reader_zip.c \
+	src/lib/bundle/reader_tar.c \
+	src/lib/bundle/reader_iso.c \
 	src/lib/bundle/check.c \
 	src/lib/bundle/copy.c
 libexbundle_la_LIBADD = libexevidence.la

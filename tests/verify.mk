@@ -1,0 +1,24 @@
+## tests/verify.mk (included by the build): what verify accepts, shown
+## against other readers (issue 11).  Each diff_*.sh builds hostile
+## bundles at test time, shows that a mainstream reader (unzip, Python's
+## zipfile/tarfile, bsdtar, GNU tar, isoinfo, 7z) sees something different
+## from the bundle as signed, and requires `exhibit verify` to refuse it
+## with the named reason.
+##
+## diff_zip.sh        ZIP: headers, extra fields, end records, comments
+## diff_tar.sh        tar: ustar/pax headers, trailing blocks
+## diff_iso.sh        ISO 9660: volume size, Joliet and Rock Ridge trees
+## bound_bytes.sh     unsigned bytes bound to the signature (bag-info,
+##                    top folder, custody.xml, .minisig form, signer.pub)
+## special_files.sh   FIFOs, folders, devices and loops where files belong
+## escaped_output.sh  control characters from a bundle or archive printed
+##                    escaped
+VERIFY_TESTS = \
+	tests/cli/diff_zip.sh \
+	tests/cli/diff_tar.sh \
+	tests/cli/diff_iso.sh \
+	tests/cli/bound_bytes.sh \
+	tests/cli/special_files.sh \
+	tests/cli/escaped_output.sh
+TESTS += $(VERIFY_TESTS)
+dist_check_SCRIPTS += $(VERIFY_TESTS)
