@@ -1,7 +1,9 @@
-/* text.c — one cleaner for every string exhibit writes (see exhibit/text.h). */
+/* text.c — one cleaner for every string exhibit writes, one escaper for
+ * every string it shows (see exhibit/text.h). */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +80,65 @@ ex_text_clean(const char *s, unsigned flags)
 		} else if (cp == 0xfffe || cp == 0xffff) {
 			memcpy(out + o, fffd, 3);
 			o += 3;
+		} else {
+			memcpy(out + o, p + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Characters that ex_text_escape shows as \u{...} (see exhibit/text.h). */
+static int
+escape_as_code_point(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||       /* C1 controls */
+	    cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) ||      /* embeddings, overrides */
+	    (cp >= 0x2066 && cp <= 0x2069) ||      /* isolates */
+	    cp == 0x2028 || cp == 0x2029 ||        /* line, paragraph */
+	    cp == 0xfffe || cp == 0xffff;          /* not XML characters */
+}
+
+char *
+ex_text_escape(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, size, i = 0, o = 0, len;
+	uint32_t cp;
+	char *out;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	/* At most 4 output bytes per input byte: "\xHH" for one byte;
+	 * "\u{HHHH}" (8) stands for 2 or 3 bytes. */
+	if (n > (SIZE_MAX - 1) / 4)
+		return NULL;
+	size = n * 4 + 1;
+	if ((out = malloc(size)) == NULL)
+		return NULL;
+	while (i < n) {
+		len = utf8_decode(p + i, n - i, &cp);
+		if (len == 0 || cp < 0x20 || cp == 0x7f) {
+			/* One byte: a control, or not valid UTF-8. */
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 0xf];
+			i++;
+			continue;
+		}
+		if (cp == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (escape_as_code_point(cp)) {
+			/* Fits: 8 bytes for at least 2 input bytes. */
+			o += (size_t)snprintf(out + o, size - o, "\\u{%04x}",
+			    (unsigned)cp);
 		} else {
 			memcpy(out + o, p + i, len);
 			o += len;

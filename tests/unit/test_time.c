@@ -1,14 +1,17 @@
-/* test_time.c — ISO 8601, zones, daylight saving, clock offsets. */
+/* test_time.c — the core module: ISO 8601, zones, daylight saving, clock
+ * offsets; and the text it shows (exhibit/text.h). */
 #include "config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "exhibit/text.h"
 #include "exhibit/time.h"
 
 #define LONDON "Europe/London"
@@ -200,6 +203,85 @@ test_clock_offset(void **state)
 	    parse_ok("2024-06-02T00:00:00.000Z"));
 }
 
+/* ---- text shown from a bundle or an archive (exhibit/text.h) --------- */
+
+static void
+expect_escaped(const char *in, const char *want)
+{
+	char *got = ex_text_escape(in);
+	const unsigned char *p;
+
+	assert_non_null(got);
+	if (strcmp(got, want) != 0)
+		fail_msg("escaped to '%s', want '%s'", got, want);
+	for (p = (const unsigned char *)got; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			fail_msg("raw byte 0x%02x left in '%s'", *p, got);
+	free(got);
+}
+
+static void
+test_escape_controls(void **state)
+{
+	(void)state;
+	assert_null(ex_text_escape(NULL));
+	expect_escaped("", "");
+	expect_escaped("plain data/cam1/00.00.mp4", "plain data/cam1/00.00.mp4");
+	/* The fake verdict a hostile path would paint. */
+	expect_escaped("a\033[2J\033[1;32mRESULT: PASS\r",
+	    "a\\x1b[2J\\x1b[1;32mRESULT: PASS\\x0d");
+	/* Every C0 control, TAB and LF too (the fields are one line), DEL. */
+	expect_escaped("\001\b\t\n\v\f\r\037\177",
+	    "\\x01\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x1f\\x7f");
+	/* A backslash is doubled, so a literal "\x1b" reads as itself. */
+	expect_escaped("C:\\x1b\\", "C:\\\\x1b\\\\");
+}
+
+static void
+test_escape_unicode(void **state)
+{
+	(void)state;
+	/* Printable UTF-8 passes: accents, euro sign, CJK, an emoji, ZWJ. */
+	expect_escaped("caf\xc3\xa9 \xe2\x82\xac \xe6\x9d\xb1 \xf0\x9f\x93\xb7"
+	    " \xe2\x80\x8d", "caf\xc3\xa9 \xe2\x82\xac \xe6\x9d\xb1 "
+	    "\xf0\x9f\x93\xb7 \xe2\x80\x8d");
+	/* C1 controls: NEL and the 8-bit CSI. */
+	expect_escaped("\xc2\x85x\xc2\x9b" "2J\xc2\x80\xc2\x9f",
+	    "\\u{0085}x\\u{009b}2J\\u{0080}\\u{009f}");
+	/* Bidi overrides, embeddings, isolates and marks. */
+	expect_escaped("cam\xe2\x80\xae" "4pm.exe\xe2\x80\xac",
+	    "cam\\u{202e}4pm.exe\\u{202c}");
+	expect_escaped("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xad"
+	    "\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9"
+	    "\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c",
+	    "\\u{202a}\\u{202b}\\u{202d}\\u{2066}\\u{2067}\\u{2068}"
+	    "\\u{2069}\\u{200e}\\u{200f}\\u{061c}");
+	/* Their neighbours are ordinary text. */
+	expect_escaped("\xe2\x80\xa9\xe2\x80\xa8\xe2\x80\xaf\xe2\x81\xa5"
+	    "\xe2\x81\xaa", "\\u{2029}\\u{2028}\xe2\x80\xaf\xe2\x81\xa5"
+	    "\xe2\x81\xaa");
+	/* What XML 1.0 cannot carry. */
+	expect_escaped("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd",
+	    "\\u{fffe}\\u{ffff}\xef\xbf\xbd");
+}
+
+static void
+test_escape_invalid_utf8(void **state)
+{
+	(void)state;
+	/* Each byte of a bad sequence is shown, and the rest still reads. */
+	expect_escaped("a\xff" "b\x9b" "c", "a\\xffb\\x9bc");
+	/* Overlong '/', a lone surrogate, beyond U+10FFFF. */
+	expect_escaped("\xc0\xaf", "\\xc0\\xaf");
+	expect_escaped("\xed\xa0\x80", "\\xed\\xa0\\x80");
+	expect_escaped("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
+	/* A sequence cut short by the end of the string or by ESC. */
+	expect_escaped("ok\xe2\x82", "ok\\xe2\\x82");
+	expect_escaped("\xe2\x82\033[m", "\\xe2\\x82\\x1b[m");
+	/* The worst case, four bytes out for each byte in, fits. */
+	expect_escaped("\001\001\001", "\\x01\\x01\\x01");
+}
+
 int
 main(void)
 {
@@ -212,6 +294,9 @@ main(void)
 		cmocka_unit_test(test_unknown_zone),
 		cmocka_unit_test(test_display_across_dst),
 		cmocka_unit_test(test_clock_offset),
+		cmocka_unit_test(test_escape_controls),
+		cmocka_unit_test(test_escape_unicode),
+		cmocka_unit_test(test_escape_invalid_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
