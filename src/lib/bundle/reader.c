@@ -694,6 +694,13 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, "", err,
 			    "damaged archive: %s", archive_error_string(a) ?
 			    archive_error_string(a) : "unknown error");
+			/* tar: the raw walk still runs (a cut-short copy is
+			 * one TRUNCATED problem, not this one). */
+			if (st == EX_OK && r == ARCHIVE_FATAL &&
+			    L->b->kind == EX_CONTAINER_TAR) {
+				fatal = 1;
+				break;
+			}
 			if (st != EX_OK || r == ARCHIVE_FATAL)
 				goto out;
 			continue;
@@ -713,7 +720,7 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 	}
 	if (L->b->kind == EX_CONTAINER_ZIP)
 		st = bundle_zip_check(L, path, err);
-	else if (L->b->kind == EX_CONTAINER_TAR && !L->stopped && !fatal)
+	else if (L->b->kind == EX_CONTAINER_TAR && !L->stopped)
 		st = bundle_tar_check(L, path, archive_read_header_position(a),
 		    err);
 	else if (L->b->kind == EX_CONTAINER_ISO && !L->stopped && !fatal)
