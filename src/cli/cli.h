@@ -24,11 +24,28 @@ int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_custody(int argc, char **argv);
 
+/*
+ * Text from a bundle, an archive or FFmpeg may hold any byte: nothing of it
+ * reaches the terminal raw (ex_text_escape, exhibit/text.h).
+ *
+ * A diagnostic is one line, and the functions below escape the whole
+ * message, so pass every string to them as it is (escaping it first would
+ * show its escapes doubled).  The library's messages quote paths and
+ * names from the input, which only an escape at this point covers.
+ */
 /* "exhibit: <message>" on stderr. */
 void cli_error(const ex_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "exhibit: warning: ..." on stderr. */
 void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * For a report on stdout, whose format is ours: s escaped for printing as
+ * one field, "" for NULL.  The result lives in one of CLI_ESC_SLOTS
+ * buffers taken in turn, so it stays valid until that many more calls:
+ * enough for one printf.  For the main thread only (not thread-safe).
+ */
+#define CLI_ESC_SLOTS 8
+const char *cli_esc(const char *s);
 /* Print "Try 'exhibit CMD --help'." and return EXIT_TROUBLE. */
 int cli_usage_hint(const char *cmd);
 /* 0 when exactly one operand (a BUNDLE) is left after the options; else

@@ -143,7 +143,7 @@ custody_add(int argc, char **argv)
 		status = err.code == EX_ERR_VERIFY ? EXIT_FAILED : EXIT_TROUBLE;
 	} else {
 		printf("custody event %llu added to %s\n",
-		    (unsigned long long)seq, argv[optind]);
+		    (unsigned long long)seq, cli_esc(argv[optind]));
 		status = EXIT_OK;
 	}
 	ex_seckey_free(&key);
@@ -163,8 +163,8 @@ print_log(const char *path, const ex_custody *log,
 	char when[EX_TIME_BUFSZ];
 	size_t i;
 
-	printf("bundle:  %s\n", path);
-	printf("exhibit: %s\n", log->exhibit_ref);
+	printf("bundle:  %s\n", cli_esc(path));
+	printf("exhibit: %s\n", cli_esc(log->exhibit_ref));
 	printf("events:  %zu\n", log->nevents);
 	for (i = 0; i < log->nevents; i++) {
 		const ex_custody_event *e = &log->events[i];
@@ -174,10 +174,10 @@ print_log(const char *path, const ex_custody *log,
 		printf("\nevent %llu\n", (unsigned long long)e->seq);
 		printf("  time       %s\n", ex_time_format_utc(e->time, when,
 		    sizeof(when)));
-		printf("  actor      %s\n", e->actor);
-		printf("  action     %s\n", e->action);
-		printf("  note       %s\n", e->note != NULL ? e->note : "");
-		printf("  key ID     %s\n", e->key_id);
+		printf("  actor      %s\n", cli_esc(e->actor));
+		printf("  action     %s\n", cli_esc(e->action));
+		printf("  note       %s\n", cli_esc(e->note));
+		printf("  key ID     %s\n", cli_esc(e->key_id));
 		if (r == NULL)
 			continue;
 		printf("  signature  %s\n", r->signature_ok ? "valid" :
@@ -189,12 +189,12 @@ print_log(const char *path, const ex_custody *log,
 		printf("  trusted    %s\n", ntrusted == 0 ?
 		    "not checked (no -p)" : yes_no(r->trusted));
 		if (r->problem[0] != '\0')
-			printf("  problem    %s\n", r->problem);
+			printf("  problem    %s\n", cli_esc(r->problem));
 	}
 	/* The seal is checked once every event checks out. */
 	if (rep->nevents > 0 && (rep->sealed || rep->seal_problem[0] != '\0'))
 		printf("\nseal       %s\n", rep->sealed ? "closes the log at "
-		    "its last event" : rep->seal_problem);
+		    "its last event" : cli_esc(rep->seal_problem));
 }
 
 static const struct option show_opts[] = {

@@ -397,17 +397,16 @@ cmd_export(int argc, char **argv)
 	if (ex_export(&req, &res, &err) != EX_OK) {
 		cli_error(&err);
 		if (err.code == EX_ERR_INTERRUPTED)
-			fprintf(stderr, "exhibit: nothing was written at %s\n",
-			    req.output);
+			cli_errorf("nothing was written at %s", req.output);
 	} else {
 		for (i = 0; i < res->nnotes; i++)
 			cli_warnf("%s: %s", res->notes[i].camera != NULL ?
 			    res->notes[i].camera : "bundle",
 			    res->notes[i].message);
 		printf("%s: %zu files, %llu bytes, signed by key ID %s\n"
-		    "manifest.xml SHA-256 %s\n", req.output, res->files,
-		    (unsigned long long)res->bytes, res->signer_key_id,
-		    res->manifest_sha256);
+		    "manifest.xml SHA-256 %s\n", cli_esc(req.output),
+		    res->files, (unsigned long long)res->bytes,
+		    res->signer_key_id, res->manifest_sha256);
 		status = EXIT_OK;
 	}
 	sigaction(SIGINT, &old_int, NULL);

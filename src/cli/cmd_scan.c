@@ -79,7 +79,7 @@ print_instant(const char *label, ex_instant t, const char *zone)
 	char u[EX_TIME_BUFSZ], l[EX_TIME_BUFSZ];
 
 	printf("    %-12s %s  %s\n", label, ex_time_format_utc(t, u, sizeof(u)),
-	    ex_time_format_display(t, zone, l, sizeof(l)));
+	    cli_esc(ex_time_format_display(t, zone, l, sizeof(l))));
 }
 
 static void
@@ -93,8 +93,8 @@ print_span(const char *label, const ex_span *sp, const char *zone)
 	    ex_time_format_utc(sp->end, b, sizeof(b)),
 	    seconds(sp->end - sp->start, d, sizeof(d)));
 	printf("  %-10s %s .. %s\n", "",
-	    ex_time_format_display(sp->start, zone, la, sizeof(la)),
-	    ex_time_format_display(sp->end, zone, lb, sizeof(lb)));
+	    cli_esc(ex_time_format_display(sp->start, zone, la, sizeof(la))),
+	    cli_esc(ex_time_format_display(sp->end, zone, lb, sizeof(lb))));
 }
 
 static void
@@ -104,11 +104,11 @@ print_camera(const ex_camera *c, const char *zone)
 
 	for (i = 0; i < c->nsegments; i++)
 		n[c->segments[i].state]++;
-	printf("\ncamera %s\n", c->id);
+	printf("\ncamera %s\n", cli_esc(c->id));
 	if (c->name != NULL)
-		printf("  %-10s %s\n", "name", c->name);
+		printf("  %-10s %s\n", "name", cli_esc(c->name));
 	if (c->location != NULL)
-		printf("  %-10s %s\n", "location", c->location);
+		printf("  %-10s %s\n", "location", cli_esc(c->location));
 	printf("  %-10s %zu (%zu ok, %zu damaged, %zu unreadable)\n",
 	    "segments", c->nsegments, n[EX_SEG_OK], n[EX_SEG_DAMAGED],
 	    n[EX_SEG_UNREADABLE]);
@@ -133,7 +133,8 @@ print_camera(const ex_camera *c, const char *zone)
 		if (s->state == EX_SEG_OK)
 			continue;
 		printf("  %-10s %s: %s\n", ex_segment_state_name(s->state),
-		    s->relpath, s->problem != NULL ? s->problem : "?");
+		    cli_esc(s->relpath), s->problem != NULL ?
+		    cli_esc(s->problem) : "?");
 	}
 }
 
@@ -143,21 +144,22 @@ print_text(const ex_archive *a, const char *zone)
 	const ex_recorder_info *r = &a->recorder;
 	size_t i;
 
-	printf("archive    %s\n", a->root);
+	printf("archive    %s\n", cli_esc(a->root));
 	printf("layout     %s\n", ex_layout_name(a->layout));
 	if (r->make != NULL || r->model != NULL || r->serial != NULL ||
 	    r->site != NULL) {
-		printf("recorder   %s%s%s", r->make ? r->make : "",
-		    r->make && r->model ? " " : "", r->model ? r->model : "");
+		printf("recorder   %s%s%s", cli_esc(r->make),
+		    r->make && r->model ? " " : "", cli_esc(r->model));
 		if (r->serial != NULL)
-			printf(", serial %s", r->serial);
+			printf(", serial %s", cli_esc(r->serial));
 		if (r->site != NULL)
-			printf(", site %s", r->site);
+			printf(", site %s", cli_esc(r->site));
 		putchar('\n');
 	}
 	if (r->timezone != NULL)
-		printf("zone       %s (recorder)\n", r->timezone);
-	printf("times      recorder clock; UTC, and local time in %s\n", zone);
+		printf("zone       %s (recorder)\n", cli_esc(r->timezone));
+	printf("times      recorder clock; UTC, and local time in %s\n",
+	    cli_esc(zone));
 	printf("cameras    %zu\n", a->ncameras);
 	for (i = 0; i < a->ncameras; i++)
 		print_camera(&a->cameras[i], zone);
@@ -168,17 +170,17 @@ print_text(const ex_archive *a, const char *zone)
 static int
 attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-	char *clean;
+	char *shown;
 	int rc;
 
 	if (value == NULL)
 		return 0;
-	/* xmlTextWriter escapes only & < > and CR. */
-	if ((clean = ex_text_clean(value, EX_TEXT_TAB_SPACE |
-	    EX_TEXT_LF_SPACE)) == NULL)
+	/* Shown as text prints it (xmlTextWriter escapes only & < > and CR,
+	 * and XML cannot carry most control characters at all). */
+	if ((shown = ex_text_escape(value)) == NULL)
 		return -1;
-	rc = xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
-	free(clean);
+	rc = xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST shown);
+	free(shown);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -10,13 +10,52 @@
 #include <time.h>
 
 #include "cli.h"
+#include "exhibit/text.h"
+
+const char *
+cli_esc(const char *s)
+{
+	static char *slot[CLI_ESC_SLOTS];
+	static size_t next;
+	char *e;
+
+	if (s == NULL)
+		return "";
+	if ((e = ex_text_escape(s)) == NULL)
+		return "(out of memory)";
+	/* The buffers stay reachable from slot[] until the process ends. */
+	free(slot[next]);
+	slot[next] = e;
+	next = (next + 1) % CLI_ESC_SLOTS;
+	return e;
+}
+
+/* "exhibit: <prefix><message>\n" on stderr, the message escaped. */
+static void __attribute__((format(printf, 2, 0)))
+diag(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = NULL, *e = NULL;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n >= 0 && (msg = malloc((size_t)n + 1)) != NULL) {
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		e = ex_text_escape(msg);
+	}
+	fprintf(stderr, "exhibit: %s%s\n", prefix, e != NULL ? e :
+	    "(out of memory)");
+	free(e);
+	free(msg);
+}
 
 void
 cli_error(const ex_error *err)
 {
-	fprintf(stderr, "exhibit: %s\n",
-	    err != NULL && err->message[0] != '\0' ? err->message :
-	    "unknown error");
+	cli_errorf("%s", err != NULL && err->message[0] != '\0' ?
+	    err->message : "unknown error");
 }
 
 void
@@ -24,11 +63,9 @@ cli_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("exhibit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	diag("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -36,11 +73,9 @@ cli_warnf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("exhibit: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	diag("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int
