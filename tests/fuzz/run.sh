@@ -37,11 +37,13 @@ cat >"$out/gen/config.h" <<CFG
 CFG
 
 # The parsers and what they call (no media pipeline, no writers).
-lib="src/lib/error.c src/lib/text.c src/lib/time.c src/lib/version.c src/lib/verify.c
+lib="src/lib/error.c src/lib/text.c src/lib/time.c src/lib/version.c src/lib/xmlread.c
+src/lib/verify.c
 src/lib/evidence/hash.c src/lib/evidence/key.c src/lib/evidence/sign.c
 src/lib/evidence/xml.c src/lib/evidence/manifest.c src/lib/evidence/custody.c
 src/lib/bundle/bagit.c src/lib/bundle/check.c src/lib/bundle/reader.c
 src/lib/bundle/reader_dir.c
+src/lib/bundle/reader_zip.c src/lib/bundle/reader_tar.c src/lib/bundle/reader_iso.c
 src/lib/archive/detect.c src/lib/archive/indexed.c src/lib/archive/frigate.c
 src/lib/archive/plain.c src/lib/archive/probe.c src/lib/archive/timeline.c"
 pcs="libavformat libavcodec libavutil libswscale libsodium libarchive libxml-2.0"

@@ -605,15 +605,103 @@ test_schema_violations_refused(void **state)
 	xml = edited("<size>5000000000</size>", "<size>-1</size>", &len);
 	expect_refused(xml, len, EX_ERR_FORMAT, "not valid against its schema");
 	free(xml);
-	xml = edited("<bundle>", "<bundle><xi:include xmlns:xi="
-	    "\"http://www.w3.org/2001/XInclude\" href=\"/etc/passwd\"/>", &len);
-	expect_refused(xml, len, EX_ERR_FORMAT, "not valid against its schema");
-	free(xml);
 	expect_refused("", 0, EX_ERR_FORMAT, "empty");
 	expect_refused("<manifest", 9, EX_ERR_FORMAT, "not well-formed XML");
 }
 
 /* libxml2 must print nothing, whatever it is fed. */
+/* An XInclude element is refused by name, before the schema sees it. */
+static void
+test_xinclude_refused(void **state)
+{
+	size_t len;
+	char *xml;
+
+	(void)state;
+	xml = edited("<bundle>", "<bundle><xi:include xmlns:xi="
+	    "\"http://www.w3.org/2001/XInclude\" href=\"/etc/passwd\"/>", &len);
+	expect_refused(xml, len, EX_ERR_FORMAT,
+	    "manifest.xml: uses XInclude at line 3 (not allowed)");
+	free(xml);
+}
+
+/* exhibit writes no comment, processing instruction, CDATA section or
+ * byte-order mark: a manifest.xml carrying one was not written by it. */
+static void
+test_only_the_form_exhibit_writes(void **state)
+{
+	static const struct {
+		const char *from, *to, *needle;
+	} cases[] = {
+		{ "<bundle>", "<bundle><!-- unsigned -->",
+		  "manifest.xml: has a comment at line 3 (exhibit writes none)" },
+		{ "</manifest>", "</manifest>\n<!-- after the end -->",
+		  "manifest.xml: has a comment at line" },
+		{ "<manifest ", "<!-- before the root -->\n<manifest ",
+		  "manifest.xml: has a comment at line 2" },
+		{ "<manifest ", "<?xml-stylesheet href=\"x.xsl\"?>\n<manifest ",
+		  "manifest.xml: has a processing instruction at line 2 "
+		  "(exhibit writes none)" },
+		{ "<operator>Jo Smith", "<operator><?pi x?>Jo Smith",
+		  "manifest.xml: has a processing instruction at line" },
+		{ "<operator>Jo Smith", "<operator><![CDATA[Jo Smith]]>",
+		  "manifest.xml: has a CDATA section at line" },
+	};
+	size_t len, i;
+	char *xml, *bom;
+	ex_manifest *m = NULL;
+	ex_error err;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		xml = edited(cases[i].from, cases[i].to, &len);
+		expect_refused(xml, len, EX_ERR_FORMAT, cases[i].needle);
+		free(xml);
+	}
+	/* The same document without the byte-order mark reads. */
+	xml = edited("<manifest ", "<manifest ", &len);
+	assert_int_equal(ex_manifest_parse(xml, len, &m, &err), EX_OK);
+	ex_manifest_free(&m);
+	assert_non_null(bom = malloc(len + 3));
+	memcpy(bom, "\xef\xbb\xbf", 3);
+	memcpy(bom + 3, xml, len);
+	expect_refused(bom, len + 3, EX_ERR_FORMAT,
+	    "manifest.xml: starts with a byte-order mark (exhibit writes none)");
+	free(bom);
+	free(xml);
+}
+
+/* Bytes are UTF-8, and the declaration may say nothing else. */
+static void
+test_not_utf8_refused(void **state)
+{
+	static const struct {
+		const char *from, *to, *needle;
+	} cases[] = {
+		{ "Jo Smith", "Jo \xff Smith", "manifest.xml: not valid UTF-8 (byte " },
+		{ "Jo Smith", "Jo \xc0\xaf Smith", "not valid UTF-8" },   /* overlong */
+		{ "Jo Smith", "Jo \xed\xa0\x80 Smith", "not valid UTF-8" }, /* surrogate */
+		{ "Jo Smith", "Jo \xf4\x90\x80\x80 Smith", "not valid UTF-8" },
+		{ "Jo Smith", "Jo \xe9", "not valid UTF-8" },   /* Latin-1 */
+		{ "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"",
+		  "manifest.xml: declares encoding 'ISO-8859-1' "
+		  "(only UTF-8 is read)" },
+		{ "encoding=\"UTF-8\"", "encoding='UTF-16'",
+		  "declares encoding 'UTF-16'" },
+		{ "version=\"1.0\"", "version=\"1.1\"",
+		  "manifest.xml: declares XML version '1.1' (only 1.0 is read)" },
+	};
+	size_t len, i;
+	char *xml;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		xml = edited(cases[i].from, cases[i].to, &len);
+		expect_refused(xml, len, EX_ERR_FORMAT, cases[i].needle);
+		free(xml);
+	}
+}
+
 static void
 test_libxml2_is_silent(void **state)
 {
@@ -723,6 +811,9 @@ main(void)
 		cmocka_unit_test(test_huge_attribute_refused),
 		cmocka_unit_test(test_unknown_hash_algorithm_refused),
 		cmocka_unit_test(test_schema_violations_refused),
+		cmocka_unit_test(test_xinclude_refused),
+		cmocka_unit_test(test_only_the_form_exhibit_writes),
+		cmocka_unit_test(test_not_utf8_refused),
 		cmocka_unit_test(test_libxml2_is_silent),
 		cmocka_unit_test(test_embedded_xsd_matches_file),
 		cmocka_unit_test(test_golden_fixture),

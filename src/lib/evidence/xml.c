@@ -2,22 +2,17 @@
  * xml.c — secure reading and careful writing of exhibit's XML documents
  * (manifest.xml, custody.xml).
  *
- * Reading: the bytes are checked before libxml2 sees them (size limit, no
- * NUL byte — so no UTF-16/32 that could hide markup from the DOCTYPE scan
- * —, no DOCTYPE), then parsed with XML_PARSE_NONET and none of NOENT,
- * DTDLOAD, DTDVALID, XINCLUDE or HUGE (so libxml2's depth and length
- * limits stay on), the tree is checked again for any DTD, entity or
- * XInclude node, and validated against the embedded schema.  libxml2's
- * error output is redirected to a collector for the duration (its error
- * handlers are per thread), so the library prints nothing and the first
- * error becomes the message.
+ * Reading: through the core's one hardened reader (src/lib/xmlread.c),
+ * in its strictest form, since exhibit wrote these documents: besides
+ * what every XML document must satisfy (UTF-8, no DOCTYPE, entity or
+ * XInclude, schema-valid), no byte-order mark, comment, processing
+ * instruction or CDATA section.
  *
  * Writing: xmlTextWriter escapes only & < > and CR, so every string is
  * cleaned first (ex_xml_clean).
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,10 +20,9 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 
 #include "evidence/xml_private.h"
+#include "xmlread_private.h"
 #include "exhibit/text.h"
 #include "exhibit/manifest.h"
 
@@ -208,197 +202,20 @@ ex_xw_discard(ex_xw *x)
 
 /* ---- reading ---------------------------------------------------------- */
 
-/* The first libxml2 error of a read, as "line N: message". */
-typedef struct collector {
-	int have;
-	char message[512];
-} collector;
-
-static void
-collect_structured(void *ctx, xmlErrorPtr e)
-{
-	collector *c = ctx;
-	size_t n;
-
-	if (c == NULL || c->have || e == NULL ||
-	    e->level < XML_ERR_ERROR)
-		return;
-	c->have = 1;
-	if (e->line > 0)
-		snprintf(c->message, sizeof(c->message), "line %d: %s",
-		    e->line, e->message != NULL ? e->message : "error");
-	else
-		snprintf(c->message, sizeof(c->message), "%s",
-		    e->message != NULL ? e->message : "error");
-	/* libxml2's messages end with a newline. */
-	n = strlen(c->message);
-	while (n > 0 && isspace((unsigned char)c->message[n - 1]))
-		c->message[--n] = '\0';
-}
-
-static void
-collect_generic(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-/* Case-insensitive search for needle (ASCII) in the first len bytes. */
-static int
-contains_ci(const char *hay, size_t len, const char *needle)
-{
-	size_t nl = strlen(needle), i, j;
-
-	for (i = 0; i + nl <= len; i++) {
-		if (hay[i] != '<')
-			continue;
-		for (j = 0; j < nl; j++) {
-			if (tolower((unsigned char)hay[i + j]) !=
-			    tolower((unsigned char)needle[j]))
-				break;
-		}
-		if (j == nl)
-			return 1;
-	}
-	return 0;
-}
-
-/* Refuse any node that a DTD, an entity or XInclude would leave. */
-static const char *
-forbidden_node(xmlNodePtr n, int depth)
-{
-	const char *why;
-
-	for (; n != NULL; n = n->next) {
-		switch (n->type) {
-		case XML_DTD_NODE:
-		case XML_DOCUMENT_TYPE_NODE:
-			return "has a DOCTYPE";
-		case XML_ENTITY_REF_NODE:
-		case XML_ENTITY_NODE:
-		case XML_ENTITY_DECL:
-			return "uses an entity";
-		case XML_XINCLUDE_START:
-		case XML_XINCLUDE_END:
-			return "uses XInclude";
-		default:
-			break;
-		}
-		/* libxml2's own depth limit (256) keeps this recursion short. */
-		if (n->type == XML_ELEMENT_NODE && n->children != NULL &&
-		    depth < 1024 &&
-		    (why = forbidden_node(n->children, depth + 1)) != NULL)
-			return why;
-	}
-	return NULL;
-}
-
+/* exhibit wrote these documents: accept only the form it writes. */
 ex_status
 ex_xml_read(const char *what, const char *xml, size_t len,
     const unsigned char *xsd, size_t xsdlen, xmlDocPtr *out, ex_error *err)
 {
-	xmlStructuredErrorFunc old_serror = xmlStructuredError;
-	void *old_sctx = xmlStructuredErrorContext;
-	xmlGenericErrorFunc old_gerror = xmlGenericError;
-	void *old_gctx = xmlGenericErrorContext;
-	xmlSchemaParserCtxtPtr spc = NULL;
-	xmlSchemaValidCtxtPtr svc = NULL;
-	xmlParserCtxtPtr pc = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlDocPtr doc = NULL;
-	ex_status st = EX_OK;
-	collector col;
-	const char *why;
-	int rc;
+	ex_xmlread_rules rules = {
+		.what = what,
+		.xsd = xsd,
+		.xsdlen = xsdlen,
+		.max = EX_MANIFEST_MAX_BYTES,
+		.flags = EX_XMLREAD_EXHIBIT,
+	};
 
-	*out = NULL;
-	memset(&col, 0, sizeof(col));
-	if (xml == NULL)
-		return ex_error_set(err, EX_ERR_USAGE, "%s: no document", what);
-	if (len > EX_MANIFEST_MAX_BYTES)
-		return ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: too large (%zu bytes; the limit is %zu)", what, len,
-		    (size_t)EX_MANIFEST_MAX_BYTES);
-	if (len == 0)
-		return ex_error_set(err, EX_ERR_FORMAT, "%s: empty", what);
-	if (memchr(xml, '\0', len) != NULL)
-		return ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: contains a NUL byte (not UTF-8 XML)", what);
-	if (contains_ci(xml, len, "<!DOCTYPE"))
-		return ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: has a DOCTYPE (DTDs and entities are not allowed)",
-		    what);
-	if (contains_ci(xml, len, "<!ENTITY"))
-		return ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: declares an entity (not allowed)", what);
-
-	xmlSetStructuredErrorFunc(&col, collect_structured);
-	xmlSetGenericErrorFunc(&col, collect_generic);
-
-	if ((pc = xmlNewParserCtxt()) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "%s: out of memory", what);
-		goto out;
-	}
-	doc = xmlCtxtReadMemory(pc, xml, (int)len, what, "UTF-8",
-	    XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_NOCDATA);
-	if (doc == NULL || !pc->wellFormed) {
-		st = ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: not well-formed XML: %s", what,
-		    col.have ? col.message : "parse failed");
-		goto out;
-	}
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		st = ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: has a DOCTYPE (DTDs and entities are not allowed)",
-		    what);
-		goto out;
-	}
-	if ((why = forbidden_node(doc->children, 0)) != NULL) {
-		st = ex_error_set(err, EX_ERR_FORMAT, "%s: %s (not allowed)",
-		    what, why);
-		goto out;
-	}
-
-	if ((spc = xmlSchemaNewMemParserCtxt((const char *)xsd,
-	    (int)xsdlen)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "%s: out of memory", what);
-		goto out;
-	}
-	xmlSchemaSetParserStructuredErrors(spc, collect_structured, &col);
-	if ((schema = xmlSchemaParse(spc)) == NULL) {
-		st = ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: the built-in schema does not compile: %s", what,
-		    col.have ? col.message : "unknown error");
-		goto out;
-	}
-	if ((svc = xmlSchemaNewValidCtxt(schema)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "%s: out of memory", what);
-		goto out;
-	}
-	xmlSchemaSetValidStructuredErrors(svc, collect_structured, &col);
-	rc = xmlSchemaValidateDoc(svc, doc);
-	if (rc != 0) {
-		st = ex_error_set(err, EX_ERR_FORMAT,
-		    "%s: not valid against its schema: %s", what,
-		    col.have ? col.message : "validation failed");
-		goto out;
-	}
-	*out = doc;
-	doc = NULL;
-out:
-	if (svc != NULL)
-		xmlSchemaFreeValidCtxt(svc);
-	if (schema != NULL)
-		xmlSchemaFree(schema);
-	if (spc != NULL)
-		xmlSchemaFreeParserCtxt(spc);
-	if (doc != NULL)
-		xmlFreeDoc(doc);
-	if (pc != NULL)
-		xmlFreeParserCtxt(pc);
-	xmlSetStructuredErrorFunc(old_sctx, old_serror);
-	xmlSetGenericErrorFunc(old_gctx, old_gerror);
-	return st;
+	return ex_xmlread_parse(&rules, xml, len, out, err);
 }
 
 xmlNodePtr

@@ -1,8 +1,8 @@
 /*
  * xml_private.h — what manifest.c and custody.c share: string cleaning,
  * an xmlTextWriter wrapper that remembers its first failure, microsecond
- * time stamps, and the secure reader (size limit, DOCTYPE refused, no
- * network/DTD/entities/XInclude, schema validation, libxml2 kept silent).
+ * time stamps, and the reader of exhibit's own documents (the core's
+ * hardened reader, xmlread_private.h, in its strictest form).
  * Not installed; nothing outside src/lib/evidence includes it.
  */
 #ifndef EXHIBIT_EVIDENCE_XML_PRIVATE_H
@@ -67,9 +67,12 @@ void ex_xw_discard(ex_xw *x);
 /* ---- reading -------------------------------------------------------- */
 
 /*
- * Parse xml securely and validate it against the schema xsd.  what names
- * the document in messages ("manifest.xml").  On success *out is a tree
- * the caller frees with xmlFreeDoc().
+ * Parse xml, a document exhibit wrote, with ex_xmlread_parse() under
+ * EX_XMLREAD_EXHIBIT (only the form exhibit writes: no byte-order mark,
+ * comment, processing instruction or CDATA section) and at most
+ * EX_MANIFEST_MAX_BYTES, and validate it against the schema xsd.  what
+ * names the document in messages ("manifest.xml").  On success *out is a
+ * tree the caller frees with xmlFreeDoc().
  */
 ex_status ex_xml_read(const char *what, const char *xml, size_t len,
     const unsigned char *xsd, size_t xsdlen, xmlDocPtr *out, ex_error *err);
