@@ -685,6 +685,59 @@ test_indexed_refusals(void **state)
 	    EX_ERR_FORMAT, "schema");
 }
 
+/*
+ * recorder.xml goes through the same hardened reader as exhibit's own
+ * XML: no DTD, entity or XInclude, UTF-8 only.  A recorder (not exhibit)
+ * wrote it, so comments, processing instructions and a UTF-8 byte-order
+ * mark are allowed.
+ */
+static void
+test_indexed_hardened_reader(void **state)
+{
+	const char *dir = *state;
+	ex_archive *a;
+
+	index_refused(dir, XML_HEAD "<!DOCTYPE recorder [<!ENTITY e \"x\">]>\n"
+	    REC_OPEN "<make>&e;</make><camera id=\"c\"/></recorder>\n",
+	    EX_ERR_FORMAT,
+	    "recorder.xml: has a DOCTYPE (DTDs and entities are not allowed)");
+	index_refused(dir, XML_HEAD REC_OPEN "<make>&e;</make>"
+	    "<camera id=\"c\"/></recorder>\n", EX_ERR_FORMAT,
+	    "recorder.xml: not well-formed XML: line 3: Entity 'e' not defined");
+	index_refused(dir, XML_HEAD REC_OPEN "<!-- <!ENTITY e \"x\"> -->"
+	    "<camera id=\"c\"/></recorder>\n", EX_ERR_FORMAT,
+	    "recorder.xml: declares an entity (not allowed)");
+	index_refused(dir, XML_HEAD REC_OPEN
+	    "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
+	    "href=\"/etc/passwd\" parse=\"text\"/>"
+	    "<camera id=\"c\"/></recorder>\n", EX_ERR_FORMAT,
+	    "recorder.xml: uses XInclude at line 3 (not allowed)");
+	index_refused(dir, XML_HEAD REC_OPEN "<camera id=\"c\">\n"
+	    "<xi:include xmlns:xi=\"http://www.w3.org/2003/XInclude\" "
+	    "href=\"other.xml\"/></camera></recorder>\n", EX_ERR_FORMAT,
+	    "recorder.xml: uses XInclude at line 4 (not allowed)");
+	index_refused(dir, XML_HEAD REC_OPEN "<make>Acme \xff</make>"
+	    "<camera id=\"c\"/></recorder>\n", EX_ERR_FORMAT,
+	    "recorder.xml: not valid UTF-8 (byte 105)");
+	index_refused(dir, XML_HEAD REC_OPEN "<make>Acme \xc0\xbc</make>"
+	    "<camera id=\"c\"/></recorder>\n", EX_ERR_FORMAT,
+	    "recorder.xml: not valid UTF-8");
+	index_refused(dir, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+	    REC_OPEN "<camera id=\"c\"/></recorder>\n", EX_ERR_FORMAT,
+	    "recorder.xml: declares encoding 'ISO-8859-1' (only UTF-8 is read)");
+
+	/* What a vendor may add: a byte-order mark, comments and PIs. */
+	write_text(dir, "recorder.xml", "\xef\xbb\xbf" XML_HEAD
+	    "<!-- written by NVR-8 firmware 4.2 -->\n"
+	    "<?vendor-info build=\"1234\"?>\n" REC_OPEN
+	    "<make>Acme<!-- brand --></make><camera id=\"c\"/></recorder>\n");
+	a = open_ok(dir, NULL);
+	assert_int_equal(a->layout, EX_LAYOUT_INDEXED);
+	assert_string_equal(a->recorder.make, "Acme");
+	assert_int_equal(a->ncameras, 1);
+	ex_archive_free(&a);
+}
+
 /* --- the timeline on its own -------------------------------------------- */
 
 static void
@@ -774,6 +827,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_indexed, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test_setup_teardown(test_indexed_refusals,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_indexed_hardened_reader,
 		    setup_dir, teardown_dir),
 	};
 

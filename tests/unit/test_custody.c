@@ -568,6 +568,59 @@ test_hostile_custody_refused(void **state)
 	ex_custody_free(&c);
 }
 
+/* custody_refused: parsing doc must fail with EX_ERR_FORMAT and needle. */
+static void
+custody_refused(const char *doc, size_t len, const char *needle)
+{
+	ex_custody *p = (ex_custody *)&p;       /* must be reset to NULL */
+	ex_error err;
+
+	assert_int_equal(ex_custody_parse(doc, len, &p, &err), EX_ERR_FORMAT);
+	assert_null(p);
+	if (strstr(err.message, needle) == NULL)
+		fail_msg("'%s' lacks '%s'", err.message, needle);
+}
+
+/*
+ * exhibit writes no comment, processing instruction or byte-order mark
+ * into custody.xml, and none of them is covered by a signature: a log
+ * carrying one is refused, wherever it stands.
+ */
+static void
+test_only_the_form_exhibit_writes(void **state)
+{
+	const fixture *f = *state;
+	ex_custody *c = three_events(f, f->b), *p = NULL;
+	const char *end;
+	char *xml, *doc;
+	size_t len, head;
+	ex_error err;
+
+	write_ok(c, &xml, &len);
+	/* Unchanged, it reads. */
+	assert_int_equal(ex_custody_parse(xml, len, &p, &err), EX_OK);
+	ex_custody_free(&p);
+	assert_non_null(doc = malloc(len + 64));
+	assert_non_null(end = strstr(xml, "</custody>"));
+	head = (size_t)(end - xml);
+	snprintf(doc, len + 64, "%.*s<!-- not signed -->%s", (int)head, xml,
+	    end);
+	custody_refused(doc, strlen(doc),
+	    "custody.xml: has a comment at line");
+	snprintf(doc, len + 64, "%s<!-- after the log -->\n", xml);
+	custody_refused(doc, strlen(doc),
+	    "custody.xml: has a comment at line");
+	snprintf(doc, len + 64, "%.*s<?note x?>%s", (int)head, xml, end);
+	custody_refused(doc, strlen(doc),
+	    "custody.xml: has a processing instruction at line");
+	snprintf(doc, len + 64, "\xef\xbb\xbf%s", xml);
+	custody_refused(doc, strlen(doc),
+	    "custody.xml: starts with a byte-order mark (exhibit writes none)");
+	free(doc);
+	free(xml);
+	ex_custody_free(&c);
+}
+
 static void
 test_embedded_xsd(void **state)
 {
@@ -597,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_event_checks_with_minisign),
 		cmocka_unit_test(test_output_valid_with_xmllint),
 		cmocka_unit_test(test_hostile_custody_refused),
+		cmocka_unit_test(test_only_the_form_exhibit_writes),
 		cmocka_unit_test(test_embedded_xsd),
 	};
 

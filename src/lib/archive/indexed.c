@@ -4,9 +4,9 @@
  * optionally, the SHA-256 the recorder wrote.
  *
  * The index is untrusted input: it is read whole only up to
- * EX_ARCHIVE_INDEX_MAX, any DOCTYPE is refused (no entities, no DTD),
- * libxml2 never touches the network and never prints (its errors are
- * collected and returned in the ex_error), and the document must validate
+ * EX_ARCHIVE_INDEX_MAX and through the core's one hardened XML reader
+ * (src/lib/xmlread.c: UTF-8 only, no DOCTYPE, entity or XInclude, no
+ * network, libxml2's limits on, nothing printed), and must validate
  * against the schema compiled into the binary.  Segment paths must be
  * relative, free of "." and "..", and must not lead outside the archive
  * through a link.
@@ -22,53 +22,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 
 #include "archive/archive_private.h"
+#include "xmlread_private.h"
 
 #define INDEX_NAME "recorder.xml"
 #define RECORDER_NS "urn:exhibit:recorder:1"
-
-/* The first error libxml2 reported, kept instead of printed. */
-typedef struct xml_errors {
-	int count;
-	int line;
-	char message[512];
-} xml_errors;
-
-static void
-collect_error(void *ctx, xmlErrorPtr e)
-{
-	xml_errors *errs = ctx;
-	size_t n;
-
-	if (e == NULL || e->level == XML_ERR_WARNING || errs->count++ > 0)
-		return;
-	errs->line = e->line;
-	snprintf(errs->message, sizeof(errs->message), "%s",
-	    e->message != NULL ? e->message : "unknown error");
-	n = strlen(errs->message);
-	while (n > 0 && (errs->message[n - 1] == '\n' ||
-	    errs->message[n - 1] == ' '))
-		errs->message[--n] = '\0';
-}
-
-static ex_status
-xml_error(ex_error *err, const xml_errors *errs, const char *what)
-{
-	if (errs->count == 0)
-		return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME ": %s",
-		    what);
-	if (errs->line > 0)
-		return ex_error_set(err, EX_ERR_FORMAT,
-		    INDEX_NAME ":%d: %s: %s", errs->line, what,
-		    errs->message);
-	return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME ": %s: %s", what,
-	    errs->message);
-}
 
 /* Read the whole index (bounded) into *buf. */
 static ex_status
@@ -121,78 +81,6 @@ out:
 		*buf = NULL;
 	}
 	close(fd);
-	return st;
-}
-
-/* Parse and validate; *doc_out on success. */
-static ex_status
-parse_index(const char *buf, size_t len, xmlDocPtr *doc_out, ex_error *err)
-{
-	xmlStructuredErrorFunc saved_func = xmlStructuredError;
-	void *saved_ctx = xmlStructuredErrorContext;
-	xmlParserCtxtPtr pctxt = NULL;
-	xmlSchemaParserCtxtPtr sparse = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr valid = NULL;
-	xmlDocPtr doc = NULL;
-	xml_errors errs;
-	ex_status st = EX_OK;
-
-	memset(&errs, 0, sizeof(errs));
-	*doc_out = NULL;
-	if (len > (size_t)EX_ARCHIVE_INDEX_MAX)
-		return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME
-		    ": too large: refused");
-	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL)
-		return ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME
-		    ": has a DOCTYPE (DTDs and entities are refused)");
-	xmlInitParser();
-	xmlSetStructuredErrorFunc(&errs, collect_error);
-	if ((pctxt = xmlNewParserCtxt()) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	doc = xmlCtxtReadMemory(pctxt, buf, (int)len, INDEX_NAME, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL || !pctxt->wellFormed) {
-		st = xml_error(err, &errs, "not well-formed XML");
-		goto out;
-	}
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		st = ex_error_set(err, EX_ERR_FORMAT, INDEX_NAME
-		    ": has a DOCTYPE (DTDs and entities are refused)");
-		goto out;
-	}
-	sparse = xmlSchemaNewMemParserCtxt((const char *)ex_recorder_xsd,
-	    (int)ex_recorder_xsd_len);
-	if (sparse == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	xmlSchemaSetParserStructuredErrors(sparse, collect_error, &errs);
-	if ((schema = xmlSchemaParse(sparse)) == NULL) {
-		st = xml_error(err, &errs, "built-in schema does not compile");
-		goto out;
-	}
-	if ((valid = xmlSchemaNewValidCtxt(schema)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	xmlSchemaSetValidStructuredErrors(valid, collect_error, &errs);
-	if (xmlSchemaValidateDoc(valid, doc) != 0) {
-		st = xml_error(err, &errs,
-		    "does not match the recorder index schema");
-		goto out;
-	}
-	*doc_out = doc;
-	doc = NULL;
-out:
-	xmlSetStructuredErrorFunc(saved_ctx, saved_func);
-	xmlSchemaFreeValidCtxt(valid);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(sparse);
-	xmlFreeParserCtxt(pctxt);
-	xmlFreeDoc(doc);
 	return st;
 }
 
@@ -311,6 +199,20 @@ out:
 ex_status
 ex_archive_read_indexed(ex_archive *a, ex_error *err)
 {
+	/*
+	 * A recorder wrote the index, not exhibit: every rule of the core
+	 * reader but those that hold only for exhibit's own documents, so
+	 * comments and processing instructions are allowed and a UTF-8
+	 * byte-order mark (Windows tools write one; the bytes are UTF-8
+	 * either way) is skipped.
+	 */
+	ex_xmlread_rules rules = {
+		.what = INDEX_NAME,
+		.xsd = ex_recorder_xsd,
+		.xsdlen = ex_recorder_xsd_len,
+		.max = EX_ARCHIVE_INDEX_MAX,
+		.flags = 0,
+	};
 	char *path = NULL, *buf = NULL;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root, n;
@@ -329,7 +231,8 @@ ex_archive_read_indexed(ex_archive *a, ex_error *err)
 	}
 	if ((st = read_index(path, &buf, &len, err)) != EX_OK)
 		goto out;
-	if ((st = parse_index(buf, len, &doc, err)) != EX_OK)
+	if ((st = ex_xmlread_parse(&rules, buf, len, &doc, err)) !=
+	    EX_OK)
 		goto out;
 	root = xmlDocGetRootElement(doc);
 	for (n = root->children; n != NULL && st == EX_OK; n = n->next) {
