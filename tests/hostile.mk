@@ -30,6 +30,7 @@ EXTRA_DIST += \
 	tests/fuzz/fuzz_key.c \
 	tests/fuzz/fuzz_sig.c \
 	tests/fuzz/fuzz_time.c \
+	tests/fuzz/fuzz_verify_diff.c \
 	.ci/sanitize \
 	.ci/fuzz
 
@@ -54,4 +55,8 @@ EXTRA_DIST += \
 	tests/fuzz/corpus/fuzz_time/offset \
 	tests/fuzz/corpus/fuzz_time/skipped-local \
 	tests/fuzz/corpus/fuzz_time/utc \
-	tests/fuzz/corpus/fuzz_time/zone-pick
+	tests/fuzz/corpus/fuzz_time/zone-pick \
+	tests/fuzz/corpus/fuzz_verify_diff/export.zip \
+	tests/fuzz/corpus/fuzz_verify_diff/no-masters.zip \
+	tests/fuzz/corpus/fuzz_verify_diff/no-masters.tar \
+	tests/fuzz/corpus/fuzz_verify_diff/long-top.tar

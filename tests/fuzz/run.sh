@@ -15,7 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-targets=${*:-"fuzz_time fuzz_sig fuzz_key fuzz_manifest fuzz_custody fuzz_bundle fuzz_recorder_xml"}
+targets=${*:-"fuzz_time fuzz_sig fuzz_key fuzz_manifest fuzz_custody fuzz_bundle fuzz_recorder_xml
+fuzz_verify_diff"}
 CC=${CC:-clang}
 out=${FUZZ_BUILDDIR:-/tmp/exhibit-fuzz-build}
 command -v "$CC" >/dev/null 2>&1 ||
@@ -70,6 +71,18 @@ for t in $targets; do
 	echo "== $t: building"
 	$CC $CFLAGS "$here/$t.c" $objs $LIBS -o "$out/$t"
 	mkdir -p "$out/corpus/$t"
+	if [ "$t" = fuzz_verify_diff ]; then
+		# Its seeds must PASS verify (else it compares nothing), and a
+		# planted disagreement must be caught (fuzz_verify_diff.c).
+		echo "== $t: self-check on the seeds"
+		if ! (cd "$out/tmp" && FUZZ_DIFF_SELFTEST=1 "$out/$t" \
+		    "$here/corpus/$t"/* >"$out/$t.selftest.log" 2>&1); then
+			tail -n 30 "$out/$t.selftest.log" >&2
+			echo "== $t: self-check FAILED (log: $out/$t.selftest.log)" >&2
+			status=1
+			break
+		fi
+	fi
 	echo "== $t: fuzzing for ${secs}s"
 	if ! (cd "$out" && "./$t" -max_total_time="$secs" -timeout=10 \
 	    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
