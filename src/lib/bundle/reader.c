@@ -662,6 +662,21 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 		r = archive_read_next_header(a, &ae);
 		if (r == ARCHIVE_EOF)
 			break;
+		if (first && r < ARCHIVE_WARN && !is_sys_error(a) &&
+		    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) ==
+		    ARCHIVE_FORMAT_ZIP) {
+			/* ZIP: the raw walk (reader_zip.c) names why not even
+			 * the first entry reads, e.g. a copy cut short. */
+			L->b->kind = EX_CONTAINER_ZIP;
+			first = 0;
+			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, "", err,
+			    "damaged archive: %s", archive_error_string(a) ?
+			    archive_error_string(a) : "unknown error");
+			if (st != EX_OK)
+				goto out;
+			fatal = 1;
+			break;
+		}
 		if (first && r < ARCHIVE_WARN) {
 			if (is_sys_error(a))
 				st = archive_error(a, path, "read", err);
@@ -694,10 +709,11 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, "", err,
 			    "damaged archive: %s", archive_error_string(a) ?
 			    archive_error_string(a) : "unknown error");
-			/* tar: the raw walk still runs (a cut-short copy is
-			 * one TRUNCATED problem, not this one). */
+			/* tar, ZIP: the raw walk still runs (a cut-short copy
+			 * is one TRUNCATED problem, not this one). */
 			if (st == EX_OK && r == ARCHIVE_FATAL &&
-			    L->b->kind == EX_CONTAINER_TAR) {
+			    (L->b->kind == EX_CONTAINER_TAR ||
+			    L->b->kind == EX_CONTAINER_ZIP)) {
 				fatal = 1;
 				break;
 			}
