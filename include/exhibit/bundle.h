@@ -279,7 +279,9 @@ const ex_bundle_entry *ex_bundle_find(const ex_bundle *bundle,
  * UTF-8\n"; manifest-sha256.txt lists every file under data/ exactly once
  * with its SHA-256 and nothing else; tagmanifest-sha256.txt lists every
  * other file (but itself) with its SHA-256 and nothing under data/;
- * bag-info.txt's Payload-Oxum equals the payload's octets.count.  Each
+ * bag-info.txt's Payload-Oxum equals the payload's octets.count; and
+ * both manifests are exactly as the writer makes them (lower-case hex,
+ * two spaces, sorted by path, LF line ends, nothing else).  Each
  * failure becomes one message "<path>: <why>" in *problems (a new array
  * of new strings: free each, then the array; NULL and 0 when the bag is
  * right).  Only EX_ERR_NOMEM fails.  Uses the digests ex_bundle_load
@@ -287,6 +289,36 @@ const ex_bundle_entry *ex_bundle_find(const ex_bundle *bundle,
  */
 ex_status ex_bundle_check_bag(const ex_bundle *bundle, char ***problems,
     size_t *nproblems, ex_error *err);
+
+/*
+ * The bag-info.txt fields of an exhibit, made from what its signed
+ * manifest records, so that bag-info.txt says nothing unsigned: export
+ * writes exactly these and verify requires exactly these (then
+ * Payload-Oxum, nothing else):
+ *   Source-Organization: <organisation, else the operator>
+ *   Contact-Name: <operator>
+ *   External-Identifier: <exhibit reference>
+ *   External-Description: CCTV evidence, case <case>, exhibit <exhibit>
+ *   Bagging-Date: <the export time's UTC date, YYYY-MM-DD>
+ *   Bag-Software-Agent: exhibit <tool version>
+ * organisation may be NULL.  *fields is a new array of new strings (free
+ * with ex_bundle_bag_info_free); EX_ERR_NOMEM only.
+ */
+ex_status ex_bundle_exhibit_bag_info(const char *organisation,
+    const char *operator_name, const char *case_ref, const char *exhibit_ref,
+    int64_t export_time_usec, const char *tool_version, ex_bag_field **fields,
+    size_t *nfields, ex_error *err);
+
+/*
+ * Require bag-info.txt to be exactly the given fields ("Label: value"
+ * lines in this order) followed by the payload's Payload-Oxum, as the
+ * writer makes it.  *problem is NULL when it is, else a new string
+ * "bag-info.txt: <why>" naming the first line that differs.
+ * EX_ERR_NOMEM only.
+ */
+ex_status ex_bundle_check_bag_info(const ex_bundle *bundle,
+    const ex_bag_field *fields, size_t nfields, char **problem,
+    ex_error *err);
 
 /* "file", "dir", "symlink", "hardlink", "other". */
 const char *ex_bundle_entry_type_name(ex_bundle_entry_type type);

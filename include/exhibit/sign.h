@@ -187,6 +187,17 @@ ex_status ex_sign_file(const ex_seckey *sk, const char *path,
 ex_status ex_sig_parse(const char *text, size_t len, ex_signature *out,
     ex_error *err);
 
+/* The .minisig text of a parsed signature exactly as ex_sign_digest
+ * writes it: four lines, each ending in LF, canonical base64.  A file
+ * whose bytes differ from this is not in exhibit's form (verify refuses
+ * it: its untrusted comment and line ends are covered by no signature).
+ * *text is malloc()ed; *len (if not NULL) gets its length. */
+ex_status ex_sig_format(const ex_signature *sig, char **text, size_t *len,
+    ex_error *err);
+
+/* The untrusted comment exhibit writes in every .minisig. */
+#define EX_SIG_UNTRUSTED_COMMENT "signature from exhibit secret key"
+
 /* Read and parse a .minisig file (errors prefixed with the path). */
 ex_status ex_sig_load(const char *path, ex_signature *out, ex_error *err);
 

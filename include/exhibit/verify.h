@@ -38,6 +38,48 @@
 extern "C" {
 #endif
 
+/*
+ * What kind of failure a problem is.  Callers decide by kind (custody add
+ * refuses anything but EX_VERIFY_UNTRUSTED; the exit code is 1 for every
+ * kind), never by the wording of the message.
+ */
+typedef enum ex_verify_kind {
+	EX_VERIFY_STRUCTURE = 1, /* the container is not in the form exhibit
+	                           writes, or readers would disagree on it
+	                           (exhibit/bundle.h's problems) */
+	EX_VERIFY_INCOMPLETE,   /* the file ends early: an incomplete copy */
+	EX_VERIFY_MISSING,      /* a file the bundle must hold is absent or
+	                           not a readable regular file */
+	EX_VERIFY_UNLISTED,     /* an entry no signature vouches for */
+	EX_VERIFY_CONTENT,      /* size or SHA-256 differs from the signed
+	                           value */
+	EX_VERIFY_SIGNATURE,    /* a signature is malformed or does not
+	                           verify */
+	EX_VERIFY_BINDING,      /* bytes no signature covers disagree with
+	                           the signed ones: bag-info.txt, the top
+	                           folder's name, a trusted comment, a
+	                           .minisig's form, data/signer.pub, the
+	                           container named by the file's suffix */
+	EX_VERIFY_BAGIT,        /* the BagIt files are wrong */
+	EX_VERIFY_CUSTODY,      /* the custody log: form, chain, seal or an
+	                           event's signature */
+	EX_VERIFY_UNTRUSTED     /* a signer is not among the trusted keys
+	                           (the only kind that leaves it intact) */
+} ex_verify_kind;
+
+/* One failure: its kind, the bag path it is about ("" for the bundle as
+ * a whole) and one sentence naming it ("<path>: <why>").  Paths and
+ * messages may hold any byte the bundle holds: escape before printing. */
+typedef struct ex_verify_problem {
+	ex_verify_kind kind;
+	char *path;
+	char *message;
+} ex_verify_problem;
+
+/* "structure", "incomplete", "missing", "unlisted", "content",
+ * "signature", "binding", "bagit", "custody", "untrusted". */
+const char *ex_verify_kind_name(ex_verify_kind kind);
+
 /* One file's result. */
 typedef struct ex_verify_file {
 	char *path;             /* bag path */
@@ -59,11 +101,11 @@ typedef struct ex_verify_report {
 	int manifest_ok;        /* manifest signature valid and it parsed */
 	ex_verify_file *files;  /* every entry, in bundle order */
 	size_t nfiles;
-	char **problems;        /* every failure, one sentence each */
+	ex_verify_problem *problems;    /* every failure, in the order found */
 	size_t nproblems;
 	ex_custody_report custody;      /* per event (may be empty) */
 	int custody_ok;
-	int intact;             /* no problems */
+	int intact;             /* no problems but EX_VERIFY_UNTRUSTED */
 	int trusted;            /* signer and all custody signers trusted */
 	int passed;             /* intact && trusted */
 } ex_verify_report;

@@ -71,7 +71,7 @@ print_text(const char *path, const ex_verify_report *r)
 	if (r->nproblems > 0) {
 		printf("problems:\n");
 		for (i = 0; i < r->nproblems; i++)
-			printf("  - %s\n", r->problems[i]);
+			printf("  - %s\n", r->problems[i].message);
 	}
 	printf("RESULT: %s%s\n", r->passed ? "PASS" : "FAIL",
 	    r->passed ? " (intact, signed by trusted keys)" :
@@ -151,9 +151,16 @@ print_xml(const char *path, const ex_verify_report *r)
 			X(xmlTextWriterWriteString(w, S(e->problem)));
 		X(xmlTextWriterEndElement(w));
 	}
-	for (i = 0; i < r->nproblems; i++)
-		X(xmlTextWriterWriteElement(w, S("problem"),
-		    S(r->problems[i])));
+	for (i = 0; i < r->nproblems; i++) {
+		X(xmlTextWriterStartElement(w, S("problem")));
+		X(xmlTextWriterWriteAttribute(w, S("kind"),
+		    S(ex_verify_kind_name(r->problems[i].kind))));
+		if (r->problems[i].path[0] != '\0')
+			X(xmlTextWriterWriteAttribute(w, S("path"),
+			    S(r->problems[i].path)));
+		X(xmlTextWriterWriteString(w, S(r->problems[i].message)));
+		X(xmlTextWriterEndElement(w));
+	}
 	X(xmlTextWriterEndElement(w));
 	X(xmlTextWriterEndDocument(w));
 #undef X

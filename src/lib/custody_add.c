@@ -31,14 +31,6 @@ nomem(ex_error *err)
 	return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 }
 
-/* A problem that is about trust only (verify lists those too). */
-static int
-trust_only(const char *problem)
-{
-	return strstr(problem, "is not trusted") != NULL ||
-	    strstr(problem, "is not among the trusted keys") != NULL;
-}
-
 /* EX_ERR_VERIFY naming the first integrity problem of a report. */
 static ex_status
 refuse(const char *path, const ex_verify_report *r, ex_error *err)
@@ -47,10 +39,10 @@ refuse(const char *path, const ex_verify_report *r, ex_error *err)
 	size_t i, more = 0;
 
 	for (i = 0; i < r->nproblems; i++) {
-		if (trust_only(r->problems[i]))
+		if (r->problems[i].kind == EX_VERIFY_UNTRUSTED)
 			continue;
 		if (first == NULL)
-			first = r->problems[i];
+			first = r->problems[i].message;
 		else
 			more++;
 	}

@@ -34,28 +34,60 @@ struct ctx {
 	ex_pubkey key;          /* the key the manifest was checked with */
 	int have_key;
 	char *covered;          /* per entry: 1 when something vouches for it */
-	size_t untrusted;       /* problems that are about trust only */
+	const char *exhibit_ref; /* the signed manifest's, once it parsed */
+	int nomem;
 };
 
-static ex_status
-problem(struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+const char *
+ex_verify_kind_name(ex_verify_kind kind)
+{
+	switch (kind) {
+	case EX_VERIFY_STRUCTURE: return "structure";
+	case EX_VERIFY_INCOMPLETE: return "incomplete";
+	case EX_VERIFY_MISSING: return "missing";
+	case EX_VERIFY_UNLISTED: return "unlisted";
+	case EX_VERIFY_CONTENT: return "content";
+	case EX_VERIFY_SIGNATURE: return "signature";
+	case EX_VERIFY_BINDING: return "binding";
+	case EX_VERIFY_BAGIT: return "bagit";
+	case EX_VERIFY_CUSTODY: return "custody";
+	case EX_VERIFY_UNTRUSTED: return "untrusted";
+	}
+	return "unknown";
+}
 
 static ex_status
-problem(struct ctx *c, const char *fmt, ...)
+problem(struct ctx *c, ex_verify_kind kind, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Record a problem about path ("" for the bundle); c->nomem on ENOMEM. */
+static ex_status
+problem(struct ctx *c, ex_verify_kind kind, const char *path,
+    const char *fmt, ...)
 {
-	char buf[1024], **v;
+	ex_verify_problem *v;
+	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	v = realloc(c->r->problems, (c->r->nproblems + 1) * sizeof(*v));
-	if (v == NULL)
+	if (v == NULL) {
+		c->nomem = 1;
 		return EX_ERR_NOMEM;
+	}
 	c->r->problems = v;
-	if ((v[c->r->nproblems] = strdup(buf)) == NULL)
+	v += c->r->nproblems;
+	v->kind = kind;
+	v->path = strdup(path != NULL ? path : "");
+	v->message = strdup(buf);
+	if (v->path == NULL || v->message == NULL) {
+		free(v->path);
+		free(v->message);
+		c->nomem = 1;
 		return EX_ERR_NOMEM;
+	}
 	c->r->nproblems++;
 	return EX_OK;
 }
@@ -68,11 +100,12 @@ entry_index(const struct ctx *c, const ex_bundle_entry *e)
 
 /* Record a failure against the file's report line (first one wins). */
 static void
-file_fail(struct ctx *c, const ex_bundle_entry *e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+file_fail(struct ctx *c, const ex_bundle_entry *e, ex_verify_kind kind,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-file_fail(struct ctx *c, const ex_bundle_entry *e, const char *fmt, ...)
+file_fail(struct ctx *c, const ex_bundle_entry *e, ex_verify_kind kind,
+    const char *fmt, ...)
 {
 	ex_verify_file *f = &c->r->files[entry_index(c, e)];
 	char buf[900];
@@ -86,7 +119,7 @@ file_fail(struct ctx *c, const ex_bundle_entry *e, const char *fmt, ...)
 		free(f->problem);
 		f->problem = strdup(buf);
 	}
-	problem(c, "%s: %s", e->path, buf);
+	problem(c, kind, e->path, "%s: %s", e->path, buf);
 }
 
 static void
@@ -105,44 +138,74 @@ need_file(struct ctx *c, const char *path, const char *what)
 	const ex_bundle_entry *e = ex_bundle_find(c->b, path);
 
 	if (e == NULL) {
-		problem(c, "%s: missing (%s)", path, what);
+		problem(c, EX_VERIFY_MISSING, path, "%s: missing (%s)", path,
+		    what);
 		return NULL;
 	}
 	if (e->type != EX_ENTRY_FILE) {
-		problem(c, "%s: is a %s, not a file", path,
-		    ex_bundle_entry_type_name(e->type));
+		problem(c, EX_VERIFY_MISSING, path, "%s: is a %s, not a file",
+		    path, ex_bundle_entry_type_name(e->type));
 		return NULL;
 	}
 	if (!e->digested) {
-		problem(c, "%s: could not be read whole", path);
+		problem(c, EX_VERIFY_MISSING, path,
+		    "%s: could not be read whole", path);
 		return NULL;
 	}
 	return e;
 }
 
-/* The value of "key:" in a minisign trusted comment ("a:1\tb:2"), or "". */
-static void
-comment_field(const char *comment, const char *key, char *out, size_t size)
+/*
+ * A .minisig must be exactly what exhibit writes (ex_sig_format: four LF
+ * lines, exhibit's untrusted comment), and its trusted comment exactly
+ * "timestamp:T<TAB>file:NAME<TAB>hashed<TAB>exhibit:REF<TAB>sha256:HEX"
+ * for this file of this exhibit.  The signature covers the trusted
+ * comment, but without this a valid signature of the same bytes taken
+ * from another exhibit would pass, and bytes nothing signs could differ
+ * between two copies of one bundle.  1 when bound; else the problem is
+ * recorded against e (binding).
+ */
+static int
+signature_bound(struct ctx *c, const ex_bundle_entry *e,
+    const ex_bundle_entry *se, const ex_signature *sig, const char *name)
 {
-	size_t klen = strlen(key);
-	const char *p = comment;
+	char want[EX_TRUSTED_COMMENT_MAX + 1], hex[EX_SHA256_HEX], *text = NULL;
+	const char *tc = sig->trusted_comment, *p;
+	size_t len = 0;
+	ex_error err;
 
-	out[0] = '\0';
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, key, klen) == 0 && p[klen] == ':') {
-			const char *v = p + klen + 1, *end = strchr(v, '\t');
-			size_t n = end != NULL ? (size_t)(end - v) : strlen(v);
-
-			if (n >= size)
-				n = size - 1;
-			memcpy(out, v, n);
-			out[n] = '\0';
-			return;
-		}
-		p = strchr(p, '\t');
-		if (p != NULL)
-			p++;
+	ex_error_clear(&err);
+	if (ex_sig_format(sig, &text, &len, &err) != EX_OK) {
+		c->nomem = 1;
+		return 0;
 	}
+	if (len != se->content_len || memcmp(text, se->content, len) != 0 ||
+	    strcmp(sig->untrusted_comment, EX_SIG_UNTRUSTED_COMMENT) != 0) {
+		free(text);
+		file_fail(c, se, EX_VERIFY_BINDING, "not in the form exhibit "
+		    "writes (four lines ending in LF, untrusted comment "
+		    "'%s'): bytes no signature covers were changed",
+		    EX_SIG_UNTRUSTED_COMMENT);
+		return 0;
+	}
+	free(text);
+	ex_sha256_hex(e->digest.sha256, hex);
+	/* "timestamp:" and digits, then the fixed fields. */
+	p = strncmp(tc, "timestamp:", 10) == 0 ? tc + 10 : NULL;
+	if (p != NULL && *p >= '0' && *p <= '9') {
+		while (*p >= '0' && *p <= '9')
+			p++;
+		snprintf(want, sizeof(want),
+		    "\tfile:%s\thashed\texhibit:%s\tsha256:%s", name,
+		    c->exhibit_ref, hex);
+		if (strcmp(p, want) == 0)
+			return 1;
+	}
+	file_fail(c, e, EX_VERIFY_BINDING, "the trusted comment of its "
+	    "signature is not 'timestamp:T, file:%s, hashed, exhibit:%s, "
+	    "sha256:%s' (a signature made for another file or exhibit?)",
+	    name, c->exhibit_ref, hex);
+	return 0;
 }
 
 /* Check the .minisig of entry e (already digested) with c->key. */
@@ -151,44 +214,43 @@ check_signature(struct ctx *c, const ex_bundle_entry *e, const char *sigpath)
 {
 	const ex_bundle_entry *se = need_file(c, sigpath, "signature");
 	const char *name = strrchr(e->path, '/');
-	char field[512];
 	ex_signature sig;
 	ex_error err;
 
 	name = name != NULL ? name + 1 : e->path;
 	if (se == NULL) {
-		file_fail(c, e, "no signature (%s is missing)", sigpath);
+		file_fail(c, e, EX_VERIFY_MISSING, "no signature (%s is "
+		    "missing)", sigpath);
 		return 0;
 	}
 	c->covered[entry_index(c, se)] = 1;
 	set_role(c, se, "signature");
 	if (se->content == NULL) {
-		file_fail(c, se, "signature file too large");
+		file_fail(c, se, EX_VERIFY_SIGNATURE, "signature file too "
+		    "large");
 		return 0;
 	}
 	ex_error_clear(&err);
 	if (ex_sig_parse((const char *)se->content, se->content_len, &sig,
 	    &err) != EX_OK) {
-		file_fail(c, se, "malformed signature: %s", err.message);
-		file_fail(c, e, "its signature is malformed");
+		file_fail(c, se, EX_VERIFY_SIGNATURE, "malformed signature: "
+		    "%s", err.message);
+		file_fail(c, e, EX_VERIFY_SIGNATURE, "its signature is "
+		    "malformed");
 		return 0;
 	}
 	if (!c->have_key) {
-		file_fail(c, e, "signature cannot be checked: no key");
+		file_fail(c, e, EX_VERIFY_SIGNATURE, "signature cannot be "
+		    "checked: no key");
 		return 0;
 	}
 	if (ex_sig_verify_digest(&c->key, &sig, e->digest.blake2b, &err) !=
 	    EX_OK) {
-		file_fail(c, e, "signature check failed: %s", err.message);
+		file_fail(c, e, EX_VERIFY_SIGNATURE, "signature check failed: "
+		    "%s", err.message);
 		return 0;
 	}
-	comment_field(sig.trusted_comment, "file", field, sizeof(field));
-	if (strcmp(field, name) != 0) {
-		file_fail(c, e, "signature is for '%s', not for this file",
-		    field);
-		return 0;
-	}
-	return 1;
+	return signature_bound(c, e, se, &sig, name);
 }
 
 /* Check one file the manifest lists. */
@@ -204,14 +266,15 @@ check_listed(struct ctx *c, const ex_manifest_file *mf, const char *role)
 	set_role(c, e, role);
 	ex_sha256_hex(e->digest.sha256, hex);
 	if (e->size != mf->size)
-		file_fail(c, e, "size %llu, the manifest says %llu",
-		    (unsigned long long)e->size,
+		file_fail(c, e, EX_VERIFY_CONTENT, "size %llu, the manifest "
+		    "says %llu", (unsigned long long)e->size,
 		    (unsigned long long)mf->size);
 	else if (strcmp(hex, mf->sha256) != 0)
-		file_fail(c, e, "SHA-256 %s, the manifest says %s", hex,
-		    mf->sha256);
+		file_fail(c, e, EX_VERIFY_CONTENT, "SHA-256 %s, the manifest "
+		    "says %s", hex, mf->sha256);
 	if (mf->signature_path == NULL) {
-		file_fail(c, e, "the manifest names no signature");
+		file_fail(c, e, EX_VERIFY_SIGNATURE, "the manifest names no "
+		    "signature");
 		return;
 	}
 	(void)check_signature(c, e, mf->signature_path);
@@ -245,13 +308,13 @@ choose_key(struct ctx *c, const ex_signature *sig)
 		c->key = pk;
 		c->have_key = 1;
 	}
-	c->untrusted++;
 	if (c->ntrusted == 0)
-		problem(c, "signer key ID %s is not trusted: no public key "
-		    "was given (-p)", c->r->signer_key_id);
-	else
-		problem(c, "signer key ID %s is not among the trusted keys",
+		problem(c, EX_VERIFY_UNTRUSTED, "", "signer key ID %s is not "
+		    "trusted: no public key was given (-p)",
 		    c->r->signer_key_id);
+	else
+		problem(c, EX_VERIFY_UNTRUSTED, "", "signer key ID %s is not "
+		    "among the trusted keys", c->r->signer_key_id);
 }
 
 static ex_manifest *
@@ -260,7 +323,6 @@ check_manifest(struct ctx *c)
 	const ex_bundle_entry *me, *se;
 	ex_signature sig;
 	ex_manifest *m = NULL;
-	char field[64];
 	ex_error err;
 
 	me = need_file(c, "manifest.xml", "the manifest");
@@ -276,37 +338,39 @@ check_manifest(struct ctx *c)
 	if (me == NULL || se == NULL)
 		return NULL;
 	if (me->content == NULL || se->content == NULL) {
-		file_fail(c, me, "too large to check");
+		file_fail(c, me, EX_VERIFY_MISSING, "too large to check");
 		return NULL;
 	}
 	ex_error_clear(&err);
 	if (ex_sig_parse((const char *)se->content, se->content_len, &sig,
 	    &err) != EX_OK) {
-		file_fail(c, se, "malformed signature: %s", err.message);
+		file_fail(c, se, EX_VERIFY_SIGNATURE, "malformed signature: "
+		    "%s", err.message);
 		return NULL;
 	}
 	choose_key(c, &sig);
 	if (!c->have_key) {
-		file_fail(c, me, "no key to check its signature: key ID %s is "
-		    "not trusted and data/signer.pub does not match it",
-		    c->r->signer_key_id);
+		file_fail(c, me, EX_VERIFY_SIGNATURE, "no key to check its "
+		    "signature: key ID %s is not trusted and data/signer.pub "
+		    "does not match it", c->r->signer_key_id);
 		return NULL;
 	}
 	/* The raw bytes are checked before a single byte is parsed. */
 	if (ex_sig_verify_digest(&c->key, &sig, me->digest.blake2b, &err) !=
 	    EX_OK) {
-		file_fail(c, me, "signature check failed: %s", err.message);
-		return NULL;
-	}
-	comment_field(sig.trusted_comment, "file", field, sizeof(field));
-	if (strcmp(field, "manifest.xml") != 0) {
-		file_fail(c, me, "signature is for '%s', not manifest.xml",
-		    field);
+		file_fail(c, me, EX_VERIFY_SIGNATURE, "signature check failed: "
+		    "%s", err.message);
 		return NULL;
 	}
 	if (ex_manifest_parse((const char *)me->content, me->content_len, &m,
 	    &err) != EX_OK) {
-		file_fail(c, me, "%s", err.message);
+		file_fail(c, me, EX_VERIFY_CONTENT, "%s", err.message);
+		return NULL;
+	}
+	c->exhibit_ref = m->bundle.exhibit_ref;
+	if (!signature_bound(c, me, se, &sig, "manifest.xml")) {
+		ex_manifest_free(&m);
+		c->exhibit_ref = NULL;
 		return NULL;
 	}
 	{
@@ -315,63 +379,127 @@ check_manifest(struct ctx *c)
 		if (strcmp(m->bundle.signer_key_id, c->r->signer_key_id) != 0 ||
 		    strcmp(m->bundle.signer_public_key,
 		    ex_pubkey_base64(&c->key, b64)) != 0)
-			file_fail(c, me, "names signer %s, but was signed by "
-			    "key ID %s", m->bundle.signer_key_id,
-			    c->r->signer_key_id);
+			file_fail(c, me, EX_VERIFY_BINDING, "names signer %s, "
+			    "but was signed by key ID %s",
+			    m->bundle.signer_key_id, c->r->signer_key_id);
 	}
 	c->r->manifest_ok = 1;
 	return m;
 }
 
+/*
+ * Bytes outside every signature, bound to the signed manifest: the top
+ * folder's name, data/signer.pub (the signer's key exactly as exhibit
+ * writes it) and bag-info.txt (exactly the fields the manifest makes).
+ */
 static void
-check_custody(struct ctx *c, const ex_manifest *m)
+check_bindings(struct ctx *c, const ex_manifest *m)
+{
+	const ex_manifest_bundle *mb = &m->bundle;
+	const ex_bundle_entry *pe;
+	ex_bag_field *fields = NULL;
+	size_t nfields = 0;
+	char top[128], *text = NULL, *why = NULL;
+	size_t len = 0;
+	ex_error err;
+
+	ex_error_clear(&err);
+	ex_bundle_top_name(mb->exhibit_ref, top, sizeof(top));
+	if (c->b->kind != EX_CONTAINER_DIR && strcmp(c->b->top, top) != 0)
+		problem(c, EX_VERIFY_BINDING, "", "the top folder is '%s', but "
+		    "the signed manifest's exhibit '%s' makes it '%s'",
+		    c->b->top, mb->exhibit_ref, top);
+	pe = ex_bundle_find(c->b, "data/signer.pub");
+	if (pe != NULL && pe->type == EX_ENTRY_FILE && pe->content != NULL) {
+		if (ex_pubkey_format(&c->key, "exhibit bundle signer", &text,
+		    &len, &err) != EX_OK)
+			c->nomem = 1;
+		else if (len != pe->content_len ||
+		    memcmp(text, pe->content, len) != 0)
+			file_fail(c, pe, EX_VERIFY_BINDING, "is not the signer's "
+			    "public key (key ID %s) as exhibit writes it",
+			    c->r->signer_key_id);
+		free(text);
+	}
+	if (ex_bundle_exhibit_bag_info(mb->organisation, mb->operator_name,
+	    mb->case_ref, mb->exhibit_ref, mb->export_time, mb->tool_version,
+	    &fields, &nfields, &err) != EX_OK ||
+	    ex_bundle_check_bag_info(c->b, fields, nfields, &why, &err) !=
+	    EX_OK)
+		c->nomem = 1;
+	else if (why != NULL)
+		problem(c, EX_VERIFY_BINDING, "bag-info.txt", "%s", why);
+	free(why);
+	ex_bundle_bag_info_free(&fields, nfields);
+}
+
+static void
+check_custody(struct ctx *c)
 {
 	const ex_bundle_entry *ce = need_file(c, "custody.xml",
 	    "the custody log");
 	const ex_bundle_entry *me = ex_bundle_find(c->b, "manifest.xml");
 	ex_custody *log = NULL;
+	char *canon = NULL;
+	size_t i, len = 0;
 	ex_error err;
-	size_t i;
 
-	(void)m;
 	if (ce == NULL)
 		return;
 	c->covered[entry_index(c, ce)] = 1;
 	set_role(c, ce, "custody");
 	if (ce->content == NULL) {
-		file_fail(c, ce, "too large to check");
+		file_fail(c, ce, EX_VERIFY_CUSTODY, "too large to check");
 		return;
 	}
 	ex_error_clear(&err);
 	if (ex_custody_parse((const char *)ce->content, ce->content_len, &log,
 	    &err) != EX_OK) {
-		file_fail(c, ce, "%s", err.message);
+		file_fail(c, ce, EX_VERIFY_CUSTODY, "%s", err.message);
 		return;
 	}
+	/* Only what the events' signatures and the seal cover may be there:
+	 * the file must be exactly what exhibit writes for the parsed log
+	 * (no comments, processing instructions or other whitespace). */
+	if (ex_custody_write(log, &canon, &len, &err) != EX_OK)
+		c->nomem = 1;
+	else if (len != ce->content_len ||
+	    memcmp(canon, ce->content, len) != 0) {
+		size_t k, line = 1;
+
+		for (k = 0; k < len && k < ce->content_len &&
+		    canon[k] == (char)ce->content[k]; k++)
+			if (canon[k] == '\n')
+				line++;
+		file_fail(c, ce, EX_VERIFY_CUSTODY, "not in the form exhibit "
+		    "writes (line %zu differs): it holds bytes no custody "
+		    "signature covers", line);
+	}
+	free(canon);
 	/* (Without a verified manifest there is no reference to compare.) */
 	if (c->r->exhibit_ref != NULL &&
 	    strcmp(log->exhibit_ref, c->r->exhibit_ref) != 0)
-		file_fail(c, ce, "is the log of exhibit '%s', not of '%s'",
-		    log->exhibit_ref, c->r->exhibit_ref);
+		file_fail(c, ce, EX_VERIFY_CUSTODY, "is the log of exhibit "
+		    "'%s', not of '%s'", log->exhibit_ref, c->r->exhibit_ref);
 	/* Without a whole manifest.xml there is no hash to check against. */
 	if (me == NULL || me->type != EX_ENTRY_FILE || !me->digested) {
-		file_fail(c, ce, "cannot be checked: manifest.xml is missing "
-		    "or unreadable");
+		file_fail(c, ce, EX_VERIFY_CUSTODY, "cannot be checked: "
+		    "manifest.xml is missing or unreadable");
 		ex_custody_free(&log);
 		return;
 	}
 	if (ex_custody_verify(log, me->digest.sha256, c->trusted,
 	    c->ntrusted, &c->r->custody, &err) != EX_OK)
-		file_fail(c, ce, "%s", err.message);
+		file_fail(c, ce, EX_VERIFY_CUSTODY, "%s", err.message);
 	else
 		c->r->custody_ok = 1;
 	for (i = 0; i < c->r->custody.nevents; i++) {
 		const ex_custody_event_report *ev = &c->r->custody.events[i];
 
-		if (!ev->trusted && ++c->untrusted > 0)
-			problem(c, "custody event %llu: signer key ID %s is "
-			    "not trusted", (unsigned long long)ev->seq,
-			    ev->key_id);
+		if (!ev->trusted)
+			problem(c, EX_VERIFY_UNTRUSTED, "custody.xml",
+			    "custody event %llu: signer key ID %s is not "
+			    "trusted", (unsigned long long)ev->seq, ev->key_id);
 	}
 	/* Event 1 must be the export, signed by the manifest's signer. */
 	if (log->nevents > 0 && c->have_key) {
@@ -379,9 +507,9 @@ check_custody(struct ctx *c, const ex_manifest *m)
 
 		ex_keyid_format(c->key.keyid, keyid, sizeof(keyid));
 		if (strcmp(log->events[0].key_id, keyid) != 0)
-			file_fail(c, ce, "custody event 1 was signed by key ID "
-			    "%s, not by the bundle's signer %s",
-			    log->events[0].key_id, keyid);
+			file_fail(c, ce, EX_VERIFY_CUSTODY, "custody event 1 was "
+			    "signed by key ID %s, not by the bundle's signer "
+			    "%s", log->events[0].key_id, keyid);
 	}
 	ex_custody_free(&log);
 }
@@ -418,14 +546,23 @@ check_coverage(struct ctx *c)
 		/* Without a verified manifest nothing in data/ is vouched
 		 * for; say why rather than that the manifest omits it. */
 		if (!c->r->manifest_ok)
-			file_fail(c, e, "not checked: manifest.xml could not "
-			    "be verified, so no signature covers this %s",
+			file_fail(c, e, EX_VERIFY_UNLISTED, "not checked: "
+			    "manifest.xml could not be verified, so no "
+			    "signature covers this %s",
 			    ex_bundle_entry_type_name(e->type));
 		else
-			file_fail(c, e, "not covered by any signature (a %s "
-			    "the manifest does not list)",
+			file_fail(c, e, EX_VERIFY_UNLISTED, "not covered by any "
+			    "signature (a %s the manifest does not list)",
 			    ex_bundle_entry_type_name(e->type));
 	}
+}
+
+/* The verify kind of a structural problem found while loading. */
+static ex_verify_kind
+structure_kind(ex_bundle_problem_kind kind)
+{
+	return kind == EX_PROBLEM_TRUNCATED ? EX_VERIFY_INCOMPLETE :
+	    EX_VERIFY_STRUCTURE;
 }
 
 ex_status
@@ -436,7 +573,7 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 	ex_manifest *m = NULL;
 	ex_verify_report *r;
 	struct ctx c;
-	size_t i, k;
+	size_t i, k, untrusted;
 	ex_status st;
 
 	*out = NULL;
@@ -454,13 +591,17 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 		ex_container named;
 
 		/* Content decides how it is read, but a name that lies about
-		 * the content (a tar called .zip) is itself a failure. */
-		if (b->kind != EX_CONTAINER_DIR &&
-		    ex_bundle_container_from_name(path, &named) &&
+		 * the content (a tar called .zip, a folder called .zip) is
+		 * itself a failure. */
+		if (ex_bundle_container_from_name(path, &named) &&
 		    named != b->kind)
-			problem(&c, "%s: named .%s but holds a %s archive", path,
+			problem(&c, EX_VERIFY_BINDING, "", "%s: named .%s but "
+			    "holds a %s %s", path,
 			    ex_bundle_container_name(named),
-			    ex_bundle_container_name(b->kind));
+			    b->kind == EX_CONTAINER_DIR ? "folder" :
+			    ex_bundle_container_name(b->kind),
+			    b->kind == EX_CONTAINER_DIR ? "bundle" :
+			    "archive");
 	}
 	r->top = strdup(b->top != NULL ? b->top : "");
 	r->files = calloc(b->nentries + 1, sizeof(*r->files));
@@ -498,7 +639,8 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 				f->problem = strdup(p->message);
 			f->ok = 0;
 		}
-		problem(&c, "%s", p->message);
+		problem(&c, structure_kind(p->kind), p->path, "%s",
+		    p->message);
 	}
 
 	/* 2.–3. Manifest, then every file it lists. */
@@ -516,6 +658,7 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 		}
 		for (k = 0; k < m->ndocuments; k++)
 			check_listed(&c, &m->documents[k], "document");
+		check_bindings(&c, m);
 	}
 
 	/* 5. BagIt. */
@@ -535,22 +678,32 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 		if (ex_bundle_check_bag(b, &bagp, &nbagp, err) != EX_OK)
 			goto nomem;
 		for (i = 0; i < nbagp; i++) {
-			problem(&c, "%s", bagp[i]);
+			size_t plen = strcspn(bagp[i], ":");
+			char bpath[256];
+
+			snprintf(bpath, sizeof(bpath), "%.*s",
+			    (int)(plen < 255 ? plen : 255), bagp[i]);
+			problem(&c, EX_VERIFY_BAGIT, bpath, "%s", bagp[i]);
 			free(bagp[i]);
 		}
 		free(bagp);
 	}
 
 	/* 6. Custody. */
-	check_custody(&c, m);
+	check_custody(&c);
 
 	/* 4. Exactly the signed set. */
 	check_coverage(&c);
+	if (c.nomem)
+		goto nomem;
 
 	/* Untrusted signers are listed as problems; intact ignores them. */
-	r->intact = r->nproblems == c.untrusted && r->manifest_ok &&
+	for (i = 0, untrusted = 0; i < r->nproblems; i++)
+		if (r->problems[i].kind == EX_VERIFY_UNTRUSTED)
+			untrusted++;
+	r->intact = r->nproblems == untrusted && r->manifest_ok &&
 	    r->custody_ok;
-	r->trusted = c.untrusted == 0 && r->signer_trusted;
+	r->trusted = untrusted == 0 && r->signer_trusted;
 	r->passed = r->intact && r->trusted;
 	free(c.covered);
 	ex_manifest_free(&m);
@@ -579,8 +732,10 @@ ex_verify_report_free(ex_verify_report **report)
 		free(r->files[i].problem);
 	}
 	free(r->files);
-	for (i = 0; i < r->nproblems; i++)
-		free(r->problems[i]);
+	for (i = 0; i < r->nproblems; i++) {
+		free(r->problems[i].path);
+		free(r->problems[i].message);
+	}
 	free(r->problems);
 	ex_custody_report_free(&r->custody);
 	free(r->container);

@@ -124,7 +124,8 @@ for sig in $(find f -name '*.minisig'); do
 	tc=$(sed -n 's/^trusted comment: //p' "$sig" |
 		sed "s/sha256:[0-9a-f]\{64\}/sha256:$(sha "$file")/")
 	rm "$sig"
-	minisign -S -W -s k2.key -m "$file" -x "$sig" -t "$tc" >/dev/null ||
+	minisign -S -W -s k2.key -m "$file" -x "$sig" -t "$tc" \
+		-c "signature from exhibit secret key" >/dev/null ||
 		t_fail "minisign -S $file"
 done
 "$CUSTODY1" k2.key ABC/1 "Jo Bloggs" 1730000000 f/manifest.xml f/custody.xml ||

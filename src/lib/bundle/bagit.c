@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exhibit/time.h"
 #include "bundle/bundle_private.h"
 
 static const struct {
@@ -442,5 +443,57 @@ bundle_manifest_text(bundle_buf *b, const bundle_item *items, size_t nitems,
 		bundle_buf_printf(b, "%s  %s\n",
 		    ex_sha256_hex(sorted[i]->sha256, hex), sorted[i]->path);
 	free(sorted);
+	return EX_OK;
+}
+
+ex_status
+ex_bundle_exhibit_bag_info(const char *organisation,
+    const char *operator_name, const char *case_ref, const char *exhibit_ref,
+    int64_t export_time_usec, const char *tool_version, ex_bag_field **fields,
+    size_t *nfields, ex_error *err)
+{
+	static const char *const labels[] = {
+		"Source-Organization", "Contact-Name", "External-Identifier",
+		"External-Description", "Bagging-Date", "Bag-Software-Agent",
+	};
+	enum { NFIELDS = sizeof(labels) / sizeof(labels[0]) };
+	ex_bag_field *v;
+	ex_local_time lt;
+	bundle_buf desc = { 0 }, date = { 0 }, agent = { 0 };
+	const char *values[NFIELDS];
+	size_t i;
+	int failed;
+
+	*fields = NULL;
+	*nfields = 0;
+	memset(&lt, 0, sizeof(lt));
+	(void)ex_time_local(export_time_usec, "UTC", &lt, NULL);
+	bundle_buf_printf(&desc, "CCTV evidence, case %s, exhibit %s",
+	    case_ref, exhibit_ref);
+	bundle_buf_printf(&date, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
+	bundle_buf_printf(&agent, "exhibit %s", tool_version);
+	values[0] = organisation != NULL ? organisation : operator_name;
+	values[1] = operator_name;
+	values[2] = exhibit_ref;
+	values[3] = desc.data;
+	values[4] = date.data;
+	values[5] = agent.data;
+	failed = desc.failed || date.failed || agent.failed;
+	v = failed ? NULL : calloc(NFIELDS, sizeof(*v));
+	for (i = 0; v != NULL && i < NFIELDS; i++) {
+		v[i].label = strdup(labels[i]);
+		v[i].value = strdup(values[i] != NULL ? values[i] : "");
+		if (v[i].label == NULL || v[i].value == NULL)
+			failed = 1;
+	}
+	bundle_buf_free(&desc);
+	bundle_buf_free(&date);
+	bundle_buf_free(&agent);
+	if (v == NULL || failed) {
+		ex_bundle_bag_info_free(&v, v != NULL ? NFIELDS : 0);
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	}
+	*fields = v;
+	*nfields = NFIELDS;
 	return EX_OK;
 }

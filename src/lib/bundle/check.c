@@ -212,6 +212,78 @@ check_manifest(checker *c, const char *name, int payload)
 	}
 }
 
+/* The bag's files as writer items (payload or not; never entries outside
+ * the bag, duplicates or the tag manifest itself).  NULL on ENOMEM. */
+static bundle_item *
+bag_items(const ex_bundle *b, size_t *n)
+{
+	bundle_item *v = calloc(b->nentries + 1, sizeof(*v));
+	size_t i;
+
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < b->nentries; i++) {
+		const ex_bundle_entry *e = &b->entries[i];
+
+		if (e->outside || e->type != EX_ENTRY_FILE ||
+		    ex_bundle_find(b, e->path) != e ||
+		    strcmp(e->path, "tagmanifest-sha256.txt") == 0)
+			continue;
+		v[*n].path = e->path;
+		memcpy(v[*n].sha256, e->digest.sha256, EX_SHA256_BYTES);
+		v[*n].size = e->size;
+		(*n)++;
+	}
+	return v;
+}
+
+/* Line number (from 1) of the first difference between a and b. */
+static size_t
+first_diff_line(const char *a, const char *b)
+{
+	size_t line = 1;
+
+	for (; *a != '\0' && *a == *b; a++, b++)
+		if (*a == '\n')
+			line++;
+	return line;
+}
+
+/*
+ * When the manifest's lines said nothing wrong, its bytes must still be
+ * exactly the writer's (lower-case hex, two spaces, sorted, LF): another
+ * checker may read a form we tolerate differently.
+ */
+static void
+check_manifest_form(checker *c, const char *name, int payload)
+{
+	const ex_bundle_entry *m = ex_bundle_find(c->b, name);
+	bundle_buf want = { 0 };
+	bundle_item *items;
+	size_t n;
+
+	if (m == NULL || m->content == NULL)
+		return;
+	if ((items = bag_items(c->b, &n)) == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	if (bundle_manifest_text(&want, items, n, payload, NULL) != EX_OK ||
+	    want.failed)
+		c->nomem = 1;
+	else if (want.data == NULL && m->content_len == 0)
+		;
+	else if (strcmp(want.data != NULL ? want.data : "",
+	    (const char *)m->content) != 0)
+		problem(c, "%s: not in the form exhibit writes (line %zu): "
+		    "lower-case SHA-256, two spaces, path, sorted by path, "
+		    "LF line ends", name, first_diff_line(want.data != NULL ?
+		    want.data : "", (const char *)m->content));
+	bundle_buf_free(&want);
+	free(items);
+}
+
 static void
 check_oxum(checker *c)
 {
@@ -274,8 +346,17 @@ ex_bundle_check_bag(const ex_bundle *b, char ***problems, size_t *nproblems,
 	    strcmp((const char *)e->content, BUNDLE_BAGIT_TXT) != 0)
 		problem(&c, "bagit.txt: not exactly \"BagIt-Version: 1.0\\n"
 		    "Tag-File-Character-Encoding: UTF-8\\n\"");
-	check_manifest(&c, "manifest-sha256.txt", 1);
-	check_manifest(&c, "tagmanifest-sha256.txt", 0);
+	{
+		size_t before = c.n;
+
+		check_manifest(&c, "manifest-sha256.txt", 1);
+		if (c.n == before)
+			check_manifest_form(&c, "manifest-sha256.txt", 1);
+		before = c.n;
+		check_manifest(&c, "tagmanifest-sha256.txt", 0);
+		if (c.n == before)
+			check_manifest_form(&c, "tagmanifest-sha256.txt", 0);
+	}
 	check_oxum(&c);
 	free(c.listed);
 	if (c.nomem) {
@@ -286,5 +367,50 @@ ex_bundle_check_bag(const ex_bundle *b, char ***problems, size_t *nproblems,
 	}
 	*problems = c.v;
 	*nproblems = c.n;
+	return EX_OK;
+}
+
+ex_status
+ex_bundle_check_bag_info(const ex_bundle *b, const ex_bag_field *fields,
+    size_t nfields, char **problem_out, ex_error *err)
+{
+	const ex_bundle_entry *e = ex_bundle_find(b, "bag-info.txt");
+	bundle_buf want = { 0 }, why = { 0 };
+	bundle_item *items;
+	size_t n;
+	int failed;
+
+	*problem_out = NULL;
+	if (e == NULL || e->type != EX_ENTRY_FILE || e->content == NULL)
+		return EX_OK;       /* ex_bundle_check_bag names it */
+	if ((items = bag_items(b, &n)) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	bundle_bag_info_text(&want, fields, nfields, items, n, 0);
+	free(items);
+	failed = want.failed;
+	if (!failed && strcmp(want.data, (const char *)e->content) != 0) {
+		const char *got = (const char *)e->content, *w = want.data;
+		size_t line = first_diff_line(w, got), k;
+		const char *gl = got, *wl = w;
+		char shown[160];
+
+		for (k = 1; k < line && strchr(gl, '\n') != NULL &&
+		    strchr(wl, '\n') != NULL; k++) {
+			gl = strchr(gl, '\n') + 1;
+			wl = strchr(wl, '\n') + 1;
+		}
+		bundle_display_n((const unsigned char *)gl,
+		    strcspn(gl, "\n"), shown, sizeof(shown));
+		bundle_buf_printf(&why, "bag-info.txt: line %zu is '%s'; the "
+		    "signed manifest makes it '%.*s' (bag-info.txt is not "
+		    "signed, so it must say exactly what the manifest says)",
+		    line, shown, (int)strcspn(wl, "\n"), wl);
+	}
+	bundle_buf_free(&want);
+	if (failed || why.failed) {
+		bundle_buf_free(&why);
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	}
+	*problem_out = why.data;
 	return EX_OK;
 }

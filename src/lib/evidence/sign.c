@@ -26,7 +26,7 @@
 #include "evidence/sign_private.h"
 
 #define SIG_RAW (2 + EX_KEYID_BYTES + EX_SIG_BYTES)
-#define DEFAULT_UNTRUSTED "signature from exhibit secret key"
+#define DEFAULT_UNTRUSTED EX_SIG_UNTRUSTED_COMMENT
 #define SIG_FILE_CAP (2 * EX_UNTRUSTED_COMMENT_MAX + EX_TRUSTED_COMMENT_MAX + 1024)
 
 static ex_status
@@ -48,16 +48,10 @@ ex_sign_digest(const ex_seckey *sk,
     char **sig_text, size_t *sig_len, ex_error *err)
 {
 	unsigned char raw[SIG_RAW], global[EX_SIG_BYTES];
-	char b64_sig[sodium_base64_ENCODED_LEN(SIG_RAW,
-	    sodium_base64_VARIANT_ORIGINAL)];
-	char b64_global[sodium_base64_ENCODED_LEN(EX_SIG_BYTES,
-	    sodium_base64_VARIANT_ORIGINAL)];
 	char stamp[64];
 	unsigned char *signed_tc = NULL;
-	size_t tc_len, cap;
-	char *text = NULL;
+	size_t tc_len;
 	ex_status st;
-	int n;
 
 	*sig_text = NULL;
 	if (trusted_comment == NULL) {
@@ -91,26 +85,58 @@ ex_sign_digest(const ex_seckey *sk,
 	crypto_sign_detached(global, NULL, signed_tc, EX_SIG_BYTES + tc_len,
 	    sk->sk);
 
-	sodium_bin2base64(b64_sig, sizeof(b64_sig), raw, sizeof(raw),
-	    sodium_base64_VARIANT_ORIGINAL);
-	sodium_bin2base64(b64_global, sizeof(b64_global), global,
-	    sizeof(global), sodium_base64_VARIANT_ORIGINAL);
-	cap = strlen(EX_MS_UNTRUSTED) + strlen(untrusted_comment) +
-	    sizeof(b64_sig) + strlen(EX_MS_TRUSTED) + tc_len +
-	    sizeof(b64_global) + 8;
-	if ((text = malloc(cap)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
+	{
+		ex_signature sig;
+
+		memset(&sig, 0, sizeof(sig));
+		sig.alg = EX_SIG_HASHED;
+		memcpy(sig.keyid, sk->keyid, EX_KEYID_BYTES);
+		memcpy(sig.sig, raw + 2 + EX_KEYID_BYTES, EX_SIG_BYTES);
+		memcpy(sig.global_sig, global, EX_SIG_BYTES);
+		memcpy(sig.untrusted_comment, untrusted_comment,
+		    strlen(untrusted_comment));
+		memcpy(sig.trusted_comment, trusted_comment, tc_len);
+		st = ex_sig_format(&sig, sig_text, sig_len, err);
 	}
-	n = snprintf(text, cap, "%s%s\n%s\n%s%s\n%s\n", EX_MS_UNTRUSTED,
-	    untrusted_comment, b64_sig, EX_MS_TRUSTED, trusted_comment,
-	    b64_global);
-	if (sig_len != NULL)
-		*sig_len = (size_t)n;
-	*sig_text = text;
 out:
 	free(signed_tc);
 	return st;
+}
+
+ex_status
+ex_sig_format(const ex_signature *sig, char **text, size_t *len,
+    ex_error *err)
+{
+	unsigned char raw[SIG_RAW];
+	char b64_sig[sodium_base64_ENCODED_LEN(SIG_RAW,
+	    sodium_base64_VARIANT_ORIGINAL)];
+	char b64_global[sodium_base64_ENCODED_LEN(EX_SIG_BYTES,
+	    sodium_base64_VARIANT_ORIGINAL)];
+	size_t cap;
+	char *t;
+	int n;
+
+	*text = NULL;
+	memcpy(raw, sig->alg == EX_SIG_LEGACY ? EX_MS_SIGALG :
+	    EX_MS_SIGALG_HASHED, 2);
+	memcpy(raw + 2, sig->keyid, EX_KEYID_BYTES);
+	memcpy(raw + 2 + EX_KEYID_BYTES, sig->sig, EX_SIG_BYTES);
+	sodium_bin2base64(b64_sig, sizeof(b64_sig), raw, sizeof(raw),
+	    sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(b64_global, sizeof(b64_global), sig->global_sig,
+	    EX_SIG_BYTES, sodium_base64_VARIANT_ORIGINAL);
+	cap = strlen(EX_MS_UNTRUSTED) + sizeof(sig->untrusted_comment) +
+	    sizeof(b64_sig) + strlen(EX_MS_TRUSTED) +
+	    sizeof(sig->trusted_comment) + sizeof(b64_global) + 8;
+	if ((t = malloc(cap)) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	n = snprintf(t, cap, "%s%s\n%s\n%s%s\n%s\n", EX_MS_UNTRUSTED,
+	    sig->untrusted_comment, b64_sig, EX_MS_TRUSTED,
+	    sig->trusted_comment, b64_global);
+	if (len != NULL)
+		*len = (size_t)n;
+	*text = t;
+	return EX_OK;
 }
 
 ex_status
