@@ -1112,36 +1112,6 @@ make_stage(const char *output, ex_error *err)
 	return path;
 }
 
-/* Bag-info fields: who made the bag, for what, when. */
-static size_t
-bag_fields(const ex_export_request *req, ex_bag_field *fields,
-    char *oxdesc, size_t oxsize, char *date, size_t datesize, char *agent,
-    size_t agentsize)
-{
-	ex_local_time lt;
-	size_t n = 0;
-
-	fields[n].label = "Source-Organization";
-	fields[n++].value = req->organisation != NULL ? req->organisation :
-	    req->operator_name;
-	fields[n].label = "Contact-Name";
-	fields[n++].value = req->operator_name;
-	fields[n].label = "External-Identifier";
-	fields[n++].value = req->exhibit_ref;
-	snprintf(oxdesc, oxsize, "CCTV evidence, case %s, exhibit %s",
-	    req->case_ref, req->exhibit_ref);
-	fields[n].label = "External-Description";
-	fields[n++].value = oxdesc;
-	(void)ex_time_local(req->now, "UTC", &lt, NULL);
-	snprintf(date, datesize, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
-	fields[n].label = "Bagging-Date";
-	fields[n++].value = date;
-	snprintf(agent, agentsize, "exhibit %s", ex_version());
-	fields[n].label = "Bag-Software-Agent";
-	fields[n++].value = agent;
-	return n;
-}
-
 /*
  * Phase 1: check the request, read the archive (only the requested
  * cameras: an unknown one is a usage error naming those there are), open
@@ -1154,8 +1124,9 @@ open_job(struct exporter *x, ex_error *err)
 	const ex_export_request *req = x->req;
 	ex_archive_options aopt;
 	ex_bundle_options bopt;
-	ex_bag_field fields[8];
-	char top[128], oxdesc[512], agent[64], date[16];
+	ex_bag_field *fields = NULL;
+	size_t nfields = 0;
+	char top[128];
 	size_t c, d, maxchecks = 0;
 	ex_status st;
 
@@ -1173,14 +1144,21 @@ open_job(struct exporter *x, ex_error *err)
 	ex_seckey_pubkey(req->key, &x->pk);
 	ex_keyid_format(x->pk.keyid, x->res->signer_key_id,
 	    sizeof(x->res->signer_key_id));
+	/* bag-info.txt is not signed: it says exactly what the manifest
+	 * will, so verify can require it (ex_bundle_exhibit_bag_info). */
+	if ((st = ex_bundle_exhibit_bag_info(req->organisation,
+	    req->operator_name, req->case_ref, req->exhibit_ref, req->now,
+	    ex_version(), &fields, &nfields, err)) != EX_OK)
+		return st;
 	memset(&bopt, 0, sizeof(bopt));
 	bopt.mtime = req->now / EX_USEC_PER_SEC;
 	bopt.bag_info = fields;
-	bopt.nbag_info = bag_fields(req, fields, oxdesc, sizeof(oxdesc), date,
-	    sizeof(date), agent, sizeof(agent));
+	bopt.nbag_info = nfields;
 	ex_bundle_top_name(req->exhibit_ref, top, sizeof(top));
-	if ((st = ex_bundle_writer_open(req->output, req->container, top,
-	    &bopt, &x->w, err)) != EX_OK)
+	st = ex_bundle_writer_open(req->output, req->container, top, &bopt,
+	    &x->w, err);
+	ex_bundle_bag_info_free(&fields, nfields);
+	if (st != EX_OK)
 		return st;
 	if ((x->stage = make_stage(req->output, err)) == NULL)
 		return err != NULL && err->code != EX_OK ? err->code :
