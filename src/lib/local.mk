@@ -1,3 +1,6 @@
+## Opening input files: never waiting, only regular files (exhibit/fileio.h).
+libexcore_la_SOURCES += include/exhibit/fileio.h src/lib/fileio.c
+
 ## src/lib: unit tests of the core module
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_time
