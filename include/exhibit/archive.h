@@ -6,9 +6,11 @@
  * with libavformat, and builds a timeline per camera: segments in start
  * order, the gaps between them, overlaps, and files that could not be
  * read.  Damage is data, not failure: an unreadable segment is kept with
- * state EX_SEG_UNREADABLE and its reason; ex_archive_open fails only when
- * the archive as a whole cannot be read (no such folder, unknown layout,
- * malformed recorder.xml).
+ * state EX_SEG_UNREADABLE and its reason.  So is an entry named like a
+ * segment that is not a regular file (a FIFO, a folder, a device, a link
+ * loop: see refused); it is never opened for reading, so it cannot make
+ * exhibit wait.  ex_archive_open fails only when the archive as a whole
+ * cannot be read (no such folder, unknown layout, malformed recorder.xml).
  *
  * Ownership: the ex_archive and everything reachable from it belong to
  * the archive and are freed by ex_archive_free(); strings are NUL-terminated
@@ -51,6 +53,12 @@ typedef struct ex_segment {
 	int64_t size;             /* bytes */
 	ex_segment_state state;
 	char *problem;            /* why DAMAGED/UNREADABLE, NULL when OK */
+	int refused;              /* 1: nothing at path is read, now or by
+	                             the export: not a regular file (a
+	                             FIFO, a folder, a device, a socket, a
+	                             link loop), cannot be opened, or a
+	                             link that leads outside the archive.
+	                             UNREADABLE; no bytes to keep */
 	/* From probing (zero/empty when unreadable). */
 	char container[32];       /* "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "mpegts" */
 	char codec[32];           /* "h264", "hevc" */

@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
@@ -40,6 +41,7 @@
 #include "exhibit/archive.h"
 #include "exhibit/custody.h"
 #include "exhibit/export.h"
+#include "exhibit/fileio.h"
 #include "exhibit/hash.h"
 #include "exhibit/manifest.h"
 #include "exhibit/media.h"
@@ -772,6 +774,39 @@ add_damage(ex_manifest_camera *mc, const char *relpath, const char *state,
 	return EX_OK;
 }
 
+/* ex_bundle_add_stream's reader: the open source file *user. */
+static ssize_t
+read_fd(void *user, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(*(const int *)user, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/*
+ * A segment with nothing to copy (refused by the scan: a FIFO, a folder,
+ * a device, a link loop named like a segment, a link that leads outside
+ * the archive; or one that became so after the scan) is damage, not
+ * failure: recorded and reported, no master.
+ */
+static ex_status
+no_master(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
+    const ex_segment *s, const char *why, ex_error *err)
+{
+	ex_instant when = s->start == EX_INSTANT_NONE ? EX_INSTANT_NONE :
+	    ex_time_recorder_to_true(s->start, x->req->clock_offset);
+
+	if (why == NULL)
+		why = "not a regular file";
+	add_note(x->res, job->cam->id, "%s is unreadable: %s (no master "
+	    "kept)", s->relpath, why);
+	return add_damage(mc, s->relpath,
+	    ex_segment_state_name(EX_SEG_UNREADABLE), why, when, err);
+}
+
 /* Copy the masters of one camera into the bundle, hashing as they go. */
 static ex_status
 add_masters(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
@@ -787,18 +822,42 @@ add_masters(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
 		const ex_segment *s = &job->segs[i];
 		ex_manifest_file *f;
 		ex_digest_result d;
+		ex_error ferr;
+		struct stat sb;
 		char *flat;
+		int fd;
 
 		if (cancelled(req))
 			return ex_error_set(err, EX_ERR_INTERRUPTED,
 			    "export interrupted");
-		if ((flat = safe_name(s->relpath)) == NULL)
+		if (s->refused) {
+			if ((st = no_master(x, job, mc, s, s->problem, err)) !=
+			    EX_OK)
+				return st;
+			continue;
+		}
+		/* Opened as exhibit/fileio.h says: never waiting on a FIFO
+		 * swapped in since the scan. */
+		if ((st = ex_file_open(AT_FDCWD, s->path, 0, "cannot open",
+		    &fd, &sb, &ferr)) != EX_OK) {
+			if (st == EX_ERR_NOMEM)
+				return ex_error_set(err, st, "out of memory");
+			if ((st = no_master(x, job, mc, s, ferr.message,
+			    err)) != EX_OK)
+				return st;
+			continue;
+		}
+		if ((flat = safe_name(s->relpath)) == NULL) {
+			close(fd);
 			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		}
 		snprintf(bag, sizeof(bag), "data/%s/master/%s", job->dirname,
 		    flat);
 		free(flat);
-		if ((st = ex_bundle_add_file(x->w, bag, s->path, &d, err)) !=
-		    EX_OK)
+		st = ex_bundle_add_stream(x->w, bag, (uint64_t)sb.st_size,
+		    read_fd, &fd, &d, err);
+		close(fd);
+		if (st != EX_OK)
 			return ex_error_prefix(err, "master copy of %s",
 			    s->relpath);
 		checks[*nchecks].seg = s;
@@ -976,8 +1035,10 @@ recheck_main(void *arg)
 {
 	struct recheck *rc = arg;
 	unsigned char sha[EX_SHA256_BYTES];
+	char fdname[32];
 	uint64_t size;
 	size_t c;
+	int fd;
 
 	rc->status = EX_OK;
 	for (c = 0; c < rc->nchecks; c++) {
@@ -988,8 +1049,15 @@ recheck_main(void *arg)
 			    "export interrupted");
 			break;
 		}
-		if ((rc->status = ex_sha256_file(k->seg->path, sha, &size,
-		    &rc->err)) != EX_OK)
+		/* Opened as exhibit/fileio.h says, then hashed by the name
+		 * of this very file. */
+		if ((rc->status = ex_file_open(AT_FDCWD, k->seg->path, 0, NULL,
+		    &fd, NULL, &rc->err)) != EX_OK)
+			break;
+		rc->status = ex_sha256_file(ex_file_fd_name(fd, k->seg->path,
+		    fdname, sizeof(fdname)), sha, &size, &rc->err);
+		close(fd);
+		if (rc->status != EX_OK)
 			break;
 		if (size != k->copied.size || !ex_digest_equal(sha,
 		    k->copied.sha256, EX_SHA256_BYTES)) {

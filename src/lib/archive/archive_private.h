@@ -55,6 +55,11 @@ ex_segment *ex_archive_add_segment(ex_archive *archive, size_t cam,
 void ex_segment_set_problem(ex_segment *seg, ex_segment_state state,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The same for a segment of which nothing is to be read (state
+ * UNREADABLE, seg->refused = 1; see exhibit/archive.h). */
+void ex_segment_refuse(ex_segment *seg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Is path (a file, possibly a symlink) inside the folder root_real (a
  * realpath())?  1 yes, 0 no (it leaves the archive), -1 it does not exist
  * or cannot be resolved (errno set). */

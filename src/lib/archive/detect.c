@@ -138,6 +138,19 @@ ex_segment_set_problem(ex_segment *seg, ex_segment_state state,
 	seg->problem = strdup(buf);   /* NULL on ENOMEM: state still says it */
 }
 
+void
+ex_segment_refuse(ex_segment *seg, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ex_segment_set_problem(seg, EX_SEG_UNREADABLE, "%s", buf);
+	seg->refused = 1;
+}
+
 int
 ex_archive_path_inside(const char *root_real, const char *path)
 {

@@ -126,7 +126,7 @@ read_camera_hour(ex_archive *a, const char *day, const char *hour,
 		}
 		inside = ex_archive_path_inside(a->root, seg->path);
 		if (inside == 0)
-			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+			ex_segment_refuse(seg,
 			    "refused: a link that leads outside the archive");
 		else if (!matches(name, "99.99.mp4"))
 			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,

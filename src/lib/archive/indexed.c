@@ -25,6 +25,7 @@
 #include <libxml/tree.h>
 
 #include "archive/archive_private.h"
+#include "exhibit/fileio.h"
 #include "xmlread_private.h"
 
 #define INDEX_NAME "recorder.xml"
@@ -41,16 +42,9 @@ read_index(const char *path, char **buf, size_t *len, ex_error *err)
 	int fd;
 
 	*buf = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return ex_error_errno(err, "%s", path);
-	if (fstat(fd, &sb) != 0) {
-		st = ex_error_errno(err, "%s", path);
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		st = ex_error_set(err, EX_ERR_FORMAT, "%s: not a file", path);
-		goto out;
-	}
+	if ((st = ex_file_open(AT_FDCWD, path, 0, NULL, &fd, &sb, err)) !=
+	    EX_OK)
+		return st;
 	if (sb.st_size > EX_ARCHIVE_INDEX_MAX) {
 		st = ex_error_set(err, EX_ERR_FORMAT,
 		    "%s: larger than %d MiB: refused", path,

@@ -122,15 +122,18 @@ read_camera(ex_archive *a, const char *camera, const char *zone,
 		if (snprintf(dir, sizeof(dir), "%s/%s", a->root, rel) >=
 		    (int)sizeof(dir))
 			continue;
-		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-			continue;   /* not a segment file */
+		ex_error_clear(&terr);
+		st = ex_plain_time_from_name(name, zone, &start, &terr);
+		/* A folder is not a segment, unless it is named like one:
+		 * then it is listed, to be found unreadable (probe.c). */
+		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    st == EX_ERR_FORMAT)
+			continue;
 		if (cam < 0 && (cam = ex_archive_add_camera(a, camera,
 		    err)) < 0) {
 			st = EX_ERR_NOMEM;
 			goto out;
 		}
-		ex_error_clear(&terr);
-		st = ex_plain_time_from_name(name, zone, &start, &terr);
 		seg = ex_archive_add_segment(a, (size_t)cam, rel,
 		    st == EX_OK ? start : EX_INSTANT_NONE, "path", err);
 		if (seg == NULL) {
@@ -143,7 +146,7 @@ read_camera(ex_archive *a, const char *camera, const char *zone,
 		st = EX_OK;
 		inside = ex_archive_path_inside(a->root, seg->path);
 		if (inside == 0)
-			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+			ex_segment_refuse(seg,
 			    "refused: a link that leads outside the archive");
 	}
 out:

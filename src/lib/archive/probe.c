@@ -6,13 +6,14 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -20,6 +21,7 @@
 #include <libavutil/log.h>
 
 #include "archive/archive_private.h"
+#include "exhibit/fileio.h"
 
 /* Formats a recorder writes; anything else is refused unprobed. */
 #define FORMATS "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts"
@@ -125,9 +127,11 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	size_t n = 0, cap = 0, i;
 	int64_t corrupt = 0, keys = 0;
 	char url[PATH_MAX + 8], detail[300], ebuf[AV_ERROR_MAX_STRING_SIZE];
+	char fdname[32];
 	struct stat sb;
+	ex_error ferr;
 	ex_status st = EX_OK;
-	int ret, vi, read_error = 0;
+	int ret, vi, read_error = 0, fd = -1;
 
 	*first_offset = 0;
 	*length = 0;
@@ -135,14 +139,15 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	*created = EX_INSTANT_NONE;
 	ex_avlog_install();
 	ex_avlog_reset();
-	if (stat(seg->path, &sb) != 0) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
-		    "cannot open: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
-		    "not a regular file");
+	/* A FIFO, folder, device or link loop named like a segment is
+	 * damage, found without waiting on it (exhibit/fileio.h). */
+	if ((st = ex_file_open(AT_FDCWD, seg->path, 0, "", &fd, &sb,
+	    &ferr)) != EX_OK) {
+		if (st == EX_ERR_NOMEM)
+			goto nomem;
+		ex_segment_refuse(seg, "%s%s", st == EX_ERR_UNSUPPORTED ? "" :
+		    "cannot open: ", ferr.message);
+		st = EX_OK;
 		goto out;
 	}
 	seg->size = (int64_t)sb.st_size;
@@ -151,7 +156,9 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		    "empty file (0 bytes)");
 		goto out;
 	}
-	snprintf(url, sizeof(url), "file:%s", seg->path);
+	/* libavformat opens by name: the name of this very file. */
+	snprintf(url, sizeof(url), "file:%s", ex_file_fd_name(fd, seg->path,
+	    fdname, sizeof(fdname)));
 	if (av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
 	    av_dict_set(&opts, "format_whitelist", FORMATS, 0) < 0 ||
 	    /* Only the decoders exhibit needs may see recorder data. */
@@ -343,5 +350,7 @@ out:
 	av_packet_free(&pkt);
 	avformat_close_input(&ic);
 	av_dict_free(&opts);
+	if (fd >= 0)
+		close(fd);
 	return st;
 }

@@ -9,13 +9,16 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/mathematics.h>
 
+#include "exhibit/fileio.h"
 #include "media/media_private.h"
 
 #define PROBE_BYTES "5000000"
@@ -48,22 +51,30 @@ ex_media_in_open(const ex_segment *seg, ex_media_in **out, ex_error *err)
 {
 	ex_media_in *in = NULL;
 	AVDictionary *opts = NULL;
-	const char *name;
+	const char *name, *file;
 	char *url = NULL;
-	char ebuf[128];
+	char ebuf[128], fdname[32];
+	ex_error ferr;
 	size_t len;
 	ex_status st = EX_OK;
-	int ret;
+	int ret, fd = -1;
 
 	*out = NULL;
+	/* Only a regular file, opened without waiting (exhibit/fileio.h);
+	 * libavformat then opens this very file by its /proc name. */
+	if ((st = ex_file_open(AT_FDCWD, seg->path, 0, "cannot open", &fd,
+	    NULL, &ferr)) != EX_OK)
+		return ex_error_set(err, st == EX_ERR_NOMEM ? st :
+		    EX_ERR_MEDIA, "%s", ferr.message);
+	file = ex_file_fd_name(fd, seg->path, fdname, sizeof(fdname));
 	in = av_mallocz(sizeof(*in));
-	len = strlen(seg->path) + sizeof("file:");
+	len = strlen(file) + sizeof("file:");
 	url = av_malloc(len);
 	if (in == NULL || url == NULL) {
 		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	snprintf(url, len, "file:%s", seg->path);
+	snprintf(url, len, "file:%s", file);
 	av_dict_set(&opts, "protocol_whitelist", "file", 0);
 	av_dict_set(&opts, "format_whitelist", FORMAT_WHITELIST, 0);
 	av_dict_set(&opts, "probesize", PROBE_BYTES, 0);
@@ -110,6 +121,7 @@ out:
 	av_dict_free(&opts);
 	av_free(url);
 	ex_media_in_close(&in);
+	close(fd);
 	return st;
 }
 
