@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -12,6 +14,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "exhibit/fileio.h"
 #include "passphrase.h"
 
 #define PW_CAP (EX_PASSPHRASE_MAX + 2)
@@ -83,14 +86,18 @@ read_line(int fd, char *pw)
 static int
 from_file(const char *path, char **out)
 {
-	char *pw;
+	char *pw, shown[PATH_MAX + 64];
+	ex_error err;
 	int fd;
 
 	if ((pw = pw_alloc()) == NULL)
 		return EXIT_TROUBLE;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		cli_errorf("%s (from %s): %s", path, CLI_PASSPHRASE_ENV,
-		    strerror(errno));
+	/* Never waited on: a FIFO or a device is refused unread. */
+	snprintf(shown, sizeof(shown), "%s (from %s)", path,
+	    CLI_PASSPHRASE_ENV);
+	if (ex_file_open(AT_FDCWD, path, 0, shown, &fd, NULL, &err) !=
+	    EX_OK) {
+		cli_error(&err);
 		goto fail;
 	}
 	if (read_line(fd, pw) != 0) {

@@ -32,6 +32,7 @@
 #include <archive_entry.h>
 
 #include "bundle/bundle_private.h"
+#include "exhibit/fileio.h"
 
 static ex_status
 nomem(ex_error *err)
@@ -103,10 +104,13 @@ archive_err(struct archive *a, const char *path, const char *what,
 	    "%s: %s: %s", path, what, msg != NULL ? msg : "unknown error");
 }
 
+/* libarchive on the bundle path, already open at fd as exhibit/fileio.h
+ * says: it opens this very file again by name (ex_file_fd_name). */
 static ex_status
-open_archive(const char *path, struct archive **out, ex_error *err)
+open_archive(const char *path, int fd, struct archive **out, ex_error *err)
 {
 	struct archive *a;
+	char fdname[32];
 
 	*out = NULL;
 	if ((a = archive_read_new()) == NULL)
@@ -114,7 +118,8 @@ open_archive(const char *path, struct archive **out, ex_error *err)
 	archive_read_support_format_zip(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_iso9660(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+	if (archive_read_open_filename(a, ex_file_fd_name(fd, path, fdname,
+	    sizeof(fdname)), 65536) != ARCHIVE_OK) {
 		ex_status st = archive_err(a, path, "open", err);
 
 		archive_read_free(a);
@@ -169,21 +174,29 @@ slurp_fd(int fd, const char *shown, size_t max, char **data, size_t *len,
 	return EX_OK;
 }
 
-/* Open bag_path below the folder dfd, following no link; -1 with errno. */
-static int
-open_below(int dfd, const char *bag_path, int flags)
+/*
+ * Open bag_path below the folder bundle open at dfd (shown as path),
+ * following no link on the way, as exhibit/fileio.h says: *fdp is a
+ * regular file.  EX_ERR_FORMAT when it is missing or not a regular file.
+ */
+static ex_status
+open_below(int dfd, const char *path, const char *bag_path, int *fdp,
+    ex_error *err)
 {
-	char comp[BUNDLE_PATH_MAX];
+	char comp[BUNDLE_PATH_MAX], shown[BUNDLE_PATH_MAX + 4096];
 	const char *p = bag_path, *slash;
-	int fd = dup(dfd), next;
+	int fd = dup(dfd), next, e;
+	ex_status s;
 
+	*fdp = -1;
 	while (fd >= 0 && (slash = strchr(p, '/')) != NULL) {
 		size_t n = (size_t)(slash - p);
 
 		if (n == 0 || n >= sizeof(comp)) {
 			close(fd);
+			fd = -1;
 			errno = ENOENT;
-			return -1;
+			break;
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
@@ -193,32 +206,38 @@ open_below(int dfd, const char *bag_path, int flags)
 		fd = next;
 		p = slash + 1;
 	}
-	if (fd < 0)
-		return -1;
-	next = openat(fd, p, flags | O_NOFOLLOW | O_CLOEXEC);
-	close(fd);
-	return next;
+	e = errno;
+	snprintf(shown, sizeof(shown), "%s/%s", path, bag_path);
+	if (fd < 0) {
+		errno = e;
+		s = ex_error_errno(err, "%s", shown);
+	} else {
+		s = ex_file_open(fd, p, EX_FILE_NOFOLLOW, shown, fdp, NULL,
+		    err);
+		e = errno;
+		close(fd);
+	}
+	if (s == EX_ERR_IO && (e == ENOENT || e == ELOOP || e == ENOTDIR))
+		return ex_error_set(err, EX_ERR_FORMAT, "%s: no file %s in the "
+		    "bundle", path, bag_path);
+	if (s == EX_ERR_UNSUPPORTED) {  /* a FIFO, a link, ...: malformed */
+		s = EX_ERR_FORMAT;
+		if (err != NULL)
+			err->code = s;
+	}
+	return s;
 }
 
 static ex_status
-read_dir_file(const char *path, const char *bag_path, size_t max,
+read_dir_file(int dfd, const char *path, const char *bag_path, size_t max,
     char **data, size_t *len, int64_t *mtime, ex_error *err)
 {
 	struct stat st;
 	ex_status s;
-	int dfd, fd;
+	int fd;
 
-	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return ex_error_errno(err, "%s", path);
-	fd = open_below(dfd, bag_path, O_RDONLY | O_NOCTTY);
-	close(dfd);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
-			return ex_error_set(err, EX_ERR_FORMAT, "%s: no file "
-			    "%s in the bundle", path, bag_path);
-		return ex_error_errno(err, "%s/%s", path, bag_path);
-	}
+	if ((s = open_below(dfd, path, bag_path, &fd, err)) != EX_OK)
+		return s;
 	s = slurp_fd(fd, bag_path, max, data, len, err);
 	if (s == EX_OK && mtime != NULL && fstat(fd, &st) == 0)
 		*mtime = (int64_t)st.st_mtime;
@@ -227,7 +246,7 @@ read_dir_file(const char *path, const char *bag_path, size_t max,
 }
 
 static ex_status
-read_archive_file(const char *path, const char *bag_path, size_t max,
+read_archive_file(int fd, const char *path, const char *bag_path, size_t max,
     char **data, size_t *len, int64_t *mtime, ex_error *err)
 {
 	struct archive *a = NULL;
@@ -240,7 +259,7 @@ read_archive_file(const char *path, const char *bag_path, size_t max,
 	ex_status st;
 	int r;
 
-	if ((st = open_archive(path, &a, err)) != EX_OK)
+	if ((st = open_archive(path, fd, &a, err)) != EX_OK)
 		return st;
 	for (;;) {
 		r = archive_read_next_header(a, &ae);
@@ -305,17 +324,25 @@ ex_bundle_read_file(const char *path, const char *bag_path, size_t max,
     char **data, size_t *len, int64_t *mtime, ex_error *err)
 {
 	struct stat st;
+	ex_status s;
+	int fd;
 
 	*data = NULL;
 	*len = 0;
 	if (path == NULL || bag_path == NULL || bag_path[0] == '\0')
 		return ex_error_set(err, EX_ERR_USAGE, "bundle: no path");
-	if (stat(path, &st) != 0)
-		return ex_error_errno(err, "%s", path);
+	/* The bundle: a folder or a regular file, never waited on. */
+	if ((s = ex_file_open(AT_FDCWD, path, EX_FILE_DIR, NULL, &fd, &st,
+	    err)) != EX_OK)
+		return s;
 	if (S_ISDIR(st.st_mode))
-		return read_dir_file(path, bag_path, max, data, len, mtime,
+		s = read_dir_file(fd, path, bag_path, max, data, len, mtime,
 		    err);
-	return read_archive_file(path, bag_path, max, data, len, mtime, err);
+	else
+		s = read_archive_file(fd, path, bag_path, max, data, len,
+		    mtime, err);
+	close(fd);
+	return s;
 }
 
 /* ---- bag-info.txt -------------------------------------------------------- */
@@ -446,7 +473,7 @@ ex_bundle_copy(const char *src, ex_bundle_writer *w,
 	size_t top_len, i;
 	ex_digest_result d;
 	ex_status st;
-	int r;
+	int r, fd = -1;
 
 	memset(&cs, 0, sizeof(cs));
 	if (w == NULL || src == NULL || (nrepl > 0 && repl == NULL))
@@ -454,7 +481,8 @@ ex_bundle_copy(const char *src, ex_bundle_writer *w,
 		    "source or writer");
 	if ((done = calloc(nrepl + 1, 1)) == NULL)
 		return nomem(err);
-	if ((st = open_archive(src, &cs.a, err)) != EX_OK)
+	if ((st = ex_file_open(AT_FDCWD, src, 0, NULL, &fd, NULL, err)) !=
+	    EX_OK || (st = open_archive(src, fd, &cs.a, err)) != EX_OK)
 		goto out;
 	for (;;) {
 		r = archive_read_next_header(cs.a, &ae);
@@ -528,6 +556,8 @@ ex_bundle_copy(const char *src, ex_bundle_writer *w,
 out:
 	if (cs.a != NULL)
 		archive_read_free(cs.a);
+	if (fd >= 0)
+		close(fd);
 	free(done);
 	return st;
 }
@@ -791,8 +821,8 @@ ex_bundle_dir_replace(const char *dir, const ex_bundle_replacement *repl,
 		s = ex_error_errno(err, "%s", path);
 		goto out;
 	}
-	if ((s = read_dir_file(path, "tagmanifest-sha256.txt", (size_t)16 << 20,
-	    &tm, &tmlen, NULL, err)) != EX_OK)
+	if ((s = read_dir_file(srcfd, path, "tagmanifest-sha256.txt",
+	    (size_t)16 << 20, &tm, &tmlen, NULL, err)) != EX_OK)
 		goto out;
 	if ((s = update_tagmanifest(path, tm, tmlen, repl, nrepl, err)) !=
 	    EX_OK)

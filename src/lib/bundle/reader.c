@@ -23,6 +23,7 @@
 #include <archive_entry.h>
 
 #include "bundle/bundle_private.h"
+#include "exhibit/fileio.h"
 
 void
 ex_bundle_limits_default(ex_bundle_limits *limits)
@@ -806,6 +807,7 @@ ex_bundle_load(const char *path, const ex_bundle_limits *limits,
 	bundle_loader L;
 	struct stat st;
 	ex_status s = EX_OK;
+	int fd;
 
 	*out = NULL;
 	memset(&L, 0, sizeof(L));
@@ -815,8 +817,12 @@ ex_bundle_load(const char *path, const ex_bundle_limits *limits,
 		ex_bundle_limits_default(&L.lim);
 	if (path == NULL || path[0] == '\0')
 		return ex_error_set(err, EX_ERR_USAGE, "no bundle given");
-	if (stat(path, &st) != 0)
-		return ex_error_errno(err, "%s", path);
+	/* A folder or a regular file, looked at without waiting
+	 * (exhibit/fileio.h); a FIFO or a device is EX_ERR_UNSUPPORTED. */
+	if ((s = ex_file_open(AT_FDCWD, path, EX_FILE_DIR, NULL, &fd, &st,
+	    err)) != EX_OK)
+		return s;
+	close(fd);
 	if ((L.b = calloc(1, sizeof(*L.b))) == NULL ||
 	    (L.chunks[0] = malloc(BUNDLE_CHUNK)) == NULL ||
 	    (L.chunks[1] = malloc(BUNDLE_CHUNK)) == NULL) {

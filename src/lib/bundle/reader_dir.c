@@ -4,8 +4,10 @@
  * The walk never follows a link: every name is looked at with
  * fstatat(AT_SYMLINK_NOFOLLOW) relative to its folder's descriptor,
  * folders are opened with openat(O_DIRECTORY | O_NOFOLLOW) and files with
- * O_NOFOLLOW | O_NONBLOCK (a fifo swapped in cannot block), and an opened
- * file must be the one that was looked at.  Names are visited in byte
+ * ex_file_open(EX_FILE_NOFOLLOW) (exhibit/fileio.h: a fifo swapped in
+ * cannot block), and an opened file must be the one that was looked at.
+ * A link, a FIFO, a device or a socket is recorded as a problem and never
+ * opened.  Names are visited in byte
  * order so the entry list does not depend on the file system.
  */
 #include "config.h"
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "bundle/bundle_private.h"
+#include "exhibit/fileio.h"
 
 #define DIR_DEPTH_MAX 64
 
@@ -96,16 +99,19 @@ read_file(bundle_loader *L, int dfd, const char *name, const char *rel,
     const struct stat *lst, ex_error *err)
 {
 	struct stat st;
+	ex_error ferr;
 	ssize_t n;
 	int fd, complete = 0;
 	ex_status s;
 
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_ino != lst->st_ino || st.st_dev != lst->st_dev) {
-		s = fd < 0 ? bundle_problem(L, EX_PROBLEM_UNREADABLE, rel, err,
-		    "cannot be opened: %s", strerror(errno)) :
+	s = ex_file_open(dfd, name, EX_FILE_NOFOLLOW, "", &fd, &st, &ferr);
+	if (s == EX_ERR_NOMEM)
+		return ex_error_set(err, s, "out of memory");
+	if (s != EX_OK || st.st_ino != lst->st_ino ||
+	    st.st_dev != lst->st_dev) {
+		s = s == EX_ERR_IO && errno != 0 ?
+		    bundle_problem(L, EX_PROBLEM_UNREADABLE, rel, err,
+		    "cannot be opened: %s", ferr.message) :
 		    bundle_problem(L, EX_PROBLEM_UNREADABLE, rel, err,
 		    "changed while the bundle was read");
 		if (fd >= 0)
@@ -205,8 +211,8 @@ visit(bundle_loader *L, int dfd, const char *name, const char *rel,
 		return s;
 	bundle_entry_end(L, 0, NULL);
 	return bundle_problem(L, EX_PROBLEM_SPECIAL, rel, err,
-	    "device, fifo, socket or other special file (mode %06o)",
-	    (unsigned)lst.st_mode);
+	    "device, fifo, socket or other special file (%s, mode %06o)",
+	    ex_file_kind(lst.st_mode), (unsigned)lst.st_mode);
 }
 
 static ex_status

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "evidence/sign_private.h"
+#include "exhibit/fileio.h"
 
 #define KDF_SCRYPT "Sc"
 #define CHK_BLAKE2B "B2"
@@ -127,18 +128,10 @@ ex_sign_read_small(const char *path, int private_only, char *buf, size_t cap,
 	size_t have = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return ex_error_errno(err, "%s", path);
-	if (fstat(fd, &sb) != 0) {
-		st = ex_error_errno(err, "%s", path);
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		st = ex_error_set(err, EX_ERR_FORMAT, "%s: not a regular file",
-		    path);
-		goto out;
-	}
+	/* Never waited on: a FIFO or a device is refused unread. */
+	if ((st = ex_file_open(AT_FDCWD, path, 0, NULL, &fd, &sb, err)) !=
+	    EX_OK)
+		return st;
 	if (private_only && (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		st = ex_error_set(err, EX_ERR_USAGE,
 		    "%s: secret key file is accessible by group or others "
