@@ -27,12 +27,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "bundle/bundle_private.h"
 
 #define TAR_BLOCK 512
 #define TAR_PAX_MAX 65536           /* far more than the writer makes */
 #define TAR_PAX_RECORDS 16
-#define TAR_NAME_MAX (TAR_PAX_MAX + 2)
 #define TAR_SHOWN 300
 
 /* Offsets of the ustar header fields. */
@@ -172,138 +174,6 @@ ustar_header(unsigned char *h, const char *name, int type, int mode,
 	return 0;
 }
 
-/* Does the writer put path in a pax record (and a made-up ustar name)? */
-static int
-needs_pax_path(const char *path)
-{
-	size_t len = strlen(path);
-	const char *p, *suffix;
-
-	for (p = path; *p != '\0'; p++)
-		if ((unsigned char)*p >= 0x80)
-			return 1;
-	if (len <= 100)
-		return 0;
-	suffix = strchr(path + len - 100 - 1, '/');
-	if (suffix == path)
-		suffix = strchr(suffix + 1, '/');
-	return suffix == NULL || suffix[1] == '\0' || suffix - path > 155;
-}
-
-/*
- * The ustar name the writer makes for a path it cannot store: leading
- * folders kept, the file name cut to fit, insert (if not NULL) added as a
- * folder before it (libarchive's build_ustar_entry_name).  dest holds at
- * least 512 bytes.
- */
-static void
-ustar_entry_name(char *dest, const char *src, size_t src_length,
-    const char *insert)
-{
-	const char *prefix, *prefix_end, *suffix, *suffix_end;
-	const char *filename, *filename_end;
-	size_t suffix_length = 99, insert_length;
-	int need_slash = 0;
-	char *p;
-
-	insert_length = insert == NULL ? 0 : strlen(insert) + 2;
-	if (src_length < 100 && insert == NULL) {
-		memcpy(dest, src, src_length);
-		dest[src_length] = '\0';
-		return;
-	}
-	filename_end = src + src_length;
-	for (;;) {
-		if (filename_end > src && filename_end[-1] == '/') {
-			filename_end--;
-			need_slash = 1;
-			continue;
-		}
-		if (filename_end > src + 1 && filename_end[-1] == '.' &&
-		    filename_end[-2] == '/') {
-			filename_end -= 2;
-			need_slash = 1;
-			continue;
-		}
-		break;
-	}
-	if (need_slash)
-		suffix_length--;
-	filename = filename_end - 1;
-	while (filename > src && *filename != '/')
-		filename--;
-	if (*filename == '/' && filename < filename_end - 1)
-		filename++;
-	suffix_length -= insert_length;
-	if (filename_end > filename + suffix_length)
-		filename_end = filename + suffix_length;
-	suffix_length -= (size_t)(filename_end - filename);
-
-	prefix = src;
-	prefix_end = filename - prefix > 155 ? prefix + 155 : filename;
-	while (prefix_end > prefix && *prefix_end != '/')
-		prefix_end--;
-	if (prefix_end < filename && *prefix_end == '/')
-		prefix_end++;
-
-	suffix = prefix_end;
-	suffix_end = (size_t)(filename - suffix) > suffix_length ?
-	    suffix + suffix_length : filename;
-	while (suffix_end > suffix && *suffix_end != '/')
-		suffix_end--;
-	if (suffix_end < filename && *suffix_end == '/')
-		suffix_end++;
-
-	p = dest;
-	memcpy(p, prefix, (size_t)(prefix_end - prefix));
-	p += prefix_end - prefix;
-	memcpy(p, suffix, (size_t)(suffix_end - suffix));
-	p += suffix_end - suffix;
-	if (insert != NULL) {
-		strcpy(p, insert);
-		p += strlen(insert);
-		*p++ = '/';
-	}
-	memcpy(p, filename, (size_t)(filename_end - filename));
-	p += filename_end - filename;
-	if (need_slash)
-		*p++ = '/';
-	*p = '\0';
-}
-
-/* The name of the pax 'x' header before the entry whose ustar name is
- * src: "dir/PaxHeader/file" (libarchive's build_pax_attribute_name). */
-static void
-pax_header_name(char *dest, const char *src)
-{
-	const char *p = src + strlen(src);
-
-	if (*src == '\0') {
-		strcpy(dest, "PaxHeader/blank");
-		return;
-	}
-	for (;;) {
-		if (p > src && p[-1] == '/') {
-			--p;
-			continue;
-		}
-		if (p > src + 1 && p[-1] == '.' && p[-2] == '/') {
-			--p;
-			continue;
-		}
-		break;
-	}
-	if (p == src) {
-		strcpy(dest, "/PaxHeader/rootdir");
-		return;
-	}
-	if (*src == '.' && p == src + 1) {
-		strcpy(dest, "PaxHeader/currentdir");
-		return;
-	}
-	ustar_entry_name(dest, src, (size_t)(p - src), "PaxHeader");
-}
-
 /* ---- reading what a header says ---------------------------------------- */
 
 /* A numeric field as tar readers take it: base-256 when the top bit of
@@ -340,6 +210,97 @@ field_number(const unsigned char *p, size_t n, int64_t *out)
 			return -1;
 	*out = (int64_t)v;
 	return 0;
+}
+
+/* The name in a header: prefix "/" name. */
+static void
+header_name(const unsigned char *h, char *out)
+{
+	size_t plen = strnlen((const char *)h + F_PREFIX, 155), i = plen;
+	size_t nlen = strnlen((const char *)h + F_NAME, 100);
+
+	memcpy(out, h + F_PREFIX, plen);
+	if (plen > 0)
+		out[i++] = '/';
+	memcpy(out + i, h + F_NAME, nlen);
+	out[i + nlen] = '\0';
+}
+
+/* Do the pax records (n bytes at d) have one for key? */
+static int
+has_record(const unsigned char *d, size_t n, const char *key)
+{
+	size_t klen = strlen(key), pos = 0, i, rl;
+
+	while (pos < n) {
+		for (i = pos, rl = 0; i < n && d[i] >= '0' && d[i] <= '9'; i++)
+			rl = rl * 10 + (size_t)(d[i] - '0');
+		if (i >= n || d[i] != ' ' || rl == 0 || rl > n - pos)
+			return 0;
+		if (i + 1 + klen < pos + rl && memcmp(d + i + 1, key, klen) ==
+		    0 && d[i + 1 + klen] == '=')
+			return 1;
+		pos += rl;
+	}
+	return 0;
+}
+
+/*
+ * What the writer does with a path ustar cannot hold: libarchive's pax
+ * writer (the one writer.c uses) is asked to write a header for it, and
+ * its output read back: *needs = 1 when it puts the path in a pax
+ * record, ustar gets the name it then puts in the ustar header and xname
+ * the name of its pax header (each at least TAR_BLOCK bytes).  Asking
+ * the library rather than copying its rules keeps verify in step with
+ * the writer of the very libarchive exhibit is built with.
+ */
+static ex_status
+writer_names(const char *path, int *needs, char *ustar, char *xname,
+    ex_error *err)
+{
+	struct archive *a = NULL;
+	struct archive_entry *e = NULL;
+	unsigned char *buf = NULL;
+	size_t cap = strlen(path) + 8 * TAR_BLOCK, used = 0, off = 0;
+	int64_t n;
+	ex_status s = EX_OK;
+
+	*needs = 0;
+	ustar[0] = xname[0] = '\0';
+	if ((buf = calloc(1, cap)) == NULL || (a = archive_write_new()) == NULL ||
+	    (e = archive_entry_new()) == NULL) {
+		s = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	archive_entry_copy_pathname(e, path);
+	archive_entry_set_filetype(e, path[0] != '\0' &&
+	    path[strlen(path) - 1] == '/' ? AE_IFDIR : AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, 0);
+	/* An mtime before 1970 makes the writer add a pax header always,
+	 * so that its name is known too. */
+	archive_entry_set_mtime(e, -1, 0);
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
+	    archive_write_open_memory(a, buf, cap, &used) != ARCHIVE_OK ||
+	    archive_write_header(a, e) < ARCHIVE_WARN ||
+	    archive_write_close(a) != ARCHIVE_OK)
+		goto out;       /* no name: nothing will match */
+	if (used >= 2 * TAR_BLOCK && buf[F_TYPE] == 'x' &&
+	    field_number(buf + F_SIZE, 12, &n) == 0 && n >= 0 &&
+	    (uint64_t)n < cap) {
+		*needs = has_record(buf + TAR_BLOCK, (size_t)n, "path");
+		header_name(buf, xname);
+		off = TAR_BLOCK + ((size_t)n + TAR_BLOCK - 1) / TAR_BLOCK *
+		    TAR_BLOCK;
+	}
+	if (off + TAR_BLOCK <= used)
+		header_name(buf + off, ustar);
+out:
+	archive_entry_free(e);
+	archive_write_free(a);
+	free(buf);
+	return s;
 }
 
 /* A pax number exactly as the writer prints it ("%lld"). */
@@ -394,7 +355,8 @@ struct tar_walk {
 	char last[TAR_SHOWN];           /* the last whole entry, escaped */
 	struct tar_pax pax;
 	char ustar_name[TAR_BLOCK];
-	char made[TAR_NAME_MAX];
+	char made[TAR_BLOCK];
+	char xname[TAR_BLOCK];
 };
 
 #define TAR_PROBLEM(w, kind, ...) \
@@ -574,19 +536,10 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 	int64_t usize, umtime, mtime, v, uv;
 	const char *key, *val;
 	size_t plen, i;
-	int type = h[F_TYPE], rank, last = 0, is_dir = type == '5';
-	const char *p;
+	int type = h[F_TYPE], rank, last = 0, is_dir = type == '5', needs;
 	ex_status s;
 
-	/* The ustar name: prefix "/" name. */
-	plen = strnlen((const char *)h + F_PREFIX, 155);
-	memcpy(w->ustar_name, h + F_PREFIX, plen);
-	i = plen;
-	if (plen > 0)
-		w->ustar_name[i++] = '/';
-	p = (const char *)h + F_NAME;
-	memcpy(w->ustar_name + i, p, strnlen(p, 100));
-	w->ustar_name[i + strnlen(p, 100)] = '\0';
+	header_name(h, w->ustar_name);
 	*path = w->ustar_name;
 	shown_name(w->shown, *path);
 	if (field_number(h + F_SIZE, 12, &usize) != 0 || usize < 0 ||
@@ -607,19 +560,17 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 			    "'%s' that exhibit does not write", w->shown,
 			    shownkey);
 		if (strcmp(key, "path") == 0) {
-			if (needs_pax_path(val) && strlen(val) < TAR_NAME_MAX)
-				ustar_entry_name(w->made, val, strlen(val),
-				    NULL);
-			else
-				snprintf(w->made, sizeof(w->made), "%s", val);
+			if ((s = writer_names(val, &needs, w->made, w->xname,
+			    w->err)) != EX_OK)
+				return s;
 			shown_name(a, val);
 			if (strcmp(w->made, w->ustar_name) != 0)
 				return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS,
-				    "pax path '%s' contradicts the ustar name "
-				    "'%s': readers that honour pax and readers "
-				    "that do not see different files", a,
-				    w->shown);
-			if (!needs_pax_path(val))
+				    "pax path and ustar name disagree, so "
+				    "readers that honour pax and readers that "
+				    "do not see different files: pax path "
+				    "'%s', ustar name '%s'", a, w->shown);
+			if (!needs)
 				return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': pax "
 				    "path record that exhibit does not write "
 				    "(the name fits the ustar header)", a);
@@ -701,8 +652,10 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 	if (!px->present)
 		return EX_OK;
 	/* The 'x' header itself: as libarchive makes it for this entry. */
-	pax_header_name(w->made, w->ustar_name);
-	if (ustar_header(want, w->made, 'x', is_dir ? 0755 : 0644,
+	if ((s = writer_names(*path, &needs, w->made, w->xname, w->err)) !=
+	    EX_OK)
+		return s;
+	if (ustar_header(want, w->xname, 'x', is_dir ? 0755 : 0644,
 	    (int64_t)px->len, mtime < 0 ? 0 : mtime > 0x7fffffff ?
 	    0x7fffffff : mtime, 1) != 0)
 		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "the pax header before "
@@ -800,8 +753,9 @@ walk(struct tar_walk *w)
 		if (field_number(h + F_CHKSUM, 8, &stored) != 0 ||
 		    (unsigned)stored != header_sum(h))
 			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "the tar header at "
-			    "byte %llu has a wrong checksum (readers differ in "
-			    "what they skip)", (unsigned long long)off);
+			    "byte %llu has a wrong or malformed checksum "
+			    "(readers differ in what they skip)",
+			    (unsigned long long)off);
 		if (memcmp(h + F_MAGIC, "ustar\0" "00", 8) != 0)
 			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "the tar header at "
 			    "byte %llu is not POSIX ustar (GNU or old tar "
