@@ -634,7 +634,8 @@ test_only_the_form_exhibit_writes(void **state)
 		const char *from, *to, *needle;
 	} cases[] = {
 		{ "<bundle>", "<bundle><!-- unsigned -->",
-		  "manifest.xml: has a comment at line 3 (exhibit writes none)" },
+		  "manifest.xml: has a comment at line 3 "
+		  "(exhibit writes none)" },
 		{ "</manifest>", "</manifest>\n<!-- after the end -->",
 		  "manifest.xml: has a comment at line" },
 		{ "<manifest ", "<!-- before the root -->\n<manifest ",
@@ -678,18 +679,21 @@ test_not_utf8_refused(void **state)
 	static const struct {
 		const char *from, *to, *needle;
 	} cases[] = {
-		{ "Jo Smith", "Jo \xff Smith", "manifest.xml: not valid UTF-8 (byte " },
-		{ "Jo Smith", "Jo \xc0\xaf Smith", "not valid UTF-8" },   /* overlong */
-		{ "Jo Smith", "Jo \xed\xa0\x80 Smith", "not valid UTF-8" }, /* surrogate */
+		{ "Jo Smith", "Jo \xff Smith",
+		  "manifest.xml: not valid UTF-8 (byte " },
+		/* An overlong '/', a surrogate, above U+10FFFF, Latin-1. */
+		{ "Jo Smith", "Jo \xc0\xaf Smith", "not valid UTF-8" },
+		{ "Jo Smith", "Jo \xed\xa0\x80 Smith", "not valid UTF-8" },
 		{ "Jo Smith", "Jo \xf4\x90\x80\x80 Smith", "not valid UTF-8" },
-		{ "Jo Smith", "Jo \xe9", "not valid UTF-8" },   /* Latin-1 */
+		{ "Jo Smith", "Jo \xe9", "not valid UTF-8" },
 		{ "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"",
 		  "manifest.xml: declares encoding 'ISO-8859-1' "
 		  "(only UTF-8 is read)" },
 		{ "encoding=\"UTF-8\"", "encoding='UTF-16'",
 		  "declares encoding 'UTF-16'" },
 		{ "version=\"1.0\"", "version=\"1.1\"",
-		  "manifest.xml: declares XML version '1.1' (only 1.0 is read)" },
+		  "manifest.xml: declares XML version '1.1' "
+		  "(only 1.0 is read)" },
 	};
 	size_t len, i;
 	char *xml;
