@@ -8,6 +8,11 @@ tests_unit_test_time_SOURCES = tests/unit/test_time.c
 tests_unit_test_time_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_time_LDADD = libexcore.la $(UNIT_LIBS)
 TESTS += tests/unit/test_time
+check_PROGRAMS += tests/unit/test_fileio
+tests_unit_test_fileio_SOURCES = tests/unit/test_fileio.c tests/unit/scratch.h
+tests_unit_test_fileio_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fileio_LDADD = libexcore.la $(UNIT_LIBS)
+TESTS += tests/unit/test_fileio
 endif
 
 ## The jobs: export and verify, on top of every module.
