@@ -108,18 +108,23 @@ file_fail(struct ctx *c, const ex_bundle_entry *e, ex_verify_kind kind,
     const char *fmt, ...)
 {
 	ex_verify_file *f = &c->r->files[entry_index(c, e)];
-	char buf[900];
+	size_t plen = strlen(e->path);
+	char buf[900], *why = buf;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* (A parser's message may already start with the file's name.) */
+	if (strncmp(buf, e->path, plen) == 0 &&
+	    strncmp(buf + plen, ": ", 2) == 0)
+		why = buf + plen + 2;
 	if (f->ok || f->problem == NULL) {
 		f->ok = 0;
 		free(f->problem);
-		f->problem = strdup(buf);
+		f->problem = strdup(why);
 	}
-	problem(c, kind, e->path, "%s: %s", e->path, buf);
+	problem(c, kind, e->path, "%s: %s", e->path, why);
 }
 
 static void
