@@ -36,6 +36,8 @@ ex() {
 ex good.tar E1 cam
 ex other.tar E2 cam
 ex long.tar E1 "$long"
+# An mtime after 2038: the writer adds a pax mtime record to every entry.
+(SOURCE_DATE_EPOCH=4102444800 && ex y2100.tar E1 cam)
 
 # verify BUNDLE: run verify (5 s at most) into all.txt, set $got.
 verify() {
@@ -81,12 +83,14 @@ hides() {
 }
 
 # --- good bundles pass ------------------------------------------------------
-for b in good.tar long.tar; do
+for b in good.tar long.tar y2100.tar; do
 	verify $b
 	[ "$got" -eq 0 ] || { cat all.txt >&2; t_fail "$b: exit $got, expected 0"; }
 done
 $CRAFT list long.tar | grep -q ' x E1/data/c*/master/PaxHeader/' ||
 	t_fail "long.tar has no pax header (the long-path case tests nothing)"
+LC_ALL=C grep -qaF ' mtime=4102444800' y2100.tar ||
+	t_fail "y2100.tar has no pax mtime (the 2100 case tests nothing)"
 # Zero padding after the end marker (as a tape or dd leaves it) is fine.
 cp good.tar padded.tar && head -c 10240 /dev/zero >>padded.tar
 verify padded.tar
@@ -120,6 +124,12 @@ refuse pax-size.tar "'E1/data/README.txt': pax size 5419 contradicts the ustar s
 $CRAFT make mtime-pax good.tar mtime-pax.tar
 sees gnu mtime-pax.tar ' 1970-01-01 00:00 E1/data/README\.txt$'
 refuse mtime-pax.tar "pax mtime 1 contradicts the ustar mtime 1730000000"
+
+# An owner (uid 1000, user mallory) exhibit never writes: GNU tar lists
+# it, and restores it when run as root.
+$CRAFT make owner good.tar owner.tar
+sees gnu owner.tar ' mallory/0 .* E1/data/README\.txt$'
+refuse owner.tar "'E1/data/README.txt': the uid field of the tar header at byte"
 
 # --- extension headers exhibit never writes ---------------------------------
 # A GNU long name ('L') carrying the signed name over another ustar name.

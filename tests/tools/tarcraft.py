@@ -198,6 +198,12 @@ def make(case, src, dst, target):
                                b"0"))
         bad[148:156] = b"%06o\0X" % checksum(bad)
         out = before + bytes(bad) + pad(evil_body) + data[off:]
+    elif case == "owner":
+        # An owner exhibit never writes: uid 1000, user name mallory.
+        alt = bytearray(h)
+        alt[108:116] = b"001750 \0"
+        alt[265:297] = b"mallory".ljust(32, b"\0")
+        out = before + seal(alt) + data[off + BLOCK:]
     elif case == "mtime-pax":
         # A pax mtime that contradicts the ustar mtime.
         recs = pax_records([(b"mtime", b"1")])
