@@ -267,7 +267,8 @@ writer_names(const char *path, int *needs, char *ustar, char *xname,
 
 	*needs = 0;
 	ustar[0] = xname[0] = '\0';
-	if ((buf = calloc(1, cap)) == NULL || (a = archive_write_new()) == NULL ||
+	if ((buf = calloc(1, cap)) == NULL ||
+	    (a = archive_write_new()) == NULL ||
 	    (e = archive_entry_new()) == NULL) {
 		s = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
@@ -359,9 +360,6 @@ struct tar_walk {
 	char xname[TAR_BLOCK];
 };
 
-#define TAR_PROBLEM(w, kind, ...) \
-	tar_problem((w), (kind), __VA_ARGS__)
-
 static ex_status
 tar_problem(struct tar_walk *w, ex_bundle_problem_kind kind,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -384,7 +382,7 @@ static ex_status
 truncated(struct tar_walk *w, const char *where)
 {
 	w->truncated = 1;
-	return TAR_PROBLEM(w, EX_PROBLEM_TRUNCATED, "incomplete copy: the tar "
+	return tar_problem(w, EX_PROBLEM_TRUNCATED, "incomplete copy: the tar "
 	    "ends at byte %llu %s", (unsigned long long)w->fsize, where);
 }
 
@@ -413,9 +411,9 @@ zero_padding(struct tar_walk *w, uint64_t off, size_t n, const char *what)
 		return ex_error_errno(w->err, "tar padding");
 	for (i = 0; i < n; i++)
 		if (pad[i] != 0)
-			return TAR_PROBLEM(w, EX_PROBLEM_TRAILING, "bytes hidden "
-			    "in the padding of %s'%s' (at byte %llu)", what,
-			    w->shown, (unsigned long long)(off + i));
+			return tar_problem(w, EX_PROBLEM_TRAILING, "bytes "
+			    "hidden in the padding of %s'%s' (at byte %llu)",
+			    what, w->shown, (unsigned long long)(off + i));
 	return EX_OK;
 }
 
@@ -430,9 +428,9 @@ same_header(struct tar_walk *w, const unsigned char *h,
 		;
 	if (i == TAR_BLOCK)
 		return EX_OK;
-	return TAR_PROBLEM(w, EX_PROBLEM_FORM, "%s'%s': the %s field of the "
-	    "tar header at byte %llu is not as exhibit writes it", what,
-	    w->shown, field_name((unsigned)i), (unsigned long long)off);
+	return tar_problem(w, EX_PROBLEM_FORM, "%s'%s': the %s field of the "
+	    "tar header at byte %llu is not as exhibit writes it",
+	    what, w->shown, field_name((unsigned)i), (unsigned long long)off);
 }
 
 /* Read the pax records of an 'x' header (len bytes after it at off). */
@@ -455,7 +453,7 @@ read_pax(struct tar_walk *w, uint64_t off, size_t len)
 		return ex_error_errno(w->err, "tar pax header");
 	d[len] = '\0';
 	if (len == 0)
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "an empty pax header "
+		return tar_problem(w, EX_PROBLEM_FORM, "an empty pax header "
 		    "before '%s': exhibit never writes one", w->shown);
 	while (pos < len) {
 		rl = 0;
@@ -465,18 +463,18 @@ read_pax(struct tar_walk *w, uint64_t off, size_t len)
 		if (i == pos || i >= len || d[i] != ' ' ||
 		    (d[pos] == '0') || rl < (i - pos) + 4 ||
 		    rl > len - pos || d[pos + rl - 1] != '\n')
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a malformed pax "
-			    "record (at byte %zu of the pax header before "
+			return tar_problem(w, EX_PROBLEM_FORM, "a malformed "
+			    "pax record (at byte %zu of the pax header before "
 			    "'%s')", pos, w->shown);
 		k = i + 1;
 		for (i = k; i < pos + rl - 1 && d[i] != '='; i++)
 			;
 		if (i == k || i >= pos + rl - 1)
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a pax record "
+			return tar_problem(w, EX_PROBLEM_FORM, "a pax record "
 			    "without 'key=value' (at byte %zu of the pax "
 			    "header before '%s')", pos, w->shown);
 		if (px->n == TAR_PAX_RECORDS)
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "too many pax "
+			return tar_problem(w, EX_PROBLEM_FORM, "too many pax "
 			    "records before '%s'", w->shown);
 		d[i] = '\0';
 		d[pos + rl - 1] = '\0';
@@ -487,12 +485,12 @@ read_pax(struct tar_walk *w, uint64_t off, size_t len)
 		    sizeof(shownkey));
 		if (strlen(px->key[px->n]) != i - k ||
 		    strlen(px->val[px->n]) != px->vlen[px->n])
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "pax record "
-			    "'%s' holds a NUL byte (before '%s')", shownkey,
-			    w->shown);
+			return tar_problem(w, EX_PROBLEM_FORM, "pax record "
+			    "'%s' holds a NUL byte (before '%s')",
+			    shownkey, w->shown);
 		for (i = 0; i < px->n; i++)
 			if (strcmp(px->key[i], px->key[px->n]) == 0)
-				return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS,
+				return tar_problem(w, EX_PROBLEM_AMBIGUOUS,
 				    "pax record '%s' given twice (before "
 				    "'%s'): readers differ in which one they "
 				    "take", shownkey, w->shown);
@@ -544,9 +542,9 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 	shown_name(w->shown, *path);
 	if (field_number(h + F_SIZE, 12, &usize) != 0 || usize < 0 ||
 	    field_number(h + F_MTIME, 12, &umtime) != 0)
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': unreadable size "
-		    "or mtime in the tar header at byte %llu", w->shown,
-		    (unsigned long long)off);
+		return tar_problem(w, EX_PROBLEM_FORM, "'%s': unreadable size "
+		    "or mtime in the tar header at byte %llu",
+		    w->shown, (unsigned long long)off);
 	*size = usize;
 	mtime = umtime;
 	for (i = 0; px->present && i < px->n; i++) {
@@ -556,24 +554,25 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 		    shownkey, sizeof(shownkey));
 		rank = pax_rank(key);
 		if (rank < 0)
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': pax record "
-			    "'%s' that exhibit does not write", w->shown,
-			    shownkey);
+			return tar_problem(w, EX_PROBLEM_FORM, "'%s': pax "
+			    "record '%s' that exhibit does not write",
+			    w->shown, shownkey);
 		if (strcmp(key, "path") == 0) {
 			if ((s = writer_names(val, &needs, w->made, w->xname,
 			    w->err)) != EX_OK)
 				return s;
 			shown_name(a, val);
 			if (strcmp(w->made, w->ustar_name) != 0)
-				return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS,
+				return tar_problem(w, EX_PROBLEM_AMBIGUOUS,
 				    "pax path and ustar name disagree, so "
 				    "readers that honour pax and readers that "
 				    "do not see different files: pax path "
 				    "'%s', ustar name '%s'", a, w->shown);
 			if (!needs)
-				return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': pax "
-				    "path record that exhibit does not write "
-				    "(the name fits the ustar header)", a);
+				return tar_problem(w, EX_PROBLEM_FORM, "'%s': "
+				    "pax path record that exhibit does not "
+				    "write (the name fits the ustar header)",
+				    a);
 			*path = val;
 			shown_name(w->shown, val);
 		} else if (strcmp(key, "size") == 0 ||
@@ -587,11 +586,11 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 			    12 : 8, &uv) != 0)
 				uv = -1;
 			if (pax_number(val, &v) != 0)
-				return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': pax "
-				    "%s '%.40s' is not a plain number",
+				return tar_problem(w, EX_PROBLEM_FORM, "'%s': "
+				    "pax %s '%.40s' is not a plain number",
 				    w->shown, shownkey, val);
 			if (v != uv)
-				return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS,
+				return tar_problem(w, EX_PROBLEM_AMBIGUOUS,
 				    "'%s': pax %s %lld contradicts the ustar "
 				    "%s %lld: readers that honour pax and "
 				    "readers that do not see different files",
@@ -602,10 +601,10 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 			else if (rank == 3 && (v < 0 || v >= 0x7fffffff))
 				mtime = v;
 			else
-				return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': pax "
-				    "%s record that exhibit does not write "
-				    "(the ustar header holds it)", w->shown,
-				    shownkey);
+				return tar_problem(w, EX_PROBLEM_FORM, "'%s': "
+				    "pax %s record that exhibit does not "
+				    "write (the ustar header holds it)",
+				    w->shown, shownkey);
 		} else {
 			/* uname, gname, linkpath: ustar has them too. */
 			const char *f = (const char *)h + (key[0] == 'u' ?
@@ -616,35 +615,35 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 			bundle_display_n((const unsigned char *)f, fl, b,
 			    sizeof(b));
 			if (fl != strlen(val) || memcmp(f, val, fl) != 0)
-				return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS,
+				return tar_problem(w, EX_PROBLEM_AMBIGUOUS,
 				    "'%s': pax %s '%s' contradicts the ustar "
 				    "%s '%s': readers that honour pax and "
 				    "readers that do not see different files",
 				    w->shown, shownkey, a, shownkey, b);
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': pax "
+			return tar_problem(w, EX_PROBLEM_FORM, "'%s': pax "
 			    "record '%s' that exhibit does not write",
 			    w->shown, shownkey);
 		}
 		if (rank <= last)
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': pax "
+			return tar_problem(w, EX_PROBLEM_FORM, "'%s': pax "
 			    "records not in the order exhibit writes them",
 			    w->shown);
 		last = rank;
 	}
 	if (is_dir && *size != 0)
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': folder entry "
+		return tar_problem(w, EX_PROBLEM_FORM, "'%s': folder entry "
 		    "carrying %lld bytes of data", w->shown, (long long)*size);
 	plen = strlen(*path);
 	if (is_dir && (plen == 0 || (*path)[plen - 1] != '/'))
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': folder entry "
+		return tar_problem(w, EX_PROBLEM_FORM, "'%s': folder entry "
 		    "whose name does not end in '/'", w->shown);
 	if (!is_dir && plen > 0 && (*path)[plen - 1] == '/')
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': file entry whose "
-		    "name ends in '/' (read as a folder by some readers)",
+		return tar_problem(w, EX_PROBLEM_FORM, "'%s': file entry "
+		    "whose name ends in '/' (read as a folder by some readers)",
 		    w->shown);
 	if (ustar_header(want, w->ustar_name, type, is_dir ? 0755 : 0644,
 	    *size, mtime, 0) != 0)
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "'%s': the name in the "
+		return tar_problem(w, EX_PROBLEM_FORM, "'%s': the name in the "
 		    "tar header at byte %llu is not as exhibit writes it",
 		    w->shown, (unsigned long long)off);
 	if ((s = same_header(w, h, want, off, "")) != EX_OK || w->bad)
@@ -658,7 +657,7 @@ check_entry(struct tar_walk *w, const unsigned char *h, uint64_t off,
 	if (ustar_header(want, w->xname, 'x', is_dir ? 0755 : 0644,
 	    (int64_t)px->len, mtime < 0 ? 0 : mtime > 0x7fffffff ?
 	    0x7fffffff : mtime, 1) != 0)
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "the pax header before "
+		return tar_problem(w, EX_PROBLEM_FORM, "the pax header before "
 		    "'%s' is not as exhibit writes it", w->shown);
 	return same_header(w, px->hdr, want, px->off, "the pax header of ");
 }
@@ -695,7 +694,7 @@ check_end(struct tar_walk *w, uint64_t off)
 	ssize_t n, i;
 
 	if (w->pax.present)
-		return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a pax header with no "
+		return tar_problem(w, EX_PROBLEM_FORM, "a pax header with no "
 		    "entry after it (at byte %llu)",
 		    (unsigned long long)w->pax.off);
 	for (;;) {
@@ -709,8 +708,8 @@ check_end(struct tar_walk *w, uint64_t off)
 		for (i = 0; i < n && L->chunk[i] == 0; i++)
 			;
 		if (i < n)
-			return TAR_PROBLEM(w, EX_PROBLEM_TRAILING, "data after "
-			    "the end of the tar archive (at byte %llu)",
+			return tar_problem(w, EX_PROBLEM_TRAILING, "data "
+			    "after the end of the tar archive (at byte %llu)",
 			    (unsigned long long)(at + (uint64_t)i));
 		at += (uint64_t)n;
 	}
@@ -734,8 +733,8 @@ walk(struct tar_walk *w)
 	for (;;) {
 		if (off + TAR_BLOCK > w->fsize) {
 			if (off == w->fsize && w->last[0] != '\0')
-				snprintf(where, sizeof(where), "without its end "
-				    "marker (after entry '%s')", w->last);
+				snprintf(where, sizeof(where), "without its "
+				    "end marker (after entry '%s')", w->last);
 			else
 				snprintf(where, sizeof(where), "inside the "
 				    "header at byte %llu (after entry '%s')",
@@ -752,14 +751,14 @@ walk(struct tar_walk *w)
 		    (unsigned long long)off);
 		if (field_number(h + F_CHKSUM, 8, &stored) != 0 ||
 		    (unsigned)stored != header_sum(h))
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "the tar header at "
-			    "byte %llu has a wrong or malformed checksum "
-			    "(readers differ in what they skip)",
+			return tar_problem(w, EX_PROBLEM_FORM, "the tar "
+			    "header at byte %llu has a wrong or malformed "
+			    "checksum (readers differ in what they skip)",
 			    (unsigned long long)off);
 		if (memcmp(h + F_MAGIC, "ustar\0" "00", 8) != 0)
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "the tar header at "
-			    "byte %llu is not POSIX ustar (GNU or old tar "
-			    "format): exhibit never writes one",
+			return tar_problem(w, EX_PROBLEM_FORM, "the tar "
+			    "header at byte %llu is not POSIX ustar (GNU or "
+			    "old tar format): exhibit never writes one",
 			    (unsigned long long)off);
 		type = h[F_TYPE];
 		switch (type) {
@@ -768,45 +767,46 @@ walk(struct tar_walk *w)
 		case 'x':
 			break;
 		case 'g':
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a global pax "
+			return tar_problem(w, EX_PROBLEM_FORM, "a global pax "
 			    "header ('g', at byte %llu): exhibit never writes "
 			    "one", (unsigned long long)off);
 		case 'L':
 		case 'K':
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a GNU long %s "
-			    "header ('%c', at byte %llu): exhibit never writes "
-			    "one", type == 'L' ? "name" : "link name", type,
+			return tar_problem(w, EX_PROBLEM_FORM, "a GNU long %s "
+			    "header ('%c', at byte %llu): exhibit never "
+			    "writes one",
+			    type == 'L' ? "name" : "link name", type,
 			    (unsigned long long)off);
 		case 'S':
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a GNU sparse "
+			return tar_problem(w, EX_PROBLEM_FORM, "a GNU sparse "
 			    "file ('S', at byte %llu): exhibit never writes "
 			    "one", (unsigned long long)off);
 		case '1':
 		case '2':
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a %s link ('%c', "
-			    "at byte %llu): exhibit never writes one", type ==
-			    '1' ? "hard" : "symbolic", type,
+			return tar_problem(w, EX_PROBLEM_FORM, "a %s link "
+			    "('%c', at byte %llu): exhibit never writes one",
+			    type == '1' ? "hard" : "symbolic", type,
 			    (unsigned long long)off);
 		default:
-			return TAR_PROBLEM(w, EX_PROBLEM_FORM, "tar entry type "
-			    "'\\x%02x' at byte %llu: exhibit writes only files "
-			    "('0'), folders ('5') and pax headers ('x')",
+			return tar_problem(w, EX_PROBLEM_FORM, "tar entry "
+			    "type '\\x%02x' at byte %llu: exhibit writes only "
+			    "files ('0'), folders ('5') and pax headers ('x')",
 			    (unsigned)type, (unsigned long long)off);
 		}
 		if (type == 'x') {
 			if (w->pax.present)
-				return TAR_PROBLEM(w, EX_PROBLEM_FORM, "two pax "
-				    "headers in a row (at byte %llu)",
+				return tar_problem(w, EX_PROBLEM_FORM, "two "
+				    "pax headers in a row (at byte %llu)",
 				    (unsigned long long)off);
 			if (field_number(h + F_SIZE, 12, &size) != 0 ||
 			    size < 0 || size > TAR_PAX_MAX)
-				return TAR_PROBLEM(w, EX_PROBLEM_FORM, "a pax "
-				    "header of unreadable or excessive size (at "
-				    "byte %llu)", (unsigned long long)off);
+				return tar_problem(w, EX_PROBLEM_FORM, "a pax "
+				    "header of unreadable or excessive size "
+				    "(at byte %llu)", (unsigned long long)off);
 			data = off + TAR_BLOCK;
 			if (data + (uint64_t)size > w->fsize) {
-				snprintf(where, sizeof(where), "inside the pax "
-				    "header at byte %llu",
+				snprintf(where, sizeof(where), "inside the "
+				    "pax header at byte %llu",
 				    (unsigned long long)off);
 				return truncated(w, where);
 			}
@@ -890,18 +890,19 @@ same_entries(struct tar_walk *w)
 			continue;
 		shown_name(a, r->name);
 		if (e == NULL)
-			return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS, "the tar "
+			return tar_problem(w, EX_PROBLEM_AMBIGUOUS, "the tar "
 			    "headers hold '%s' (%llu bytes), which libarchive "
 			    "did not read", a, (unsigned long long)r->size);
 		shown_name(c, e->stored_name);
-		return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS, "the tar headers "
+		return tar_problem(w, EX_PROBLEM_AMBIGUOUS, "the tar headers "
 		    "hold '%s' (%llu bytes) where libarchive read '%s' (%lld "
-		    "bytes)", a, (unsigned long long)r->size, c,
+		    "bytes)",
+		    a, (unsigned long long)r->size, c,
 		    (long long)e->declared_size);
 	}
 	if (j < b->nentries) {
 		shown_name(c, b->entries[j].stored_name);
-		return TAR_PROBLEM(w, EX_PROBLEM_AMBIGUOUS, "libarchive read "
+		return tar_problem(w, EX_PROBLEM_AMBIGUOUS, "libarchive read "
 		    "'%s', which the tar headers do not hold", c);
 	}
 	return EX_OK;
