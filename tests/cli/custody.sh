@@ -218,10 +218,19 @@ t_expect_status 1 "$X" custody add edited.dir -s second.key --actor x \
 t_grep 'edited\.dir: not intact, refusing to extend its custody log: custody\.xml: custody event 2: ' err.txt
 hashes edited.dir | cmp -s edited.before - || t_fail "refused add changed it"
 
-# A tar whose README was changed after export (repacked by GNU tar).
-mkdir tz && tar -xf b.tar -C tz
-printf 'x' >> tz/ABC_1/data/README.txt
-tar -cf tampered.tar -C tz ABC_1
+# A tar whose README was changed after export (one byte of its data, in
+# place: a repack by GNU tar would be refused for its form first).
+python3 - b.tar tampered.tar <<'PYEOF' || t_fail "tampering with the tar"
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+for off in range(0, len(data), 512):
+    if data[off:off + 100].rstrip(b"\0") == b"ABC_1/data/README.txt":
+        data[off + 512] ^= 0x20
+        break
+else:
+    sys.exit("no ABC_1/data/README.txt header")
+open(sys.argv[2], "wb").write(data)
+PYEOF
 cp tampered.tar tampered.orig
 t_expect_status 1 "$X" custody add tampered.tar -s second.key --actor x \
 	--action received
