@@ -807,6 +807,36 @@ no_master(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
 	    ex_segment_state_name(EX_SEG_UNREADABLE), why, when, err);
 }
 
+/*
+ * Without masters (--no-masters), the scan's damage is still recorded: a
+ * segment in the range that is damaged, unreadable or refused.
+ */
+static ex_status
+add_scan_damage(struct exporter *x, struct cam_job *job,
+    ex_manifest_camera *mc, ex_error *err)
+{
+	const char *why;
+	size_t i;
+	ex_status st;
+
+	for (i = 0; i < job->nsegs; i++) {
+		const ex_segment *s = &job->segs[i];
+
+		if (s->state == EX_SEG_OK)
+			continue;
+		why = s->problem != NULL ? s->problem : "damaged";
+		add_note(x->res, job->cam->id, "%s is %s: %s", s->relpath,
+		    ex_segment_state_name(s->state), why);
+		if ((st = add_damage(mc, s->relpath,
+		    ex_segment_state_name(s->state), why,
+		    s->start == EX_INSTANT_NONE ? EX_INSTANT_NONE :
+		    ex_time_recorder_to_true(s->start, x->req->clock_offset),
+		    err)) != EX_OK)
+			return st;
+	}
+	return EX_OK;
+}
+
 /* Copy the masters of one camera into the bundle, hashing as they go. */
 static ex_status
 add_masters(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
@@ -1331,8 +1361,9 @@ take_masters(struct exporter *x, ex_error *err)
 		if (job->nsegs == 0)
 			add_note(x->res, job->cam->id,
 			    "no recording in the requested range");
-		if (!req->no_masters && (st = add_masters(x, job, mc,
-		    x->checks, &x->nchecks, err)) != EX_OK)
+		st = req->no_masters ? add_scan_damage(x, job, mc, err) :
+		    add_masters(x, job, mc, x->checks, &x->nchecks, err);
+		if (st != EX_OK)
 			return st;
 	}
 	x->rc.req = req;

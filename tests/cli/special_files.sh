@@ -76,6 +76,17 @@ done <impostors.txt
 [ "$(n "count(//$(L file)[@role='master'])" bundle/manifest.xml)" = 3 ] ||
 	t_fail "not the three real masters"
 
+# Without masters they are named all the same.
+t_expect_status 0 timeout 120 "$EXHIBIT" export arc -o nomasters \
+	--container dir --camera cam --from 2024-07-01T12:00:00Z \
+	--to 2024-07-01T12:00:10Z -s k.key --case C-1 --exhibit S/1 \
+	--operator Op --preset ultrafast --jobs 1 --no-masters
+while IFS='|' read -r rel why; do
+	dmg="//$(L damage)[@state='unreadable'][$(L path)='$rel']"
+	c=$(n "count($dmg[$(L message)=\"$why\"])" nomasters/manifest.xml)
+	[ "$c" = 1 ] || t_fail "--no-masters: $rel not named as damage"
+done <impostors.txt
+
 # A recorder index that is a FIFO: refused, not waited on.
 mkdir -p idx
 mkfifo idx/recorder.xml
