@@ -350,9 +350,12 @@ typedef ex_status (*ex_bundle_copy_check)(void *user, const char *bag_path,
  * walking the entry headers and skipping the other entries' data, which
  * costs a seek for ZIP and tar; a folder: the file itself, no links
  * followed) into *data (malloc'd, NUL-terminated, *len without the NUL).
- * *mtime (if not NULL) gets the entry's modification time.
- * EX_ERR_FORMAT when it is missing, not a regular file or larger than
- * max bytes; EX_ERR_IO when it cannot be read.
+ * *mtime (if not NULL) gets the entry's modification time.  Both the
+ * bundle and a folder bundle's file are opened as exhibit/fileio.h says
+ * (never waiting on a FIFO).  EX_ERR_FORMAT when the file is missing, not
+ * a regular file or larger than max bytes; EX_ERR_UNSUPPORTED when the
+ * bundle is neither a folder nor a regular file; EX_ERR_IO when it cannot
+ * be read.
  */
 ex_status ex_bundle_read_file(const char *path, const char *bag_path,
     size_t max, char **data, size_t *len, int64_t *mtime, ex_error *err);
