@@ -644,7 +644,8 @@ pax_parse(const uint8_t *d, size_t n, struct pax *p)
 			if (eq + 1 == at + len - 1)
 				return -1;
 			for (j = eq + 1; j < at + len - 1; j++) {
-				if (d[j] < '0' || d[j] > '9' || v > INT64_MAX / 11)
+				if (d[j] < '0' || d[j] > '9' ||
+				    v > INT64_MAX / 11)
 					return -1;
 				v = v * 10 + (d[j] - '0');
 			}
@@ -685,7 +686,7 @@ walk_tar(struct view *w, const uint8_t *d, size_t size)
 	while (w->fail[0] == '\0') {
 		const uint8_t *hd = d + pos;
 		uint64_t sum = 0, data, len;
-		int64_t chk, sz;
+		int64_t chk, sz, ssum = 0;
 		char type;
 		size_t i;
 
@@ -698,12 +699,18 @@ walk_tar(struct view *w, const uint8_t *d, size_t size)
 			;
 		if (i == 512)
 			break;          /* the end-of-archive block */
-		for (i = 0; i < 512; i++)
-			sum += i >= 148 && i < 156 ? ' ' : hd[i];
+		/* GNU tar and libarchive take the sum of the bytes as
+		 * unsigned or as signed chars. */
+		for (i = 0; i < 512; i++) {
+			unsigned char c = i >= 148 && i < 156 ? ' ' : hd[i];
+
+			sum += c;
+			ssum += (signed char)c;
+		}
 		chk = tar_number(hd + 148, 8);
-		if (chk < 0 || (uint64_t)chk != sum) {
-			view_fail(w, "a header with a bad checksum at byte %llu",
-			    (unsigned long long)pos);
+		if (chk < 0 || ((uint64_t)chk != sum && chk != ssum)) {
+			view_fail(w, "a header with a bad checksum at byte "
+			    "%llu", (unsigned long long)pos);
 			break;
 		}
 		if ((sz = tar_number(hd + 124, 12)) < 0) {
@@ -957,9 +964,9 @@ differ(const ex_verify_report *r, const uint8_t *data, size_t size,
  * are most of a bundle; so most mutations go to the container's own
  * structures: ZIP local and central headers, data descriptors and end
  * records, tar header blocks (their checksum then mostly made right
- * again) and pax records.  One is mutated in place, duplicated,
- * removed, or has bytes inserted after it; else the whole input is
- * mutated as libFuzzer would.
+ * again) and pax records.  One has a byte changed or is mutated in
+ * place, is duplicated, removed, or has bytes inserted after it; else the
+ * whole input is mutated as libFuzzer would.
  */
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
@@ -1075,6 +1082,18 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 		    size - r->off - r->len);
 		memcpy(data + r->off + r->len, tmp, k);
 		return size + k;
+	case 3:         /* one byte of it: a field verify may not check */
+	case 4:
+		k = RND() % len;
+		switch (RND() % 4) {
+		case 0: data[r->off + k] = 0; break;
+		case 1: data[r->off + k] ^= (uint8_t)(1u << RND() % 8); break;
+		case 2: data[r->off + k] = (uint8_t)('0' + RND() % 8); break;
+		default: data[r->off + k] = (uint8_t)RND(); break;
+		}
+		if (r->tar && RND() % 4 != 0)
+			tar_fix_checksum(data + r->off);
+		return size;
 	default:        /* mutate it in place, same length */
 		memcpy(tmp, data + r->off, len);
 		k = LLVMFuzzerMutate(tmp, len, len);
