@@ -22,3 +22,8 @@ VERIFY_TESTS = \
 	tests/cli/escaped_output.sh
 TESTS += $(VERIFY_TESTS)
 dist_check_SCRIPTS += $(VERIFY_TESTS)
+## The crafting tools the tests above use.
+EXTRA_DIST += \
+	tests/tools/zipforge.py \
+	tests/tools/tarcraft.py \
+	tests/tools/isocraft.py
