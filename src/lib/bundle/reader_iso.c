@@ -355,6 +355,15 @@ vd_check(struct iso *s, uint64_t filesize, int *ok)
 			    "volume set, block size, escape sequences or "
 			    "optional path tables)", tree == TREE_RR ? "primary" :
 			    "Joliet");
+		/* Unused fields and the application use area (libarchive
+		 * fills it with spaces) hold nothing. */
+		for (u = 883; u < 1395 && (vd[u] == ' ' || vd[u] == 0); u++)
+			;
+		if (!all_zero(vd + 72, 8) || vd[882] != 0 || u < 1395 ||
+		    !all_zero(vd + 1395, ISO_SECTOR - 1395))
+			return iso_bad(s, EX_PROBLEM_TRAILING, "", "data hidden "
+			    "in the unused fields of the %s volume descriptor",
+			    tree == TREE_RR ? "primary" : "Joliet");
 		if (tree == TREE_RR)
 			vss = v;
 		else if (v != vss)
@@ -657,8 +666,8 @@ joliet_name(const unsigned char *p, size_t n, char *out, size_t size)
 	return 1;
 }
 
-/* A primary identifier as libarchive writes it at level 3: d-characters,
- * for a file at most one '.' and ";1". */
+/* A primary identifier as libarchive writes it at level 3: d-characters
+ * and at most one '.', for a file ";1" after them. */
 static int
 iso_ident_ok(const unsigned char *p, size_t n, int isdir)
 {
@@ -674,7 +683,7 @@ iso_ident_ok(const unsigned char *p, size_t n, int isdir)
 	for (i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		if (c == '.' && !isdir && ++dots == 1)
+		if (c == '.' && ++dots == 1)
 			continue;
 		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '_'))
@@ -1211,7 +1220,7 @@ static ex_status
 compare_trees(struct iso *s)
 {
 	struct iso_tree *r = &s->t[TREE_RR], *j = &s->t[TREE_JOLIET];
-	size_t a = 0, b = 0, reported = 0, more = 0, x, y;
+	size_t a = 0, b = 0, reported = 0, more = 0, left = 0, x, y;
 	char p1[600], p2[600];
 	ex_status st = EX_OK;
 
@@ -1253,8 +1262,11 @@ compare_trees(struct iso *s)
 		a++;
 		b++;
 	}
-	/* A file under another name: the same data in the other tree. */
-	for (y = 0; y < j->n; y++) {
+	/* A file under another name: the same data in the other tree
+	 * (looked for only when few are left over: the search is slow). */
+	for (y = 0; y < j->n; y++)
+		left += !j->v[y].matched;
+	for (y = 0; left <= ISO_REPORT_MAX && y < j->n; y++) {
 		if (j->v[y].matched)
 			continue;
 		for (x = 0; x < r->n && reported < ISO_REPORT_MAX; x++) {
