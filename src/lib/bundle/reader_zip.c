@@ -78,6 +78,8 @@ struct zip_walk {
 	int fd;
 	uint64_t size;              /* of the file */
 	uint64_t cd_off, cd_size, count;
+	const unsigned char *cd;    /* the central directory, in memory */
+	uint64_t pos;               /* the entry being walked in it */
 	uint64_t next;              /* where the next local header must be */
 	uint64_t *offs;             /* the local headers so far, ascending */
 	size_t noffs;
@@ -249,9 +251,9 @@ zip_end(struct zip_walk *w)
 	clen = le16(tail + i + 20);
 	if (eocd + 22 + clen != w->size) {
 		if (eocd + 22 + clen > w->size)
-			return zip_refuse(w, EX_PROBLEM_TRAILING, "", "%llu "
-			    "bytes after the end of the ZIP",
-			    (unsigned long long)(w->size - eocd - 22));
+			return zip_refuse(w, EX_PROBLEM_FORM, "", "ZIP archive "
+			    "comment (%u bytes, cut short): exhibit writes "
+			    "none", clen);
 		return zip_refuse(w, EX_PROBLEM_TRAILING, "", "%llu bytes "
 		    "after the end of the ZIP",
 		    (unsigned long long)(w->size - eocd - 22 - clen));
@@ -279,7 +281,8 @@ zip_end(struct zip_walk *w)
 		uint64_t z64 = bundle_le64(loc + 8), c64, s64, o64;
 
 		if (bundle_le32(loc + 4) != 0 || bundle_le32(loc + 16) != 1 ||
-		    z64 + 56 > eocd - 20 || zip_read(w, rec, 56, z64) != 0 ||
+		    eocd < 76 || z64 > eocd - 76 ||
+		    zip_read(w, rec, 56, z64) != 0 ||
 		    bundle_le32(rec) != ZIP_SIG_END64 ||
 		    z64 + 12 + bundle_le64(rec + 4) != eocd - 20) {
 			if (w->bad)
@@ -385,9 +388,9 @@ zip_extra_ids(struct zip_walk *w, const struct zip_entry *c,
 			    "again): exhibit writes none", where);
 		}
 		if (id != ZIP_ID_UT && id != ZIP_ID_UX && id != ZIP_ID_ZIP64)
-			return zip_refuse(w, EX_PROBLEM_FORM, c->path, "unknown "
-			    "ZIP extra field 0x%04x (%u bytes) in the %s: "
-			    "exhibit writes only UT, ux and Zip64", id, sz,
+			return zip_refuse(w, EX_PROBLEM_FORM, c->path,
+			    "unknown ZIP extra field 0x%04x (%u bytes) in the "
+			    "%s: exhibit writes only UT, ux and Zip64", id, sz,
 			    where);
 		k += 4 + sz;
 	}
@@ -550,9 +553,37 @@ zip_same_as_read(struct zip_walk *w, const struct zip_entry *c)
 	    (unsigned long long)e->size);
 }
 
+/* Does a central entry after the current one point at byte at? */
+static int
+zip_listed_later(const struct zip_walk *w, uint64_t at)
+{
+	struct zip_entry c;
+	uint64_t pos = w->pos;
+	const unsigned char *e;
+
+	while (pos + 46 <= w->cd_size) {
+		e = w->cd + pos;
+		memset(&c, 0, sizeof(c));
+		c.rec = e;
+		c.nlen = le16(e + 28);
+		c.xlen = le16(e + 30);
+		if (bundle_le32(e) != ZIP_SIG_CENTRAL ||
+		    pos + 46 + c.nlen + c.xlen + le16(e + 32) > w->cd_size)
+			return 0;
+		c.csize = bundle_le32(e + 20);
+		c.usize = bundle_le32(e + 24);
+		c.off = bundle_le32(e + 42);
+		zip64_values(&c);
+		if (c.off == at)
+			return 1;
+		pos += 46 + c.nlen + c.xlen + le16(e + 32);
+	}
+	return 0;
+}
+
 /* Bytes between two entries (or before the first, or before the central
  * directory): a local header there is an entry only streaming readers
- * see. */
+ * see, unless the directory lists it later (out of order). */
 static int
 zip_gap(struct zip_walk *w, uint64_t at, uint64_t upto)
 {
@@ -562,6 +593,12 @@ zip_gap(struct zip_walk *w, uint64_t at, uint64_t upto)
 
 	if (upto - at >= 30 && zip_read(w, lh, 30, at) == 0 &&
 	    bundle_le32(lh) == ZIP_SIG_LOCAL) {
+		if (zip_listed_later(w, at))
+			return zip_refuse(w, EX_PROBLEM_FORM, "", "the ZIP "
+			    "central directory lists the entries out of their "
+			    "order in the file (the one at byte %llu later): "
+			    "exhibit writes them in order",
+			    (unsigned long long)at);
 		nlen = le16(lh + 26);
 		if (nlen > sizeof(name) - 1)
 			nlen = sizeof(name) - 1;
@@ -675,7 +712,8 @@ zip_local(struct zip_walk *w, struct zip_entry *c)
 	char lshown[ZIP_SHOWN];
 	size_t n;
 
-	if (c->off + 30 > w->cd_off || zip_read(w, lh, 30, c->off) != 0 ||
+	if (c->off > w->cd_off || w->cd_off - c->off < 30 ||
+	    zip_read(w, lh, 30, c->off) != 0 ||
 	    bundle_le32(lh) != ZIP_SIG_LOCAL) {
 		if (w->bad)
 			return -1;
@@ -734,14 +772,15 @@ zip_local(struct zip_walk *w, struct zip_entry *c)
 		    "fields in the local header are not as exhibit writes them "
 		    "(UT and ux as in the central directory, Zip64 only for 4 "
 		    "GiB or more)");
-	dend = c->off + 30 + lnlen + lxlen + c->csize;
-	if (dend < c->off || dend > w->cd_off)
+	dend = c->off + 30 + lnlen + lxlen;
+	if (c->csize > w->cd_off - dend)
 		return zip_refuse(w, EX_PROBLEM_SIZE, c->path, "ZIP entry data "
 		    "runs past the central directory");
+	dend += c->csize;
 	w->next = dend;
 	if (c->dir)
 		return 0;
-	if (dend + ddlen > w->cd_off || zip_read(w, dd, ddlen, dend) != 0 ||
+	if (ddlen > w->cd_off - dend || zip_read(w, dd, ddlen, dend) != 0 ||
 	    bundle_le32(dd) != ZIP_SIG_DESC) {
 		if (w->bad)
 			return -1;
@@ -795,12 +834,17 @@ zip_walk_entries(struct zip_walk *w)
 	uint64_t pos = 0, i;
 	int r = -1;
 
-	if (w->cd_size > ((uint64_t)64 << 20) ||
-	    w->count > w->cd_size / 46 + 1)
+	if (w->cd_size > ((uint64_t)64 << 20))
 		return zip_refuse(w, EX_PROBLEM_LIMIT, "", "ZIP central "
 		    "directory too large (%llu bytes, %llu entries)",
 		    (unsigned long long)w->cd_size,
 		    (unsigned long long)w->count);
+	if (w->count > w->cd_size / 46)
+		return zip_refuse(w, EX_PROBLEM_AMBIGUOUS, "", "the ZIP end "
+		    "record counts %llu entries, more than its central "
+		    "directory of %llu bytes can hold",
+		    (unsigned long long)w->count,
+		    (unsigned long long)w->cd_size);
 	if ((cd = malloc(w->cd_size + 1)) == NULL ||
 	    (w->offs = calloc(w->count + 1, sizeof(*w->offs))) == NULL) {
 		free(cd);
@@ -812,10 +856,20 @@ zip_walk_entries(struct zip_walk *w)
 	    w->cd_off) != 0)
 		goto out;
 	w->next = 0;
+	w->cd = cd;
 	for (i = 0; i < w->count; i++) {
 		const unsigned char *e = cd + pos;
 
+		w->pos = pos;
 		memset(&c, 0, sizeof(c));
+		if (pos == w->cd_size) {
+			(void)zip_refuse(w, EX_PROBLEM_AMBIGUOUS, "", "the ZIP "
+			    "end record counts %llu entries but the central "
+			    "directory holds only %llu",
+			    (unsigned long long)w->count,
+			    (unsigned long long)i);
+			goto out;
+		}
 		if (pos + 46 > w->cd_size ||
 		    bundle_le32(e) != ZIP_SIG_CENTRAL ||
 		    pos + 46 + le16(e + 28) + le16(e + 30) + le16(e + 32) >
@@ -876,6 +930,7 @@ zip_walk_entries(struct zip_walk *w)
 	r = 0;
 out:
 	free(cd);
+	w->cd = NULL;
 	free(w->offs);
 	w->offs = NULL;
 	return r;
