@@ -241,4 +241,14 @@ cat dd-mismatch.zip | bsdtar -xOf - "$R" >/dev/null 2>reader.txt &&
 	t_fail "a bsdtar stream extracted README"
 saw reader.txt "Truncated|CRC|crc|Damaged|damaged" "a bsdtar stream"
 refuse dd-mismatch.zip "data/README.txt: ZIP data descriptor and central directory disagree on CRC"
+
+# 18. The DOS time a day after the UT time: Python dates README 28
+# October, unzip sets the extracted file to 27 October.
+forge make dos-time good.zip dos-time.zip
+py info dos-time.zip "$R" >reader.txt
+saw reader.txt "^date 2024-10-28 03:33:20$" "Python"
+mkdir ux && unzip -q -d ux dos-time.zip "$R" || t_fail "unzip dos-time.zip"
+TZ=UTC date -r "ux/$R" '+%Y-%m-%d %H:%M:%S' >reader.txt
+saw reader.txt "^2024-10-27 03:33:20$" "unzip"
+refuse dos-time.zip "data/README.txt: ZIP DOS time 0x595c1c2a and UT time disagree"
 t_done

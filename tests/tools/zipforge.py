@@ -9,7 +9,8 @@ they are; only the ZIP structure around them changes.
   zipforge.py read ZIP NAME          Python's zipfile: an entry's bytes
   zipforge.py comment ZIP            Python's zipfile: the archive comment
   zipforge.py info ZIP NAME          Python's zipfile: an entry's extra
-                                     field and comment, as hex
+                                     field and comment, as hex, and its
+                                     date
 
 The reading commands are what a Python program would see; the test
 compares them with what the good bundle gives.
@@ -335,6 +336,16 @@ def c_dd_mismatch(blob):
     return build(es)
 
 
+def c_dos_time(blob):
+    # README.txt's DOS date a day later than its UT time (in both
+    # headers): readers that take the DOS date show another day.
+    es = parse(blob)
+    _, e = find(es, b"/data/README.txt")
+    e.cfields["date"] += 1
+    e.lfields["date"] += 1
+    return build(es)
+
+
 CASES = {
     "upath-other": c_upath_other,
     "upath-dotdot": c_upath_dotdot,
@@ -353,6 +364,7 @@ CASES = {
     "name-mismatch": c_name_mismatch,
     "truncated": c_truncated,
     "dd-mismatch": c_dd_mismatch,
+    "dos-time": c_dos_time,
 }
 
 
@@ -383,6 +395,7 @@ def main(argv):
             zi = z.getinfo(argv[3])
             print("extra %s" % zi.extra.hex())
             print("comment %s" % zi.comment.hex())
+            print("date %04d-%02d-%02d %02d:%02d:%02d" % zi.date_time)
     else:
         print(__doc__, file=sys.stderr)
         return 2
