@@ -690,6 +690,8 @@ walk_tar(struct view *w, const uint8_t *d, size_t size)
 		char type;
 		size_t i;
 
+		if (pos == size)
+			break;          /* no end blocks: GNU tar stops too */
 		if (size - pos < 512) {
 			view_fail(w, "the file ends inside a header (at byte "
 			    "%llu)", (unsigned long long)pos);
@@ -727,6 +729,14 @@ walk_tar(struct view *w, const uint8_t *d, size_t size)
 				len = (uint64_t)global.size;
 		}
 		data = pos + 512;
+		if (type == '5' && len != 0) {
+			/* GNU tar reads the blocks after a folder's header as
+			 * headers, whatever size it declares. */
+			view_fail(w, "a folder entry declaring %llu bytes of "
+			    "data (at byte %llu)", (unsigned long long)len,
+			    (unsigned long long)pos);
+			break;
+		}
 		if (len > size - data) {
 			view_fail(w, "entry data past the end of the file (at "
 			    "byte %llu)", (unsigned long long)pos);
@@ -734,7 +744,8 @@ walk_tar(struct view *w, const uint8_t *d, size_t size)
 		}
 		pos = data + (len + 511) / 512 * 512;
 		if (pos > size)
-			pos = size;
+			pos = size;     /* a short last block: the next header
+			                   read fails */
 		if (type == 'x' || type == 'g') {
 			if (pax_parse(d + data, (size_t)len, type == 'x' ?
 			    &local : &global) != 0)
@@ -776,11 +787,6 @@ walk_tar(struct view *w, const uint8_t *d, size_t size)
 			break;
 		case '5':
 			view_add(w, name, strlen(name), K_DIR, NULL, 0, NULL);
-			if (len != 0)
-				view_fail(w, "a folder entry carrying %llu "
-				    "bytes (at byte %llu)",
-				    (unsigned long long)len,
-				    (unsigned long long)(data - 512));
 			break;
 		case '1':
 			view_add(w, name, strlen(name), K_FILE, "hard link", 0,
