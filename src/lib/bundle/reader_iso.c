@@ -55,7 +55,7 @@
 #define ISO_MODE_DIR 040555u
 
 enum { TREE_RR = 0, TREE_JOLIET = 1 };
-static const char *const tree_name[2] = { "Rock Ridge", "Joliet" };
+static const char *const tree_name[2] = { "ISO 9660 (Rock Ridge)", "Joliet" };
 
 /* A file or folder as one tree shows it. */
 struct iso_node {
@@ -374,7 +374,8 @@ vd_check(struct iso *s, uint64_t filesize, int *ok)
 		if (!both32(vd + 132, &s->t[tree].pt_size))
 			return iso_bad(s, EX_PROBLEM_AMBIGUOUS, "", "the %s "
 			    "volume descriptor states its path table size "
-			    "twice, differently", tree_name[tree]);
+			    "twice, differently", tree == TREE_RR ? "primary" :
+			    "Joliet");
 		s->t[tree].pt_l = bundle_le32(vd + 140);
 		s->t[tree].pt_m = be32(vd + 148);
 		if ((st = vd_root(s, vd, tree, &good)) != EX_OK || !good)
@@ -817,7 +818,7 @@ walk(struct iso *s, int tree, size_t self, int depth)
 			    tree_name[tree]);
 		if (flags & 0x01)
 			BAD(EX_PROBLEM_FORM, dirpath, "a hidden record in the %s "
-			    "tree (Windows would not show it)",
+			    "tree (readers that honour the flag hide it)",
 			    tree_name[tree]);
 		if (flags & 0x04)
 			BAD(EX_PROBLEM_FORM, dirpath, "an associated file in the "
