@@ -13,13 +13,16 @@
 ## special_files.sh   FIFOs, folders, devices and loops where files belong
 ## escaped_output.sh  control characters from a bundle or archive printed
 ##                    escaped
+## conformance.sh     verify over the committed corpus tests/conformance/
+##                    (cases.tsv: verdict, kind and reason of each)
 VERIFY_TESTS = \
 	tests/cli/diff_zip.sh \
 	tests/cli/diff_tar.sh \
 	tests/cli/diff_iso.sh \
 	tests/cli/bound_bytes.sh \
 	tests/cli/special_files.sh \
-	tests/cli/escaped_output.sh
+	tests/cli/escaped_output.sh \
+	tests/cli/conformance.sh
 TESTS += $(VERIFY_TESTS)
 dist_check_SCRIPTS += $(VERIFY_TESTS)
 ## The crafting tools the tests above use.
@@ -27,3 +30,6 @@ EXTRA_DIST += \
 	tests/tools/zipforge.py \
 	tests/tools/tarcraft.py \
 	tests/tools/isocraft.py
+## The conformance corpus conformance.sh runs verify over
+## (tests/conformance/README); its file list is made by its make.sh.
+include tests/conformance/files.mk
