@@ -334,10 +334,10 @@ vd_check(struct iso *s, uint64_t filesize, int *ok)
 			    "volume descriptors");
 		if (memcmp(vd + 1, "CD001", 5) != 0 || vd[6] != 1 ||
 		    vd[0] != (tree == TREE_RR ? 1 : 2))
-			return iso_bad(s, EX_PROBLEM_FORM, "", "ISO 9660 volume "
-			    "descriptor %u is a%s (type %u): exhibit writes "
-			    "the primary descriptor, the Joliet one and the "
-			    "terminator, nothing else", 16 + tree,
+			return iso_bad(s, EX_PROBLEM_FORM, "", "ISO 9660 "
+			    "volume descriptor %u is a%s (type %u): exhibit "
+			    "writes the primary descriptor, the Joliet one and "
+			    "the terminator, nothing else", 16 + tree,
 			    vd[0] == 0 ? " boot record" :
 			    vd[0] == 1 ? " second primary descriptor" :
 			    vd[0] == 2 ? " supplementary descriptor" :
@@ -351,9 +351,10 @@ vd_check(struct iso *s, uint64_t filesize, int *ok)
 		    memcmp(vd + 88, "%/E", 3) != 0 || !all_zero(vd + 91, 29)) ||
 		    bundle_le32(vd + 144) != 0 || bundle_le32(vd + 152) != 0)
 			return iso_bad(s, EX_PROBLEM_FORM, "", "the %s volume "
-			    "descriptor is not in the form exhibit writes (flags, "
-			    "volume set, block size, escape sequences or "
-			    "optional path tables)", tree == TREE_RR ? "primary" :
+			    "descriptor is not in the form exhibit writes "
+			    "(flags, volume set, block size, escape sequences "
+			    "or optional path tables)",
+			    tree == TREE_RR ? "primary" :
 			    "Joliet");
 		/* Unused fields and the application use area (libarchive
 		 * fills it with spaces) hold nothing. */
@@ -361,15 +362,16 @@ vd_check(struct iso *s, uint64_t filesize, int *ok)
 			;
 		if (!all_zero(vd + 72, 8) || vd[882] != 0 || u < 1395 ||
 		    !all_zero(vd + 1395, ISO_SECTOR - 1395))
-			return iso_bad(s, EX_PROBLEM_TRAILING, "", "data hidden "
-			    "in the unused fields of the %s volume descriptor",
+			return iso_bad(s, EX_PROBLEM_TRAILING, "", "data "
+			    "hidden in the unused fields of the %s volume "
+			    "descriptor",
 			    tree == TREE_RR ? "primary" : "Joliet");
 		if (tree == TREE_RR)
 			vss = v;
 		else if (v != vss)
-			return iso_bad(s, EX_PROBLEM_AMBIGUOUS, "", "the primary "
-			    "and Joliet volume descriptors disagree on the "
-			    "volume size (%lu and %lu sectors)",
+			return iso_bad(s, EX_PROBLEM_AMBIGUOUS, "", "the "
+			    "primary and Joliet volume descriptors disagree on "
+			    "the volume size (%lu and %lu sectors)",
 			    (unsigned long)vss, (unsigned long)v);
 		if (!both32(vd + 132, &s->t[tree].pt_size))
 			return iso_bad(s, EX_PROBLEM_AMBIGUOUS, "", "the %s "
@@ -502,9 +504,10 @@ rr_parse(struct iso *s, const unsigned char *su, size_t n,
 			} else if (e[0] == 'R' && e[1] == 'R') {
 				if (el != 5 || ri->rr++ ||
 				    e[4] != (kind == REC_NORMAL ? 0x89 : 0x81))
-					return iso_bad(s, EX_PROBLEM_FORM, where,
-					    "Rock Ridge RR field not in the "
-					    "form exhibit writes (flags 0x%02x)",
+					return iso_bad(s, EX_PROBLEM_FORM,
+					    where, "Rock Ridge RR field not in "
+					    "the form exhibit writes (flags "
+					    "0x%02x)",
 					    el >= 5 ? e[4] : 0);
 			} else if (e[0] == 'N' && e[1] == 'M') {
 				size_t nl = el - 5;
@@ -512,9 +515,9 @@ rr_parse(struct iso *s, const unsigned char *su, size_t n,
 				if (kind != REC_NORMAL || el < 5 ||
 				    ri->nm_done || (e[4] & ~1u) != 0 ||
 				    ri->namelen + nl >= sizeof(ri->name))
-					return iso_bad(s, EX_PROBLEM_FORM, where,
-					    "Rock Ridge name (NM) not in the "
-					    "form exhibit writes");
+					return iso_bad(s, EX_PROBLEM_FORM,
+					    where, "Rock Ridge name (NM) not "
+					    "in the form exhibit writes");
 				memcpy(ri->name + ri->namelen, e + 5, nl);
 				ri->namelen += nl;
 				ri->nm = 1;
@@ -529,22 +532,23 @@ rr_parse(struct iso *s, const unsigned char *su, size_t n,
 				    !both32(e + 20, &uid) ||
 				    !both32(e + 28, &gid) ||
 				    bundle_le32(e + 36) != be32(e + 40))
-					return iso_bad(s, EX_PROBLEM_FORM, where,
-					    "Rock Ridge attributes (PX) not in "
-					    "the form exhibit writes");
+					return iso_bad(s, EX_PROBLEM_FORM,
+					    where, "Rock Ridge attributes (PX) "
+					    "not in the form exhibit writes");
 				if ((mode & 0170000) != (isdir ? 040000u :
 				    0100000u))
 					return iso_bad(s, EX_PROBLEM_AMBIGUOUS,
 					    where, "Rock Ridge gives it mode "
-					    "%06lo, but ISO 9660 says it is a %s",
+					    "%06lo, but ISO 9660 says it is a "
+					    "%s",
 					    (unsigned long)mode,
 					    isdir ? "folder" : "file");
 				if (mode != (isdir ? ISO_MODE_DIR :
 				    ISO_MODE_FILE) || uid != 0 || gid != 0)
-					return iso_bad(s, EX_PROBLEM_FORM, where,
-					    "Rock Ridge mode %06lo, owner %lu:%lu "
-					    "(exhibit writes %06o, 0:0)",
-					    (unsigned long)mode,
+					return iso_bad(s, EX_PROBLEM_FORM,
+					    where, "Rock Ridge mode %06lo, "
+					    "owner %lu:%lu (exhibit writes "
+					    "%06o, 0:0)", (unsigned long)mode,
 					    (unsigned long)uid,
 					    (unsigned long)gid, isdir ?
 					    ISO_MODE_DIR : ISO_MODE_FILE);
@@ -554,17 +558,17 @@ rr_parse(struct iso *s, const unsigned char *su, size_t n,
 				for (k = 0; k < 7; k++)
 					c += (f >> k) & 1;
 				if (el != 5 + 7 * c || (f & 0x80) || ri->tf++)
-					return iso_bad(s, EX_PROBLEM_FORM, where,
-					    "Rock Ridge times (TF) not in the "
-					    "form exhibit writes");
+					return iso_bad(s, EX_PROBLEM_FORM,
+					    where, "Rock Ridge times (TF) not "
+					    "in the form exhibit writes");
 			} else if (e[0] == 'C' && e[1] == 'E') {
 				if (el != 28 || have_ce ||
 				    !both32(e + 4, &ce_loc) ||
 				    !both32(e + 12, &ce_off) ||
 				    !both32(e + 20, &ce_len))
-					return iso_bad(s, EX_PROBLEM_FORM, where,
-					    "damaged Rock Ridge continuation "
-					    "(CE) field");
+					return iso_bad(s, EX_PROBLEM_FORM,
+					    where, "damaged Rock Ridge "
+					    "continuation (CE) field");
 				have_ce = 1;
 			} else if (e[0] == 'E' && e[1] == 'R') {
 				unsigned lid = el >= 8 ? e[4] : 0;
@@ -789,13 +793,15 @@ walk(struct iso *s, int tree, size_t self, int depth)
 			    "folder records", (unsigned long long)
 			    s->L->lim.max_entries * 4 + 64);
 		if (l < 34 || l % 2 != 0 || off + l > send)
-			BAD(EX_PROBLEM_FORM, dirpath, "damaged %s folder record "
-			    "(at byte %llu of the folder)", tree_name[tree],
+			BAD(EX_PROBLEM_FORM, dirpath, "damaged %s folder "
+			    "record (at byte %llu of the folder)",
+			    tree_name[tree],
 			    (unsigned long long)off);
 		nl = r[32];
 		if (33u + nl > l || nl == 0)
-			BAD(EX_PROBLEM_FORM, dirpath, "damaged %s folder record "
-			    "(at byte %llu of the folder)", tree_name[tree],
+			BAD(EX_PROBLEM_FORM, dirpath, "damaged %s folder "
+			    "record (at byte %llu of the folder)",
+			    tree_name[tree],
 			    (unsigned long long)off);
 		if (!both32(r + 2, &rloc) || !both32(r + 10, &rsize) ||
 		    le16(r + 28) != be16(r + 30))
@@ -806,23 +812,24 @@ walk(struct iso *s, int tree, size_t self, int depth)
 		flags = r[25];
 		isdir = (flags & 0x02) != 0;
 		if (r[1] != 0)
-			BAD(EX_PROBLEM_FORM, dirpath, "a record with an extended "
-			    "attribute record in the %s tree", tree_name[tree]);
+			BAD(EX_PROBLEM_FORM, dirpath, "a record with an "
+			    "extended attribute record in the %s tree",
+			    tree_name[tree]);
 		if (r[26] != 0 || r[27] != 0)
 			BAD(EX_PROBLEM_FORM, dirpath, "an interleaved record "
 			    "(file unit size %u, gap %u) in the %s tree", r[26],
 			    r[27], tree_name[tree]);
 		if (le16(r + 28) != 1)
-			BAD(EX_PROBLEM_FORM, dirpath, "a record on volume %u of "
-			    "a set in the %s tree", le16(r + 28),
+			BAD(EX_PROBLEM_FORM, dirpath, "a record on volume %u "
+			    "of a set in the %s tree", le16(r + 28),
 			    tree_name[tree]);
 		if (flags & 0x01)
-			BAD(EX_PROBLEM_FORM, dirpath, "a hidden record in the %s "
-			    "tree (readers that honour the flag hide it)",
+			BAD(EX_PROBLEM_FORM, dirpath, "a hidden record in the "
+			    "%s tree (readers that honour the flag hide it)",
 			    tree_name[tree]);
 		if (flags & 0x04)
-			BAD(EX_PROBLEM_FORM, dirpath, "an associated file in the "
-			    "%s tree", tree_name[tree]);
+			BAD(EX_PROBLEM_FORM, dirpath, "an associated file in "
+			    "the %s tree", tree_name[tree]);
 		if (flags & ~(0x02u | 0x80u))
 			BAD(EX_PROBLEM_FORM, dirpath, "a record with flags "
 			    "0x%02x in the %s tree", flags, tree_name[tree]);
@@ -834,18 +841,19 @@ walk(struct iso *s, int tree, size_t self, int depth)
 			    "start with its '.' and '..' records",
 			    tree_name[tree]);
 		if (kind == REC_DOT && (!isdir || rloc != loc || rsize != size))
-			BAD(EX_PROBLEM_AMBIGUOUS, dirpath, "the %s folder's '.' "
-			    "record points elsewhere", tree_name[tree]);
+			BAD(EX_PROBLEM_AMBIGUOUS, dirpath, "the %s folder's "
+			    "'.' record points elsewhere", tree_name[tree]);
 		if (kind == REC_DOTDOT && (!isdir ||
 		    rloc != t->v[t->v[self].parent].loc ||
 		    rsize != t->v[t->v[self].parent].size))
-			BAD(EX_PROBLEM_AMBIGUOUS, dirpath, "the %s folder's '..' "
-			    "record does not point at its parent",
+			BAD(EX_PROBLEM_AMBIGUOUS, dirpath, "the %s folder's "
+			    "'..' record does not point at its parent",
 			    tree_name[tree]);
 		suoff = 33 + nl + (nl % 2 == 0);
 		if (suoff > l || (nl % 2 == 0 && r[33 + nl] != 0))
-			BAD(EX_PROBLEM_FORM, dirpath, "damaged %s folder record "
-			    "(at byte %llu of the folder)", tree_name[tree],
+			BAD(EX_PROBLEM_FORM, dirpath, "damaged %s folder "
+			    "record (at byte %llu of the folder)",
+			    tree_name[tree],
 			    (unsigned long long)off);
 		if (tree == TREE_JOLIET) {
 			if (suoff != l)
@@ -853,16 +861,18 @@ walk(struct iso *s, int tree, size_t self, int depth)
 				    "in a Joliet record (exhibit writes none)");
 			if (kind == REC_NORMAL && !joliet_name(r + 33, nl, name,
 			    sizeof(name)))
-				BAD(EX_PROBLEM_FORM, dirpath, "a Joliet name that "
-				    "is not valid UCS-2");
+				BAD(EX_PROBLEM_FORM, dirpath, "a Joliet name "
+				    "that is not valid UCS-2");
 		} else {
 			char where[BUNDLE_PATH_MAX + 300];
 
 			if (kind == REC_NORMAL && !iso_ident_ok(r + 33, nl,
 			    isdir)) {
-				bundle_display_n(r + 33, nl, name, sizeof(name));
-				BAD(EX_PROBLEM_FORM, dirpath, "ISO 9660 name '%s' "
-				    "is not in the form exhibit writes", name);
+				bundle_display_n(r + 33, nl, name,
+				    sizeof(name));
+				BAD(EX_PROBLEM_FORM, dirpath, "ISO 9660 name "
+				    "'%s' is not in the form exhibit writes",
+				    name);
 			}
 			if (kind == REC_NORMAL) {
 				char id[256];
@@ -984,8 +994,9 @@ walk(struct iso *s, int tree, size_t self, int depth)
 		for (i = 0; i <= depth; i++)
 			if (s->anc[i] == t->v[k].loc)
 				BAD(EX_PROBLEM_FORM, t->v[k].path, "the %s "
-				    "folder record leads back to a folder above "
-				    "it (a folder loop)", tree_name[tree]);
+				    "folder record leads back to a folder "
+				    "above it (a folder loop)",
+				    tree_name[tree]);
 		if ((st = walk(s, tree, (size_t)k, depth + 1)) != EX_OK ||
 		    t->broken)
 			goto out;
@@ -1128,8 +1139,8 @@ path_tables(struct iso *s, int tree)
 
 		if (len > ISO_PATH_TABLE_MAX || at < 16 ||
 		    at + nsec > s->sectors) {
-			st = iso_bad(s, EX_PROBLEM_FORM, "", "the %s path table "
-			    "lies outside the image", tree_name[tree]);
+			st = iso_bad(s, EX_PROBLEM_FORM, "", "the %s path "
+			    "table lies outside the image", tree_name[tree]);
 			goto out;
 		}
 		if (bundle_read_at(s->fd, have, len,
@@ -1473,8 +1484,9 @@ account(struct iso *s)
 	qsort(s->spans, s->nspans, sizeof(*s->spans), span_cmp);
 	for (i = 1; i < s->nspans; i++) {
 		if (s->spans[i].start < s->spans[i - 1].end)
-			return iso_bad(s, EX_PROBLEM_FORM, "", "%s and %s share "
-			    "sector %llu of the ISO image", s->spans[i - 1].what,
+			return iso_bad(s, EX_PROBLEM_FORM, "", "%s and %s "
+			    "share sector %llu of the ISO image",
+			    s->spans[i - 1].what,
 			    s->spans[i].what,
 			    (unsigned long long)s->spans[i].start);
 	}
@@ -1531,12 +1543,12 @@ account(struct iso *s)
 			from = s->areas[k].off + s->areas[k].len;
 		}
 		if (k < s->nareas && s->areas[k].sector == sec)
-			return iso_bad(s, EX_PROBLEM_TRAILING, "", "data hidden "
-			    "in a Rock Ridge continuation sector (%lu)",
+			return iso_bad(s, EX_PROBLEM_TRAILING, "", "data "
+			    "hidden in a Rock Ridge continuation sector (%lu)",
 			    (unsigned long)sec);
 		if (!all_zero(s->sec + from, ISO_SECTOR - from))
-			return iso_bad(s, EX_PROBLEM_TRAILING, "", "data hidden "
-			    "in a Rock Ridge continuation sector (%lu)",
+			return iso_bad(s, EX_PROBLEM_TRAILING, "", "data "
+			    "hidden in a Rock Ridge continuation sector (%lu)",
 			    (unsigned long)sec);
 	}
 	return EX_OK;
