@@ -39,14 +39,15 @@ print_text(const char *path, const ex_verify_report *r)
 {
 	size_t i;
 
-	printf("bundle:    %s (%s, top folder %s)\n", path, r->container,
-	    r->top);
+	/* Text from the bundle is escaped (cli_esc): it may hold any byte. */
+	printf("bundle:    %s (%s, top folder %s)\n", cli_esc(path),
+	    r->container, cli_esc(r->top));
 	if (r->case_ref != NULL)
-		printf("case:      %s, exhibit %s\n", r->case_ref,
-		    r->exhibit_ref);
+		printf("case:      %s, exhibit %s\n", cli_esc(r->case_ref),
+		    cli_esc(r->exhibit_ref));
 	printf("signer:    key ID %s, %s\n", r->signer_key_id[0] != '\0' ?
-	    r->signer_key_id : "(unknown)", r->signer_trusted ? "trusted" :
-	    "NOT TRUSTED");
+	    cli_esc(r->signer_key_id) : "(unknown)", r->signer_trusted ?
+	    "trusted" : "NOT TRUSTED");
 	printf("files:\n");
 	for (i = 0; i < r->nfiles; i++) {
 		const ex_verify_file *f = &r->files[i];
@@ -54,7 +55,8 @@ print_text(const char *path, const ex_verify_report *r)
 		if (strcmp(f->role, "folder") == 0 && f->ok)
 			continue;
 		printf("  %s  %-9s %s%s%s\n", f->ok ? "PASS" : "FAIL", f->role,
-		    f->path, f->ok ? "" : ": ", f->ok ? "" : f->problem);
+		    cli_esc(f->path), f->ok ? "" : ": ",
+		    f->ok ? "" : cli_esc(f->problem));
 	}
 	if (r->custody.nevents > 0)
 		printf("custody:\n");
@@ -65,13 +67,13 @@ print_text(const char *path, const ex_verify_report *r)
 
 		printf("  %s  event %llu: key ID %s, %s%s%s\n",
 		    ok ? "PASS" : "FAIL", (unsigned long long)e->seq,
-		    e->key_id, e->trusted ? "trusted" : "NOT TRUSTED",
-		    e->problem[0] != '\0' ? ": " : "", e->problem);
+		    cli_esc(e->key_id), e->trusted ? "trusted" : "NOT TRUSTED",
+		    e->problem[0] != '\0' ? ": " : "", cli_esc(e->problem));
 	}
 	if (r->nproblems > 0) {
 		printf("problems:\n");
 		for (i = 0; i < r->nproblems; i++)
-			printf("  - %s\n", r->problems[i].message);
+			printf("  - %s\n", cli_esc(r->problems[i].message));
 	}
 	printf("RESULT: %s%s\n", r->passed ? "PASS" : "FAIL",
 	    r->passed ? " (intact, signed by trusted keys)" :
@@ -94,6 +96,9 @@ print_xml(const char *path, const ex_verify_report *r)
 	xmlTextWriterSetIndent(w, 1);
 #define X(call) do { if ((call) < 0) rc = -1; } while (0)
 #define S(s) BAD_CAST (s)
+/* Text from the bundle, escaped as on a terminal: XML cannot carry most
+ * control characters, and a reader should see what the officer sees. */
+#define E(s) BAD_CAST cli_esc(s)
 	X(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
 	X(xmlTextWriterStartElementNS(w, NULL, S("verify"),
 	    S("urn:exhibit:verify:1")));
@@ -104,17 +109,17 @@ print_xml(const char *path, const ex_verify_report *r)
 	X(xmlTextWriterWriteAttribute(w, S("trusted"),
 	    S(r->trusted ? "true" : "false")));
 	X(xmlTextWriterStartElement(w, S("bundle")));
-	X(xmlTextWriterWriteAttribute(w, S("path"), S(path)));
+	X(xmlTextWriterWriteAttribute(w, S("path"), E(path)));
 	X(xmlTextWriterWriteAttribute(w, S("container"), S(r->container)));
-	X(xmlTextWriterWriteAttribute(w, S("top"), S(r->top)));
+	X(xmlTextWriterWriteAttribute(w, S("top"), E(r->top)));
 	if (r->case_ref != NULL) {
-		X(xmlTextWriterWriteAttribute(w, S("case"), S(r->case_ref)));
+		X(xmlTextWriterWriteAttribute(w, S("case"), E(r->case_ref)));
 		X(xmlTextWriterWriteAttribute(w, S("exhibit"),
-		    S(r->exhibit_ref)));
+		    E(r->exhibit_ref)));
 	}
 	X(xmlTextWriterEndElement(w));
 	X(xmlTextWriterStartElement(w, S("signer")));
-	X(xmlTextWriterWriteAttribute(w, S("key-id"), S(r->signer_key_id)));
+	X(xmlTextWriterWriteAttribute(w, S("key-id"), E(r->signer_key_id)));
 	X(xmlTextWriterWriteAttribute(w, S("trusted"),
 	    S(r->signer_trusted ? "true" : "false")));
 	X(xmlTextWriterEndElement(w));
@@ -122,7 +127,7 @@ print_xml(const char *path, const ex_verify_report *r)
 		const ex_verify_file *f = &r->files[i];
 
 		X(xmlTextWriterStartElement(w, S("file")));
-		X(xmlTextWriterWriteAttribute(w, S("path"), S(f->path)));
+		X(xmlTextWriterWriteAttribute(w, S("path"), E(f->path)));
 		X(xmlTextWriterWriteAttribute(w, S("role"), S(f->role)));
 		X(xmlTextWriterWriteAttribute(w, S("status"),
 		    S(f->ok ? "pass" : "fail")));
@@ -132,7 +137,7 @@ print_xml(const char *path, const ex_verify_report *r)
 			X(xmlTextWriterWriteAttribute(w, S("sha256"),
 			    S(f->sha256)));
 		if (!f->ok && f->problem != NULL)
-			X(xmlTextWriterWriteString(w, S(f->problem)));
+			X(xmlTextWriterWriteString(w, E(f->problem)));
 		X(xmlTextWriterEndElement(w));
 	}
 	for (i = 0; i < r->custody.nevents; i++) {
@@ -141,14 +146,14 @@ print_xml(const char *path, const ex_verify_report *r)
 		X(xmlTextWriterStartElement(w, S("custody-event")));
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)e->seq);
 		X(xmlTextWriterWriteAttribute(w, S("seq"), S(num)));
-		X(xmlTextWriterWriteAttribute(w, S("key-id"), S(e->key_id)));
+		X(xmlTextWriterWriteAttribute(w, S("key-id"), E(e->key_id)));
 		X(xmlTextWriterWriteAttribute(w, S("status"),
 		    S(e->seq_ok && e->link_ok && e->signature_ok &&
 		    e->manifest_ok ? "pass" : "fail")));
 		X(xmlTextWriterWriteAttribute(w, S("trusted"),
 		    S(e->trusted ? "true" : "false")));
 		if (e->problem[0] != '\0')
-			X(xmlTextWriterWriteString(w, S(e->problem)));
+			X(xmlTextWriterWriteString(w, E(e->problem)));
 		X(xmlTextWriterEndElement(w));
 	}
 	for (i = 0; i < r->nproblems; i++) {
@@ -157,14 +162,15 @@ print_xml(const char *path, const ex_verify_report *r)
 		    S(ex_verify_kind_name(r->problems[i].kind))));
 		if (r->problems[i].path[0] != '\0')
 			X(xmlTextWriterWriteAttribute(w, S("path"),
-			    S(r->problems[i].path)));
-		X(xmlTextWriterWriteString(w, S(r->problems[i].message)));
+			    E(r->problems[i].path)));
+		X(xmlTextWriterWriteString(w, E(r->problems[i].message)));
 		X(xmlTextWriterEndElement(w));
 	}
 	X(xmlTextWriterEndElement(w));
 	X(xmlTextWriterEndDocument(w));
 #undef X
 #undef S
+#undef E
 	xmlFreeTextWriter(w);
 	if (rc == 0)
 		fwrite(buf->content, 1, (size_t)buf->use, stdout);
