@@ -10,8 +10,8 @@
 # Needs ffmpeg, python3, GNU tar, zip and sha256sum.  The keys in keys/ are
 # kept when they exist (made with `exhibit keygen -W` otherwise), and
 # SOURCE_DATE_EPOCH is fixed, so ZIP, tar and folder bundles come out the
-# same from the same exhibit and ffmpeg; ISO images and custody events
-# added later (they carry the time they were added) do not.
+# same from the same exhibit and ffmpeg; ISO images (and zip/appended-zip.zip,
+# whose appended ZIP zipforge.py dates with the current time) do not.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -200,7 +200,8 @@ tc owner
 expect tar/owner.tar signer 1 structure "the uid field of the tar header at byte" "an owner exhibit never writes (uid 1000, user mallory)"
 # (a small second archive: one file of another exhibit)
 mkdir -p t2/E2/data && cp E2/data/README.txt t2/E2/data/
-(cd t2 && tar -cf ../tail.tar --format=ustar --owner=0 --group=0 E2)
+(cd t2 && tar -cf ../tail.tar --format=ustar --owner=0 --group=0 \
+	--numeric-owner --mtime="@$SOURCE_DATE_EPOCH" E2)
 cat good.tar tail.tar >appended.tar
 put appended.tar tar/appended.tar
 expect tar/appended.tar signer 1 structure "data after the end of the tar archive (at byte" "a second archive after the end marker (GNU tar -i reads it)"
@@ -372,22 +373,28 @@ put s-pub sig/signer-pub-replaced
 expect sig/signer-pub-replaced signer 1 binding "data/signer.pub: is not the signer's public key" "data/signer.pub replaced by another key (manifest-sha256.txt updated)"
 
 # --- structure -----------------------------------------------------------
+# GNU tar and zip take times and owners from the files: fixed here.
+TAR="tar --sort=name --mtime=@$SOURCE_DATE_EPOCH --owner=0 --group=0 --numeric-owner"
+stamp() { find "$@" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +; }
 $ZIPCRAFT dup good.zip "E1/$README" dup.zip
 put dup.zip structure/duplicate-name.zip
 expect structure/duplicate-name.zip signer 1 structure "two entries with this name" "two entries with one name"
-mkdir -p td && cp -R E1 td/E1
-(cd td && tar -cf ../dotdot.tar E1 -P --transform 's|^E1/bagit.txt$|E1/../bagit.txt|' E1/bagit.txt)
+mkdir -p td && cp -R E1 td/E1 && stamp td
+(cd td && $TAR -cf ../dotdot.tar E1 -P --transform 's|^E1/bagit.txt$|E1/../bagit.txt|' E1/bagit.txt)
 put dotdot.tar structure/dotdot.tar
 expect structure/dotdot.tar signer 1 structure "path leaves the bundle (..)" "a path with '..'"
-(cd td && tar -cf ../absolute.tar E1 -P /etc/hostname)
+mkdir -p td/abs && echo "outside the bundle" >td/abs/outside.txt && stamp td
+(cd td && $TAR -cf ../absolute.tar E1 abs/outside.txt -P --transform 's|^abs/|/tmp/|')
 put absolute.tar structure/absolute.tar
 expect structure/absolute.tar signer 1 structure "absolute path: leaves the bundle" "an absolute path"
 mkdir -p th && cp -R E1 th/E1 && ln th/E1/data/signer.pub th/E1/data/again.pub
-(cd th && tar -cf ../hardlink.tar E1)
+stamp th
+(cd th && $TAR -cf ../hardlink.tar E1)
 put hardlink.tar structure/hardlink.tar
 expect structure/hardlink.tar signer 1 structure "hard link to" "a hard link in a tar"
 mkdir -p zl && cp -R E1 zl/E1 && ln -s ../manifest.xml zl/E1/data/link.xml
-(cd zl && zip -q -r -y -X ../symlink.zip E1)
+stamp zl
+(cd zl && find E1 | LC_ALL=C sort | zip -q -y -X ../symlink.zip -@)
 put symlink.zip structure/symlink.zip
 expect structure/symlink.zip signer 1 structure "data/link.xml: symbolic link to" "a symbolic link in a ZIP"
 cp -R E1 folder.zip
