@@ -158,6 +158,25 @@ CONFORMANCE_FILES = \
 	tests/conformance/bag/upper-case-hex/manifest.xml \
 	tests/conformance/bag/upper-case-hex/manifest.xml.minisig \
 	tests/conformance/bag/upper-case-hex/tagmanifest-sha256.txt \
+	tests/conformance/custody/broken-chain/bag-info.txt \
+	tests/conformance/custody/broken-chain/bagit.txt \
+	tests/conformance/custody/broken-chain/custody.xml \
+	tests/conformance/custody/broken-chain/data/README.txt \
+	tests/conformance/custody/broken-chain/data/README.txt.minisig \
+	tests/conformance/custody/broken-chain/data/cam/native/cam-native-001.mp4 \
+	tests/conformance/custody/broken-chain/data/cam/native/cam-native-001.mp4.minisig \
+	tests/conformance/custody/broken-chain/data/index.html \
+	tests/conformance/custody/broken-chain/data/index.html.minisig \
+	tests/conformance/custody/broken-chain/data/schemas/custody.xsd \
+	tests/conformance/custody/broken-chain/data/schemas/custody.xsd.minisig \
+	tests/conformance/custody/broken-chain/data/schemas/manifest.xsd \
+	tests/conformance/custody/broken-chain/data/schemas/manifest.xsd.minisig \
+	tests/conformance/custody/broken-chain/data/signer.pub \
+	tests/conformance/custody/broken-chain/data/signer.pub.minisig \
+	tests/conformance/custody/broken-chain/manifest-sha256.txt \
+	tests/conformance/custody/broken-chain/manifest.xml \
+	tests/conformance/custody/broken-chain/manifest.xml.minisig \
+	tests/conformance/custody/broken-chain/tagmanifest-sha256.txt \
 	tests/conformance/custody/comment/bag-info.txt \
 	tests/conformance/custody/comment/bagit.txt \
 	tests/conformance/custody/comment/custody.xml \
@@ -381,6 +400,25 @@ CONFORMANCE_FILES = \
 	tests/conformance/sig/four-field-comment/manifest.xml \
 	tests/conformance/sig/four-field-comment/manifest.xml.minisig \
 	tests/conformance/sig/four-field-comment/tagmanifest-sha256.txt \
+	tests/conformance/sig/manifest-bom/bag-info.txt \
+	tests/conformance/sig/manifest-bom/bagit.txt \
+	tests/conformance/sig/manifest-bom/custody.xml \
+	tests/conformance/sig/manifest-bom/data/README.txt \
+	tests/conformance/sig/manifest-bom/data/README.txt.minisig \
+	tests/conformance/sig/manifest-bom/data/cam/native/cam-native-001.mp4 \
+	tests/conformance/sig/manifest-bom/data/cam/native/cam-native-001.mp4.minisig \
+	tests/conformance/sig/manifest-bom/data/index.html \
+	tests/conformance/sig/manifest-bom/data/index.html.minisig \
+	tests/conformance/sig/manifest-bom/data/schemas/custody.xsd \
+	tests/conformance/sig/manifest-bom/data/schemas/custody.xsd.minisig \
+	tests/conformance/sig/manifest-bom/data/schemas/manifest.xsd \
+	tests/conformance/sig/manifest-bom/data/schemas/manifest.xsd.minisig \
+	tests/conformance/sig/manifest-bom/data/signer.pub \
+	tests/conformance/sig/manifest-bom/data/signer.pub.minisig \
+	tests/conformance/sig/manifest-bom/manifest-sha256.txt \
+	tests/conformance/sig/manifest-bom/manifest.xml \
+	tests/conformance/sig/manifest-bom/manifest.xml.minisig \
+	tests/conformance/sig/manifest-bom/tagmanifest-sha256.txt \
 	tests/conformance/sig/other-exhibit/bag-info.txt \
 	tests/conformance/sig/other-exhibit/bagit.txt \
 	tests/conformance/sig/other-exhibit/custody.xml \

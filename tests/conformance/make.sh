@@ -321,6 +321,22 @@ retag c-other
 put c-other custody/other-exhibit
 expect custody/other-exhibit signer 1 custody "is the log of exhibit 'E2', not of 'E1'" "the custody log of another exhibit"
 
+# Event 1 of a two-event log replaced by another event 1, validly signed
+# (custody1): event 2's previous-sha256 no longer links to it.
+rm -rf c-chain2 && cp -R C1 c-chain2
+"$CUSTODY1" "$K/signer.key" E1 "Someone else" 1730000000 c-chain2/manifest.xml one.xml
+python3 - c-chain2/custody.xml one.xml <<'EOF2'
+import re, sys
+log, one = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+ev = re.compile(r'  <event seq="1".*?</event>\n', re.S)
+log2 = log.replace(ev.search(log).group(0), ev.search(one).group(0))
+assert log2 != log
+open(sys.argv[1], "w").write(log2)
+EOF2
+retag c-chain2
+put c-chain2 custody/broken-chain
+expect custody/broken-chain signer,other 1 custody "custody event 2: previous-sha256 is not the hash of event 1" "each event's previous-sha256 is the hash of the event before it (event 1 replaced by another, validly signed)"
+
 # --- signatures ----------------------------------------------------------
 M=$NATIVE
 copy s-other
@@ -371,6 +387,19 @@ cp "$K/other.pub" s-pub/data/signer.pub
 rebag s-pub
 put s-pub sig/signer-pub-replaced
 expect sig/signer-pub-replaced signer 1 binding "data/signer.pub: is not the signer's public key" "data/signer.pub replaced by another key (manifest-sha256.txt updated)"
+
+# manifest.xml with a byte-order mark, validly signed (trusted comment and
+# custody event made for the new bytes).
+copy s-bom
+{ printf '\357\273\277'; cat E1/manifest.xml; } >s-bom/manifest.xml
+bsha=$(sha256sum <s-bom/manifest.xml | cut -c1-64)
+rm s-bom/manifest.xml.minisig
+"$SIGCHECK" sign "$K/signer.key" s-bom/manifest.xml \
+	"timestamp:1730000000	file:manifest.xml	hashed	exhibit:E1	sha256:$bsha" >/dev/null
+"$CUSTODY1" "$K/signer.key" E1 Op 1730000000 s-bom/manifest.xml s-bom/custody.xml
+retag s-bom
+put s-bom sig/manifest-bom
+expect sig/manifest-bom signer 1 content "manifest.xml: starts with a byte-order mark (exhibit writes none)" "a byte-order mark before manifest.xml, even with a valid signature"
 
 # --- structure -----------------------------------------------------------
 # GNU tar and zip take times and owners from the files: fixed here.
