@@ -648,6 +648,12 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 		    p->message);
 	}
 
+	/* An incomplete copy is said once: what is missing from it is not
+	 * tampering, and listing every file it lacks would bury the reason. */
+	for (i = 0; i < b->nproblems; i++)
+		if (b->problems[i].kind == EX_PROBLEM_TRUNCATED)
+			goto verdict;
+
 	/* 2.–3. Manifest, then every file it lists. */
 	if ((m = check_manifest(&c)) != NULL) {
 		r->case_ref = strdup(m->bundle.case_ref);
@@ -682,13 +688,10 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 
 		if (ex_bundle_check_bag(b, &bagp, &nbagp, err) != EX_OK)
 			goto nomem;
+		/* (Each message names its file; a path may hold ": ", so
+		 * none is split off for the problem's path.) */
 		for (i = 0; i < nbagp; i++) {
-			size_t plen = strcspn(bagp[i], ":");
-			char bpath[256];
-
-			snprintf(bpath, sizeof(bpath), "%.*s",
-			    (int)(plen < 255 ? plen : 255), bagp[i]);
-			problem(&c, EX_VERIFY_BAGIT, bpath, "%s", bagp[i]);
+			problem(&c, EX_VERIFY_BAGIT, "", "%s", bagp[i]);
 			free(bagp[i]);
 		}
 		free(bagp);
@@ -699,6 +702,7 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 
 	/* 4. Exactly the signed set. */
 	check_coverage(&c);
+verdict:
 	if (c.nomem)
 		goto nomem;
 

@@ -148,9 +148,10 @@ t_expect_status 1 "$EXHIBIT" verify f
 t_grep "^  - signer key ID $id2 is not trusted: no public key was given" out.txt
 
 # 4. ZIP: two entries with one name; a path that leaves the bundle.
+# (Python's zipfile packs the same files in another form: deflated,
+# without descriptors; verify accepts only the form exhibit writes.)
 python3 "$ZIPCRAFT" pack base ABC_1 plain.zip || t_fail "zipping the bundle"
-t_expect_status 0 "$EXHIBIT" verify plain.zip -p k.pub
-t_grep '^RESULT: PASS' out.txt
+fails plain.zip 'compressed \(ZIP method 8\): exhibit stores every entry'
 python3 "$ZIPCRAFT" dup plain.zip "ABC_1/$WORKING" dup.zip || t_fail "zipcraft dup"
 fails dup.zip "^  - $WORKING: two entries with this name\$"
 python3 "$ZIPCRAFT" add plain.zip "ABC_1/data/../../escape.txt" dotdot.zip ||
