@@ -71,6 +71,17 @@ printf 'horse batteryX\n' > wrong
 t_expect_status 2 env EXHIBIT_PASSPHRASE_FILE=wrong "$SIGCHECK" sign e.key data
 t_grep 'e.key: wrong passphrase for this secret key' err.txt
 
+# Key files given for one another are named for what they are (issue 12),
+# before any advice about modes or base64 that would not apply.
+chmod 644 e.pub
+t_expect_status 2 "$SIGCHECK" sign e.pub data
+t_grep 'e\.pub: this is a minisign public key, not a secret key \(-s needs the secret key' err.txt
+if grep -q chmod err.txt; then t_fail "chmod advice for a public key"; fi
+t_expect_status 2 "$SIGCHECK" verify e.key data
+t_grep 'e\.key: this is a minisign secret key, not a public key' err.txt
+t_expect_status 2 "$SIGCHECK" verify data.minisig data
+t_grep 'data\.minisig: this is a minisign signature, not a public key' err.txt
+
 # On a terminal: asked twice, and the two answers must agree.
 if command -v script >/dev/null 2>&1; then
 	unset EXHIBIT_PASSPHRASE_FILE || :

@@ -119,10 +119,47 @@ ex_sign_read_fd(int fd, const char *path, void *buf, size_t cap,
 	return EX_OK;
 }
 
-ex_status
-ex_sign_read_small(const char *path, int private_only, char *buf, size_t cap,
-    size_t *len, ex_error *err)
+/*
+ * What a key or signature file is, by its content alone: the length of
+ * the base64 line after "untrusted comment:" tells a public key (56), a
+ * signature (100) and a secret key (212) apart.  NULL when it is none.
+ */
+static const char *
+sign_file_kind(const char *text, size_t len)
 {
+	const char *p = memchr(text, '\n', len), *e;
+	size_t n;
+
+	if (len < 19 || strncmp(text, "untrusted comment:", 18) != 0 ||
+	    p == NULL)
+		return NULL;
+	p++;
+	e = memchr(p, '\n', len - (size_t)(p - text));
+	n = (e != NULL ? (size_t)(e - p) : len - (size_t)(p - text));
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n == sodium_base64_ENCODED_LEN(2 + EX_KEYID_BYTES +
+	    crypto_sign_PUBLICKEYBYTES, sodium_base64_VARIANT_ORIGINAL) - 1)
+		return "public key";
+	if (n == sodium_base64_ENCODED_LEN(2 + EX_KEYID_BYTES + EX_SIG_BYTES,
+	    sodium_base64_VARIANT_ORIGINAL) - 1)
+		return "signature";
+	if (n == sodium_base64_ENCODED_LEN(SEC_RAW,
+	    sodium_base64_VARIANT_ORIGINAL) - 1)
+		return "secret key";
+	return NULL;
+}
+
+ex_status
+ex_sign_read_small(const char *path, ex_sign_kind want, char *buf,
+    size_t cap, size_t *len, ex_error *err)
+{
+	static const char *const wanted[] = {
+		[EX_SIGN_FILE_PUBLIC] = "public key",
+		[EX_SIGN_FILE_SECRET] = "secret key",
+		[EX_SIGN_FILE_SIGNATURE] = "signature",
+	};
+	const char *kind;
 	struct stat sb;
 	ex_status st = EX_OK;
 	size_t have = 0;
@@ -132,18 +169,31 @@ ex_sign_read_small(const char *path, int private_only, char *buf, size_t cap,
 	if ((st = ex_file_open(AT_FDCWD, path, 0, NULL, &fd, &sb, err)) !=
 	    EX_OK)
 		return st;
-	if (private_only && (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		st = ex_error_set(err, EX_ERR_USAGE,
-		    "%s: secret key file is accessible by group or others "
-		    "(mode %04o); run 'chmod 600 %s'", path,
-		    (unsigned)(sb.st_mode & 07777), path);
-		goto out;
-	}
 	if ((st = ex_sign_read_fd(fd, path, buf, cap, &have, err)) != EX_OK)
 		goto out;
 	if (have == cap) {
 		st = ex_error_set(err, EX_ERR_FORMAT,
 		    "%s: too large for a key or signature file", path);
+		goto out;
+	}
+	/* A key file given for the other one is named as such, before any
+	 * advice about its mode or its base64 that would not apply. */
+	kind = sign_file_kind(buf, have);
+	if (kind != NULL && strcmp(kind, wanted[want]) != 0) {
+		st = ex_error_set(err, EX_ERR_FORMAT, "%s: this is a minisign "
+		    "%s, not a %s%s", path, kind, wanted[want],
+		    want == EX_SIGN_FILE_SECRET ? " (-s needs the secret key "
+		    "file that keygen wrote with -s)" :
+		    want == EX_SIGN_FILE_PUBLIC ? " (-p needs a public key "
+		    "file, such as the one keygen wrote with -p)" : "");
+		goto out;
+	}
+	if (want == EX_SIGN_FILE_SECRET &&
+	    (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		st = ex_error_set(err, EX_ERR_USAGE,
+		    "%s: secret key file is accessible by group or others "
+		    "(mode %04o); run 'chmod 600 %s'", path,
+		    (unsigned)(sb.st_mode & 07777), path);
 		goto out;
 	}
 	*len = have;
@@ -274,7 +324,8 @@ ex_pubkey_load(const char *path, ex_pubkey *out, ex_error *err)
 	size_t len = 0;
 	ex_status st;
 
-	if ((st = ex_sign_read_small(path, 0, buf, sizeof(buf), &len, err))
+	if ((st = ex_sign_read_small(path, EX_SIGN_FILE_PUBLIC, buf,
+	    sizeof(buf), &len, err))
 	    != EX_OK)
 		return st;
 	if ((st = ex_pubkey_parse(buf, len, out, err)) != EX_OK)
@@ -621,7 +672,8 @@ seckey_read_raw(const char *path, seckey_raw *raw, ex_error *err)
 
 	if ((buf = sodium_malloc(FILE_CAP)) == NULL)
 		return ex_error_set(err, EX_ERR_NOMEM, "out of secure memory");
-	if ((st = ex_sign_read_small(path, 1, buf, FILE_CAP, &len, err))
+	if ((st = ex_sign_read_small(path, EX_SIGN_FILE_SECRET, buf, FILE_CAP,
+	    &len, err))
 	    != EX_OK)
 		goto out;
 	n = ex_sign_split_lines(buf, len, lines, 2, &nul);

@@ -238,7 +238,8 @@ ex_sig_load(const char *path, ex_signature *out, ex_error *err)
 
 	if ((buf = malloc(SIG_FILE_CAP)) == NULL)
 		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	if ((st = ex_sign_read_small(path, 0, buf, SIG_FILE_CAP, &len, err))
+	if ((st = ex_sign_read_small(path, EX_SIGN_FILE_SIGNATURE, buf,
+	    SIG_FILE_CAP, &len, err))
 	    == EX_OK && (st = ex_sig_parse(buf, len, out, err)) != EX_OK)
 		ex_error_prefix(err, "%s", path);
 	free(buf);

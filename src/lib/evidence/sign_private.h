@@ -51,7 +51,18 @@ ex_status ex_sign_b64_decode(const char *b64, size_t b64len,
 ex_status ex_sign_read_fd(int fd, const char *path, void *buf, size_t cap,
     size_t *have, ex_error *err);
 
-ex_status ex_sign_read_small(const char *path, int private_only,
+/* What a caller expects a small file to be. */
+typedef enum ex_sign_kind {
+	EX_SIGN_FILE_PUBLIC,
+	EX_SIGN_FILE_SECRET,        /* also: must be private (mode 0600) */
+	EX_SIGN_FILE_SIGNATURE
+} ex_sign_kind;
+
+/* Read a key or signature file (a regular file, never waited on) into
+ * buf.  A file that is recognisably another kind (a public key given as
+ * the secret key, ...) is EX_ERR_FORMAT naming both kinds, checked before
+ * a secret key's mode.  Errors are prefixed with path. */
+ex_status ex_sign_read_small(const char *path, ex_sign_kind want,
     char *buf, size_t cap, size_t *len, ex_error *err);
 
 #endif
