@@ -664,6 +664,37 @@ test_iso_roundtrip(void **state)
 	ex_bundle_free(&b);
 }
 
+/* A name Joliet would cut short is refused for ISO (and only for ISO). */
+static void
+test_iso_long_name(void **state)
+{
+	work *w = *state;
+	ex_bundle_options opt = { MTIME, fields, 3, 0 };
+	ex_bundle_writer *bw = NULL;
+	char name[160], path[200];
+	ex_error err;
+
+	ex_error_clear(&err);
+	memset(name, 'a', 104);
+	name[104] = '\0';
+	snprintf(path, sizeof(path), "data/%s", name);
+	assert_int_equal(ex_bundle_writer_open(at(w, "long.iso"),
+	    EX_CONTAINER_ISO, "T", &opt, &bw, &err), EX_OK);
+	assert_int_equal(ex_bundle_add_buffer(bw, path, "x", 1, NULL, &err),
+	    EX_ERR_USAGE);
+	assert_non_null(strstr(err.message, "does not fit an ISO 9660"));
+	path[strlen(path) - 1] = '\0';         /* 103: fits */
+	assert_int_equal(ex_bundle_add_buffer(bw, path, "x", 1, NULL, &err),
+	    EX_OK);
+	ex_bundle_writer_free(&bw);
+	assert_int_equal(ex_bundle_writer_open(at(w, "long.zip"),
+	    EX_CONTAINER_ZIP, "T", &opt, &bw, &err), EX_OK);
+	snprintf(path, sizeof(path), "data/%s", name);   /* 104 again */
+	assert_int_equal(ex_bundle_add_buffer(bw, path, "x", 1, NULL, &err),
+	    EX_OK);
+	ex_bundle_writer_free(&bw);
+}
+
 /* ---- reproducible, atomic --------------------------------------------- */
 
 /* Write the sample in a child process (another pid, another run). */
@@ -1476,6 +1507,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tar_roundtrip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dir_roundtrip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_iso_long_name, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_iso_roundtrip, setup,
 		    teardown),

@@ -121,6 +121,10 @@ ex_status bundle_name_check(bundle_loader *L, const char *name,
 /* Load a folder bundle (reader_dir.c). */
 ex_status bundle_load_dir(bundle_loader *L, const char *path, ex_error *err);
 
+/* The longest name (path component) an ISO 9660 bundle holds: what
+ * libarchive's Joliet "long" option keeps whole. */
+#define BUNDLE_ISO_NAME_MAX 103
+
 /* ---- raw structure checks, run after libarchive has loaded the entries
  * (L->b->entries in container order): each records problems against
  * the entries and returns EX_OK unless memory or the disk fails. */

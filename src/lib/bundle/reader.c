@@ -740,7 +740,7 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 	else if (L->b->kind == EX_CONTAINER_TAR && !L->stopped)
 		st = bundle_tar_check(L, path, archive_read_header_position(a),
 		    err);
-	else if (L->b->kind == EX_CONTAINER_ISO && !L->stopped && !fatal)
+	else if (L->b->kind == EX_CONTAINER_ISO && !L->stopped)
 		st = bundle_iso_check(L, path, err);
 out:
 	archive_read_free(a);

@@ -462,8 +462,18 @@ static ex_status
 check_conflicts(ex_bundle_writer *w, const char *rel, ex_error *err)
 {
 	const bundle_name *hit;
-	const char *slash;
+	const char *slash, *comp;
 
+	/* Joliet holds at most 103 characters a name: a longer one would be
+	 * cut short there and the ISO's trees would disagree (verify
+	 * refuses such a bundle), so it is refused here. */
+	for (comp = rel; w->kind == EX_CONTAINER_ISO && *comp != '\0';
+	    comp += strcspn(comp, "/") + (comp[strcspn(comp, "/")] == '/'))
+		if (strcspn(comp, "/") > BUNDLE_ISO_NAME_MAX)
+			return ex_error_set(err, EX_ERR_USAGE, "%s: a name of "
+			    "more than %d characters does not fit an ISO "
+			    "9660 bundle's Joliet tree (use --container zip, "
+			    "tar or dir)", rel, BUNDLE_ISO_NAME_MAX);
 	for (slash = strchr(rel, '/'); slash != NULL;
 	    slash = strchr(slash + 1, '/')) {
 		hit = bundle_names_find(&w->names, rel, (size_t)(slash - rel));
