@@ -52,7 +52,8 @@ typedef enum ex_verify_kind {
 	                           not a readable regular file */
 	EX_VERIFY_UNLISTED,     /* an entry no signature vouches for */
 	EX_VERIFY_CONTENT,      /* size or SHA-256 differs from the signed
-	                           value */
+	                           value, or a signed manifest.xml does not
+	                           read (its XML rules, its schema) */
 	EX_VERIFY_SIGNATURE,    /* a signature is malformed or does not
 	                           verify */
 	EX_VERIFY_BINDING,      /* bytes no signature covers disagree with
