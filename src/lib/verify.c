@@ -650,9 +650,18 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 
 	/* An incomplete copy is said once: what is missing from it is not
 	 * tampering, and listing every file it lacks would bury the reason. */
-	for (i = 0; i < b->nproblems; i++)
-		if (b->problems[i].kind == EX_PROBLEM_TRUNCATED)
-			goto verdict;
+	for (i = 0; i < b->nproblems; i++) {
+		if (b->problems[i].kind != EX_PROBLEM_TRUNCATED)
+			continue;
+		/* Nor is each entry of it listed as if it had been checked. */
+		for (k = 0; k < r->nfiles; k++) {
+			free(r->files[k].path);
+			free(r->files[k].role);
+			free(r->files[k].problem);
+		}
+		r->nfiles = 0;
+		goto verdict;
+	}
 
 	/* 2.–3. Manifest, then every file it lists. */
 	if ((m = check_manifest(&c)) != NULL) {

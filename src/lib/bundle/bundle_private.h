@@ -136,6 +136,10 @@ ex_status bundle_tar_check(bundle_loader *L, const char *path, int64_t end,
 /* ISO 9660 (reader_iso.c): volume size, primary, Joliet, Rock Ridge. */
 ex_status bundle_iso_check(bundle_loader *L, const char *path, ex_error *err);
 
+/* For a cut-short copy: drop the loader's follow-on UNREADABLE and SIZE
+ * problems, which the one TRUNCATED problem explains. */
+void bundle_drop_damage(bundle_loader *L);
+
 /* Little-endian fields, and pread of exactly n bytes (0, or -1 at EOF or
  * on error) for the raw checks. */
 uint32_t bundle_le32(const unsigned char *p);

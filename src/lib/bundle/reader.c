@@ -295,6 +295,26 @@ bundle_entry_end(bundle_loader *L, int complete, ex_error *err)
 	return EX_OK;
 }
 
+/* Drop the loader's follow-on damage reports for a cut-short copy: the
+ * one TRUNCATED problem says it all. */
+void
+bundle_drop_damage(bundle_loader *L)
+{
+	ex_bundle *b = L->b;
+	size_t i, k = 0;
+
+	for (i = 0; i < b->nproblems; i++) {
+		if (b->problems[i].kind == EX_PROBLEM_UNREADABLE ||
+		    b->problems[i].kind == EX_PROBLEM_SIZE) {
+			free(b->problems[i].path);
+			free(b->problems[i].message);
+			continue;
+		}
+		b->problems[k++] = b->problems[i];
+	}
+	b->nproblems = k;
+}
+
 /* ---- raw bytes, for the format checks (reader_zip.c, reader_tar.c) -- */
 
 uint32_t

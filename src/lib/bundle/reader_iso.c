@@ -200,6 +200,8 @@ iso_bad(struct iso *s, ex_bundle_problem_kind kind, const char *path,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	if (kind == EX_PROBLEM_TRUNCATED)
+		bundle_drop_damage(s->L);
 	return bundle_problem(s->L, kind, rel(s, path), s->err, "%s", why);
 }
 

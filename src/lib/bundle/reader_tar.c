@@ -908,26 +908,6 @@ same_entries(struct tar_walk *w)
 	return EX_OK;
 }
 
-/* Drop the loader's follow-on damage reports for a cut-short copy: the
- * one TRUNCATED problem says it all. */
-static void
-drop_damage(bundle_loader *L)
-{
-	ex_bundle *b = L->b;
-	size_t i, k = 0;
-
-	for (i = 0; i < b->nproblems; i++) {
-		if (b->problems[i].kind == EX_PROBLEM_UNREADABLE ||
-		    b->problems[i].kind == EX_PROBLEM_SIZE) {
-			free(b->problems[i].path);
-			free(b->problems[i].message);
-			continue;
-		}
-		b->problems[k++] = b->problems[i];
-	}
-	b->nproblems = k;
-}
-
 /*
  * tar: walk the headers from byte 0 to the end marker and account for
  * every byte (see the top of the file).  end, where libarchive stopped,
@@ -962,7 +942,7 @@ bundle_tar_check(bundle_loader *L, const char *path, int64_t end,
 	s = walk(&w);
 	if (s == EX_OK && w.truncated) {
 		/* the TRUNCATED problem is the last one: keep it */
-		drop_damage(L);
+		bundle_drop_damage(L);
 	} else if (s == EX_OK && !w.bad) {
 		s = same_entries(&w);
 	}

@@ -167,30 +167,10 @@ put64(unsigned char *p, uint64_t v)
 
 /* ---- a cut-short copy ------------------------------------------------ */
 
-/* Drop the loader's follow-on damage reports for a cut-short copy: the
- * one TRUNCATED problem says it all. */
-static void
-drop_damage(bundle_loader *L)
-{
-	ex_bundle *b = L->b;
-	size_t i, k = 0;
-
-	for (i = 0; i < b->nproblems; i++) {
-		if (b->problems[i].kind == EX_PROBLEM_UNREADABLE ||
-		    b->problems[i].kind == EX_PROBLEM_SIZE) {
-			free(b->problems[i].path);
-			free(b->problems[i].message);
-			continue;
-		}
-		b->problems[k++] = b->problems[i];
-	}
-	b->nproblems = k;
-}
-
 static int
 zip_truncated(struct zip_walk *w)
 {
-	drop_damage(w->L);
+	bundle_drop_damage(w->L);
 	return zip_refuse(w, EX_PROBLEM_TRUNCATED, "", "incomplete copy: the "
 	    "ZIP ends at byte %llu, before its central directory",
 	    (unsigned long long)w->size);
