@@ -17,6 +17,8 @@
 #ifndef EXHIBIT_TEXT_H
 #define EXHIBIT_TEXT_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,6 +34,14 @@ extern "C" {
  * are kept unless flags turn them into spaces.
  */
 char *ex_text_clean(const char *s, unsigned flags);
+
+/*
+ * The offset of the first byte of s[0..len) that is not part of valid
+ * UTF-8 (RFC 3629: no overlong forms, surrogates or code points above
+ * U+10FFFF; a sequence cut off by the end is invalid), or len when all
+ * of it is valid.  The one UTF-8 check of exhibit's readers and writers.
+ */
+size_t ex_utf8_invalid_at(const char *s, size_t len);
 
 /*
  * A malloc'd copy of s (NULL for NULL or out of memory; the caller frees)

@@ -48,6 +48,21 @@ utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+size_t
+ex_utf8_invalid_at(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
 char *
 ex_text_clean(const char *s, unsigned flags)
 {

@@ -23,6 +23,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 
+#include "exhibit/text.h"
 #include "xmlread_private.h"
 
 #define BOM "\xef\xbb\xbf"
@@ -82,50 +83,6 @@ has_markup(const char *hay, size_t len, const char *needle)
 			return 1;
 	}
 	return 0;
-}
-
-/*
- * Offset of the first byte that does not belong to well-formed UTF-8
- * (RFC 3629, section 4: no overlong form, no surrogate, nothing above
- * U+10FFFF), or len when all are.
- */
-static size_t
-utf8_invalid_at(const unsigned char *p, size_t len)
-{
-	size_t i = 0, n, k;
-	unsigned char lo, hi;
-
-	while (i < len) {
-		lo = 0x80;
-		hi = 0xbf;
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		} else if (p[i] >= 0xc2 && p[i] <= 0xdf) {
-			n = 1;
-		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
-			n = 2;
-			if (p[i] == 0xe0)
-				lo = 0xa0;      /* overlong */
-			else if (p[i] == 0xed)
-				hi = 0x9f;      /* surrogates */
-		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
-			n = 3;
-			if (p[i] == 0xf0)
-				lo = 0x90;      /* overlong */
-			else if (p[i] == 0xf4)
-				hi = 0x8f;      /* above U+10FFFF */
-		} else {
-			return i;
-		}
-		if (len - i <= n || p[i + 1] < lo || p[i + 1] > hi)
-			return i;
-		for (k = 2; k <= n; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				return i;
-		i += n + 1;
-	}
-	return len;
 }
 
 /*
@@ -268,7 +225,7 @@ ex_xmlread_parse(const ex_xmlread_rules *rules, const char *xml,
 	if (memchr(xml, '\0', len) != NULL)
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "%s: contains a NUL byte (not UTF-8 XML)", what);
-	if ((bad = utf8_invalid_at((const unsigned char *)xml, len)) < len)
+	if ((bad = ex_utf8_invalid_at(xml, len)) < len)
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "%s: not valid UTF-8 (byte %zu)", what,
 		    skipped + bad + 1);

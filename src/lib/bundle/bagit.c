@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exhibit/text.h"
 #include "exhibit/time.h"
 #include "bundle/bundle_private.h"
 
@@ -328,31 +329,12 @@ bundle_buf_free(bundle_buf *b)
 static int
 text_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	int n, i;
+	size_t len = strlen(s), i;
 
-	while (*p != '\0') {
-		if (*p < 0x20 || *p == 0x7f)
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return 0;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-		}
-		p += n + 1;
-	}
-	return 1;
+	return ex_utf8_invalid_at(s, len) == len;
 }
 
 ex_status
