@@ -43,6 +43,15 @@ extern "C" {
 ex_status ex_file_open(int dirfd, const char *path, unsigned flags,
     const char *shown, int *fdp, struct stat *sb, ex_error *err);
 
+/*
+ * A mkstemp()/mkdtemp() template for a temporary name beside path, hidden
+ * and named after it: "dir/.base.TAG-XXXXXX" for "dir/base" (malloc'd;
+ * NULL when out of memory).  Outputs are made under such a name and
+ * renamed or linked into place only when complete, so an interrupted job
+ * leaves nothing at path.
+ */
+char *ex_file_sibling_template(const char *path, const char *tag);
+
 /* The kind of file a mode describes, with its article: "a regular file",
  * "a folder", "a FIFO", "a character device", "a block device",
  * "a socket", "a symbolic link", "an unknown kind of file". */

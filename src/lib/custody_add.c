@@ -22,6 +22,7 @@
 #include "exhibit/bundle.h"
 #include "exhibit/custody.h"
 #include "exhibit/custody_add.h"
+#include "exhibit/fileio.h"
 #include "exhibit/hash.h"
 #include "exhibit/verify.h"
 
@@ -127,18 +128,13 @@ made_by_writer(const char *bag_path)
 static char *
 temp_beside(const char *path, ex_error *err)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 32;
-	char *t = malloc(n);
+	char *t = ex_file_sibling_template(path, "custody");
 	int fd;
 
 	if (t == NULL) {
 		nomem(err);
 		return NULL;
 	}
-	snprintf(t, n, "%.*s.%s.custody-XXXXXX", (int)dirlen, path,
-	    path + dirlen);
 	if ((fd = mkstemp(t)) < 0) {
 		ex_error_errno(err, "%s: cannot make a temporary file beside "
 		    "it", path);

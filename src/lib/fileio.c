@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -113,6 +114,20 @@ fail:
 	close(fd);
 	errno = fl;
 	return st;
+}
+
+char *
+ex_file_sibling_template(const char *path, const char *tag)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + strlen(tag) + 16;
+	char *t = malloc(n);
+
+	if (t != NULL)
+		snprintf(t, n, "%.*s.%s.%s-XXXXXX", (int)dirlen, path,
+		    path + dirlen, tag);
+	return t;
 }
 
 const char *

@@ -82,6 +82,27 @@ t_grep 'e\.key: this is a minisign secret key, not a public key' err.txt
 t_expect_status 2 "$SIGCHECK" verify data.minisig data
 t_grep 'data\.minisig: this is a minisign signature, not a public key' err.txt
 
+# Ctrl-C during the slow key derivation leaves no key file behind (they
+# are written under hidden temporary names and linked into place whole),
+# so a new keygen with the same names works (issue 12, item 8).
+printf 'horse battery\n' > int-pass
+EXHIBIT_PASSPHRASE_FILE=int-pass "$EXHIBIT" keygen -s int.key -p int.pub \
+	>/dev/null 2>&1 &
+kpid=$!
+sleep 0.3
+kill -INT "$kpid" 2>/dev/null || :
+set +e; wait "$kpid"; kst=$?; set -e
+if [ "$kst" -eq 0 ]; then
+	# (finished before the signal: then both are whole keys)
+	"$SIGCHECK" sign int.key data >/dev/null 2>&1 ||
+		EXHIBIT_PASSPHRASE_FILE=int-pass "$SIGCHECK" sign int.key data \
+		>/dev/null || t_fail "an uninterrupted keygen made a bad key"
+else
+	[ ! -e int.key ] && [ ! -e int.pub ] ||
+		t_fail "an interrupted keygen left int.key or int.pub (exit $kst)"
+	t_expect_status 0 "$EXHIBIT" keygen -W -s int.key -p int.pub
+fi
+
 # On a terminal: asked twice, and the two answers must agree.
 if command -v script >/dev/null 2>&1; then
 	unset EXHIBIT_PASSPHRASE_FILE || :

@@ -29,6 +29,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "exhibit/fileio.h"
 #include "bundle/bundle_private.h"
 #include "exhibit/time.h"
 
@@ -131,22 +132,6 @@ archive_fail(ex_bundle_writer *w, const char *what, ex_error *err)
 	    archive_error_string(w->a) != NULL ?
 	    archive_error_string(w->a) : "write failed");
 	return fail(w, st);
-}
-
-/* "dir/.base.partial-XXXXXX" for output "dir/base". */
-static char *
-tmp_template(const char *output)
-{
-	const char *slash = strrchr(output, '/');
-	size_t dirlen = slash != NULL ? (size_t)(slash - output) + 1 : 0;
-	const char *base = output + dirlen;
-	size_t n = dirlen + strlen(base) + 32;
-	char *t = malloc(n);
-
-	if (t != NULL)
-		snprintf(t, n, "%.*s.%s.partial-XXXXXX", (int)dirlen, output,
-		    base);
-	return t;
 }
 
 /* fsync the folder that holds path. */
@@ -325,7 +310,8 @@ ex_bundle_writer_open(const char *output, ex_container kind, const char *top,
 	    (w->top = strdup(topbuf)) == NULL ||
 	    (w->chunk[0] = malloc(BUNDLE_CHUNK)) == NULL ||
 	    (w->chunk[1] = malloc(BUNDLE_CHUNK)) == NULL ||
-	    (w->tmp = tmp_template(output)) == NULL) {
+	    (w->tmp = ex_file_sibling_template(output, "partial")) ==
+	    NULL) {
 		st_ = nomem(err);
 		goto out;
 	}

@@ -606,14 +606,37 @@ ex_seckey_write(const ex_seckey *sk, const char *path, const char *passphrase,
 	return st;
 }
 
+/*
+ * A new file beside path, under a hidden temporary name (0600): *tmp gets
+ * the name (malloc'd), the descriptor is returned, -1 on failure.
+ */
+static int
+create_temp_beside(const char *path, char **tmp, ex_error *err)
+{
+	int fd;
+
+	if ((*tmp = ex_file_sibling_template(path, "partial")) == NULL) {
+		ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if ((fd = mkstemp(*tmp)) < 0) {
+		ex_error_errno(err, "%s: cannot make a temporary file beside "
+		    "it", path);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return fd;
+}
+
 ex_status
 ex_key_write_files(const ex_seckey *sk, const char *seckey_path,
     const char *pubkey_path, const char *passphrase, const char *comment,
     ex_error *err)
 {
-	char *sec_text = NULL, *pub_text = NULL;
+	char *sec_text = NULL, *pub_text = NULL, *stmp = NULL, *ptmp = NULL;
 	size_t sec_len = 0, pub_len = 0;
-	int sfd = -1, pfd = -1, created = 0;
+	int sfd = -1, pfd = -1, linked = 0;
+	struct stat sb;
 	ex_pubkey pk;
 	ex_status st;
 
@@ -626,17 +649,26 @@ ex_key_write_files(const ex_seckey *sk, const char *seckey_path,
 		    "empty passphrase (make a key without one instead)");
 		goto out;
 	}
-	/* Claim both names before the slow key derivation. */
-	if ((sfd = create_excl(seckey_path, 0600, err)) < 0) {
+	/* Refuse an existing name before the slow key derivation; the
+	 * link() below is what guarantees it. */
+	if (lstat(seckey_path, &sb) == 0 || lstat(pubkey_path, &sb) == 0) {
+		st = ex_error_set(err, EX_ERR_EXISTS, "%s: already exists; "
+		    "refusing to overwrite it", lstat(seckey_path, &sb) == 0 ?
+		    seckey_path : pubkey_path);
+		goto out;
+	}
+	/* Both files are written under hidden temporary names and linked
+	 * to their names only when whole: an interrupted keygen (Ctrl-C
+	 * during the derivation) leaves no empty key file behind. */
+	if ((sfd = create_temp_beside(seckey_path, &stmp, err)) < 0 ||
+	    (pfd = create_temp_beside(pubkey_path, &ptmp, err)) < 0) {
 		st = err != NULL ? err->code : EX_ERR_IO;
 		goto out;
 	}
-	created = 1;
-	if ((pfd = create_excl(pubkey_path, 0644, err)) < 0) {
-		st = err != NULL ? err->code : EX_ERR_IO;
+	if (fchmod(pfd, 0644) != 0) {
+		st = ex_error_errno(err, "%s", ptmp);
 		goto out;
 	}
-	created = 2;
 	if ((st = seckey_encode(sk, passphrase, &sec_text, &sec_len, err))
 	    != EX_OK)
 		goto out;
@@ -646,15 +678,33 @@ ex_key_write_files(const ex_seckey *sk, const char *seckey_path,
 	if ((st = write_all(pfd, pubkey_path, pub_text, pub_len, err))
 	    != EX_OK || (st = close_checked(&pfd, pubkey_path, err)) != EX_OK)
 		goto out;
+	if (link(stmp, seckey_path) != 0) {
+		st = errno == EEXIST ? ex_error_set(err, EX_ERR_EXISTS,
+		    "%s: already exists; refusing to overwrite it",
+		    seckey_path) : ex_error_errno(err, "%s", seckey_path);
+		goto out;
+	}
+	linked = 1;
+	if (link(ptmp, pubkey_path) != 0) {
+		st = errno == EEXIST ? ex_error_set(err, EX_ERR_EXISTS,
+		    "%s: already exists; refusing to overwrite it",
+		    pubkey_path) : ex_error_errno(err, "%s", pubkey_path);
+		goto out;
+	}
+	linked = 2;
 out:
 	if (sfd >= 0)
 		close(sfd);
 	if (pfd >= 0)
 		close(pfd);
-	if (st != EX_OK && created >= 1)
+	if (stmp != NULL)
+		unlink(stmp);
+	if (ptmp != NULL)
+		unlink(ptmp);
+	if (st != EX_OK && linked >= 1)
 		unlink(seckey_path);
-	if (st != EX_OK && created >= 2)
-		unlink(pubkey_path);
+	free(stmp);
+	free(ptmp);
 	sodium_free(sec_text);
 	free(pub_text);
 	return st;
