@@ -322,20 +322,48 @@ cmd_export(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (argc - optind != 1) {
-		cli_errorf(argc - optind == 0 ? "export: no ARCHIVE given" :
-		    "export: one ARCHIVE at a time");
+	if (argc - optind == 0) {
+		cli_errorf("export: no ARCHIVE given");
+		status = cli_usage_hint("export");
+		goto out;
+	}
+	if (argc - optind > 1) {
+		/* Most often a list typed with spaces: --camera cam1, cam2. */
+		cli_errorf("export: '%s' is a second ARCHIVE (one at a time; "
+		    "a list such as --camera cam1,cam2 takes no spaces)",
+		    argv[optind + 1]);
 		status = cli_usage_hint("export");
 		goto out;
 	}
 	req.archive = argv[optind];
-	if (req.output == NULL || ncameras == 0 || from_s == NULL ||
-	    to_s == NULL || keypath == NULL || req.case_ref == NULL ||
-	    req.exhibit_ref == NULL || req.operator_name == NULL) {
-		cli_errorf("export needs -o, --camera, --from, --to, -s, "
-		    "--case, --exhibit and --operator");
-		status = cli_usage_hint("export");
-		goto out;
+	{
+		const struct { int missing; const char *what; } need[] = {
+			{ req.output == NULL, "-o OUTPUT" },
+			{ ncameras == 0, "--camera ID" },
+			{ from_s == NULL, "--from TIME" },
+			{ to_s == NULL, "--to TIME" },
+			{ keypath == NULL, "-s SECRET_KEY" },
+			{ req.case_ref == NULL, "--case REF" },
+			{ req.exhibit_ref == NULL, "--exhibit REF" },
+			{ req.operator_name == NULL, "--operator NAME" },
+		};
+		char list[256] = "";
+		size_t k, nmissing = 0;
+
+		for (k = 0; k < sizeof(need) / sizeof(need[0]); k++) {
+			if (!need[k].missing)
+				continue;
+			snprintf(list + strlen(list), sizeof(list) -
+			    strlen(list), "%s%s", nmissing++ ? ", " : "",
+			    need[k].what);
+		}
+		if (nmissing > 0) {
+			cli_errorf("export: missing %s (each export needs -o, "
+			    "--camera, --from, --to, -s, --case, --exhibit and "
+			    "--operator)", list);
+			status = cli_usage_hint("export");
+			goto out;
+		}
 	}
 	if (req.preset != NULL) {
 		for (i = 0; presets[i] != NULL; i++)

@@ -33,6 +33,17 @@ nothing_new() {
 	diff before.txt after.txt >&2 || t_fail "$1 left something behind"
 }
 
+# Usage errors name what is missing or stray (issue 12, item 7).
+listing > before.txt
+t_expect_status 2 "$EXHIBIT" export "$ARCHIVE" -o u.zip --camera cam1, cam2 \
+	--from 2024-10-27T00:59:48Z --to 2024-10-27T00:59:50Z -s k.key \
+	--case C-1 --exhibit ABC/1 --operator "Jo Bloggs"
+t_grep "^exhibit: export: 'cam2' is a second ARCHIVE \(one at a time; a list such as --camera cam1,cam2 takes no spaces\)" err.txt
+t_expect_status 2 "$EXHIBIT" export "$ARCHIVE" -o u.zip --camera cam1 \
+	--from 2024-10-27T00:59:48Z -s k.key --exhibit ABC/1
+t_grep '^exhibit: export: missing --to TIME, --case REF, --operator NAME \(' err.txt
+nothing_new "a usage error"
+
 # An existing output is never replaced.
 echo "an earlier bundle" > old.zip
 cp old.zip old.copy
