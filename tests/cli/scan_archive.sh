@@ -76,6 +76,31 @@ t_expect_status 0 "$EXHIBIT" scan plain --tz UTC
 t_grep '^  recorded +2024-07-01T12:00:00\.000Z \.\. 2024-07-01T12:00:04\.000Z ' out.txt
 t_grep '^ +2024-07-01 12:00:00\.000 UTC \.\. ' out.txt
 
+# --- one folder off: the folder above an archive, or one camera's folder --
+# (issue 12: scan one folder too high read the archive as a camera whose
+# recorder.xml was an unreadable segment)
+mkdir above above/notes
+cp -R idx above/site1
+t_expect_status 2 "$EXHIBIT" scan above
+t_grep '^exhibit: above is not a recorder archive, but it holds one: above/site1 \(indexed layout\); give that folder$' err.txt
+mkdir -p above2/frig/recordings/2024-10-27/00/cam1
+cp "$fix/clip.mp4" above2/frig/recordings/2024-10-27/00/cam1/59.58.mp4
+t_expect_status 2 "$EXHIBIT" scan above2
+t_grep 'holds one: above2/frig \(Frigate layout\)' err.txt
+t_expect_status 0 "$EXHIBIT" scan above2/frig
+t_grep '^layout +frigate$' out.txt
+mkdir above3 && cp -R plain above3/site2 && cp -R plain above3/site3
+t_expect_status 2 "$EXHIBIT" scan above3
+t_grep 'holds archives: above3/site2 \(plain layout\), above3/site3 \(plain layout\); give that folder$' err.txt
+t_expect_status 2 "$EXHIBIT" scan plain/gate
+t_grep "^exhibit: plain/gate looks like one camera's folder, not a recorder archive; give the folder that holds the camera folders\$" err.txt
+"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_expect_status 2 "$EXHIBIT" export above -o x.zip --camera cam1 \
+	--from 2024-10-27T00:59:59Z --to 2024-10-27T01:00:01Z -s k.key \
+	--case C --exhibit E --operator O
+t_grep 'above is not a recorder archive, but it holds one' err.txt
+test ! -e x.zip || t_fail "export from the folder above wrote x.zip"
+
 # --- usage and archive errors: exit 2, the reason named -----------------
 t_expect_status 0 "$EXHIBIT" scan --help
 t_grep '^Usage: exhibit scan ARCHIVE' out.txt

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -261,6 +262,119 @@ is_dir(const char *path)
 }
 
 static int
+visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* Does dir hold a file whose name carries a start time as the plain
+ * layout spells it (a camera folder)? */
+static int
+holds_timed_files(const char *dir)
+{
+	struct dirent **list = NULL;
+	char path[PATH_MAX];
+	ex_instant t;
+	ex_error terr;
+	int n, i, found = 0;
+
+	if ((n = scandir(dir, &list, visible, alphasort)) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!found && snprintf(path, sizeof(path), "%s/%s", dir,
+		    list[i]->d_name) < (int)sizeof(path) && !is_dir(path) &&
+		    ex_plain_time_from_name(list[i]->d_name, "UTC", &t,
+		    &terr) != EX_ERR_FORMAT)
+			found = 1;
+		free(list[i]);
+	}
+	free(list);
+	return found;
+}
+
+/* Which layout does dir show by its own signs: recorder.xml (indexed), a
+ * Frigate recordings/ folder or being one (frigate), camera folders with
+ * timed files (plain, only when plain is set)?  NULL: none. */
+static const char *
+layout_of(const char *dir, int plain)
+{
+	struct dirent **list = NULL;
+	char path[PATH_MAX];
+	const char *kind = NULL;
+	int n, i;
+
+	if (snprintf(path, sizeof(path), "%s/recorder.xml", dir) <
+	    (int)sizeof(path) && access(path, F_OK) == 0)
+		return "indexed";
+	if (snprintf(path, sizeof(path), "%s/recordings", dir) <
+	    (int)sizeof(path) && is_dir(path) && ex_frigate_is_recordings(path))
+		return "Frigate";
+	if (ex_frigate_is_recordings(dir))
+		return "Frigate";
+	if (!plain || (n = scandir(dir, &list, visible, alphasort)) < 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (kind == NULL && snprintf(path, sizeof(path), "%s/%s", dir,
+		    list[i]->d_name) < (int)sizeof(path) && is_dir(path) &&
+		    holds_timed_files(path))
+			kind = "plain";
+		free(list[i]);
+	}
+	free(list);
+	return kind;
+}
+
+/*
+ * The operator gave a folder one level too high (it holds an archive) or
+ * too low (it is one camera's folder).  Called when root shows no layout
+ * of its own; strong signs (recorder.xml, Frigate) in a subfolder always
+ * win over reading root as plain camera folders, plain ones only when root
+ * has no camera folders of its own (plain_failed).  EX_OK when neither.
+ */
+static ex_status
+wrong_level(const char *path, const char *root, int plain_failed,
+    ex_error *err)
+{
+	struct dirent **list = NULL;
+	char sub[PATH_MAX], found[512];
+	size_t used = 0;
+	int n, i, count = 0;
+
+	found[0] = '\0';
+	if ((n = scandir(root, &list, visible, alphasort)) < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		const char *kind;
+
+		if (snprintf(sub, sizeof(sub), "%s/%s", root,
+		    list[i]->d_name) < (int)sizeof(sub) && is_dir(sub) &&
+		    (kind = layout_of(sub, plain_failed)) != NULL &&
+		    used < sizeof(found)) {
+			int w = snprintf(found + used, sizeof(found) - used,
+			    "%s%s/%s (%s layout)", count ? ", " : "", path,
+			    list[i]->d_name, kind);
+
+			if (w > 0)
+				used += (size_t)w;
+			count++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	if (count > 0)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%s is not a recorder archive, but it holds %s: %s; give "
+		    "that folder", path, count > 1 ? "archives" : "one",
+		    found);
+	if (plain_failed && holds_timed_files(root))
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%s looks like one camera's folder, not a recorder "
+		    "archive; give the folder that holds the camera folders",
+		    path);
+	return EX_OK;
+}
+
+static int
 cmp_camera(const void *a, const void *b)
 {
 	return strcmp(((const ex_camera *)a)->id, ((const ex_camera *)b)->id);
@@ -400,9 +514,18 @@ ex_archive_open(const char *path, const ex_archive_options *opts,
 	if (ex_frigate_is_recordings(a->root)) {
 		a->layout = EX_LAYOUT_FRIGATE;
 		st = ex_archive_read_frigate(a, err);
-	} else {
+	} else if ((st = wrong_level(path, a->root, 0, err)) == EX_OK) {
+		ex_error perr;
+
 		a->layout = EX_LAYOUT_PLAIN;
-		st = ex_archive_read_plain(a, zone, err);
+		ex_error_clear(&perr);
+		st = ex_archive_read_plain(a, zone, &perr);
+		/* No camera folders here: perhaps one level off. */
+		if (st == EX_ERR_UNSUPPORTED && a->ncameras == 0 &&
+		    wrong_level(path, a->root, 1, &perr) != EX_OK)
+			st = perr.code;
+		if (st != EX_OK && err != NULL)
+			*err = perr;
 	}
 listed:
 	if (st != EX_OK)

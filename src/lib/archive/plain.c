@@ -113,6 +113,7 @@ read_camera(ex_archive *a, const char *camera, const char *zone,
 		const char *name = files[i]->d_name;
 		ex_instant start = EX_INSTANT_NONE;
 		ex_error terr;
+		ex_status tst;
 		struct stat sb;
 		int inside;
 
@@ -123,11 +124,11 @@ read_camera(ex_archive *a, const char *camera, const char *zone,
 		    (int)sizeof(dir))
 			continue;
 		ex_error_clear(&terr);
-		st = ex_plain_time_from_name(name, zone, &start, &terr);
+		tst = ex_plain_time_from_name(name, zone, &start, &terr);
 		/* A folder is not a segment, unless it is named like one:
 		 * then it is listed, to be found unreadable (probe.c). */
 		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		    st == EX_ERR_FORMAT)
+		    tst == EX_ERR_FORMAT)
 			continue;
 		if (cam < 0 && (cam = ex_archive_add_camera(a, camera,
 		    err)) < 0) {
@@ -135,15 +136,14 @@ read_camera(ex_archive *a, const char *camera, const char *zone,
 			goto out;
 		}
 		seg = ex_archive_add_segment(a, (size_t)cam, rel,
-		    st == EX_OK ? start : EX_INSTANT_NONE, "path", err);
+		    tst == EX_OK ? start : EX_INSTANT_NONE, "path", err);
 		if (seg == NULL) {
 			st = EX_ERR_NOMEM;
 			goto out;
 		}
-		if (st == EX_ERR_TIME)
+		if (tst == EX_ERR_TIME)
 			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
 			    "time in the name: %s", terr.message);
-		st = EX_OK;
 		inside = ex_archive_path_inside(a->root, seg->path);
 		if (inside == 0)
 			ex_segment_refuse(seg,
