@@ -74,7 +74,9 @@ ex_media_encoder_open(int width, int height, const AVFrame *ref,
 	enc->thread_count = threads > 0 ? threads : 1;
 	enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_BITEXACT;
 	if (ref != NULL) {
-		enc->color_range = ref->color_range;
+		/* Working copies are limited range whatever the source
+		 * (working.c converts full-range pictures). */
+		enc->color_range = AVCOL_RANGE_MPEG;
 		enc->color_primaries = ref->color_primaries;
 		enc->color_trc = ref->color_trc;
 		enc->colorspace = ref->colorspace;

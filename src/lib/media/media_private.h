@@ -69,9 +69,10 @@ ex_status ex_media_decoder_open(const ex_media_in *in, int threads,
 
 /* ---- encode.c --------------------------------------------------------- */
 
-/* A libx264 encoder for yuv420p width x height frames with pts in
- * 1/90000 s.  range is AVCOL_RANGE_*; color fields are copied from ref
- * (a decoded frame) when not NULL. */
+/* A libx264 encoder for limited-range yuv420p width x height frames with
+ * pts in 1/90000 s; the colour primaries, transfer, matrix and chroma
+ * location are copied from ref (a converted frame) when not NULL, and the
+ * range is always tagged limited (MPEG). */
 ex_status ex_media_encoder_open(int width, int height, const AVFrame *ref,
     AVRational sar, const char *preset, int crf, int threads,
     AVCodecContext **out, ex_error *err);

@@ -46,6 +46,9 @@ typedef struct decoding {
 	ex_overlay *ov;
 	int ov_width, ov_height;  /* the picture size ov was made for */
 	struct SwsContext *sws;
+	enum AVPixelFormat sws_fmt;   /* what sws was made for */
+	int sws_width, sws_height, sws_full;
+	enum AVColorSpace sws_space, sws_srcspace;
 	ex_media_picpool *pool;
 	ex_instant last_true;     /* last frame kept */
 	ex_instant prev_end_rec;  /* end of the last frame kept (recorder) */
@@ -237,9 +240,115 @@ encode_item(working *w, ex_media_item *it, ex_error *err)
 
 /* ---- the decoding side (its own thread) ---------------------------------- */
 
-/* The frame as a writable yuv420p picture of its own, from the pool: the
- * decoder keeps references to its pictures, so they are copied (or
- * converted) rather than drawn on. */
+/*
+ * The colour description a working copy carries: the source's primaries,
+ * transfer and matrix where it states them; where it does not, what
+ * players assume from the picture size: BT.709 for HD (wider than 1024 or
+ * taller than 576 lines), BT.601 for SD (the 625-line variant, BT.470BG
+ * primaries and matrix, for 576- and 288-line pictures; the 525-line
+ * SMPTE 170M one otherwise).  The range is always limited (TV).
+ */
+static void
+working_colours(const AVFrame *frame, AVFrame *p)
+{
+	int hd = frame->width > 1024 || frame->height > 576;
+	int pal = frame->height == 576 || frame->height == 288;
+
+	p->color_range = AVCOL_RANGE_MPEG;
+	p->color_primaries = frame->color_primaries;
+	p->color_trc = frame->color_trc;
+	p->colorspace = frame->colorspace;
+	if (p->color_primaries == AVCOL_PRI_UNSPECIFIED ||
+	    p->color_primaries == AVCOL_PRI_RESERVED ||
+	    p->color_primaries == AVCOL_PRI_RESERVED0)
+		p->color_primaries = hd ? AVCOL_PRI_BT709 : pal ?
+		    AVCOL_PRI_BT470BG : AVCOL_PRI_SMPTE170M;
+	if (p->color_trc == AVCOL_TRC_UNSPECIFIED ||
+	    p->color_trc == AVCOL_TRC_RESERVED ||
+	    p->color_trc == AVCOL_TRC_RESERVED0)
+		p->color_trc = hd ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M;
+	if (p->colorspace == AVCOL_SPC_UNSPECIFIED ||
+	    p->colorspace == AVCOL_SPC_RESERVED ||
+	    p->colorspace == AVCOL_SPC_RGB)
+		p->colorspace = hd ? AVCOL_SPC_BT709 : pal ?
+		    AVCOL_SPC_BT470BG : AVCOL_SPC_SMPTE170M;
+}
+
+/* Is the decoded picture full range (yuvj*, or tagged so)? */
+static int
+full_range(const AVFrame *frame)
+{
+	switch (frame->format) {
+	case AV_PIX_FMT_YUVJ420P:
+	case AV_PIX_FMT_YUVJ422P:
+	case AV_PIX_FMT_YUVJ440P:
+	case AV_PIX_FMT_YUVJ444P:
+	case AV_PIX_FMT_YUVJ411P:
+		return 1;
+	default:
+		return frame->color_range == AVCOL_RANGE_JPEG;
+	}
+}
+
+/* The converter for frame's format, size and range into limited-range
+ * yuv420p, made anew only when one of those (or the matrix) changes.
+ * swscale is told both ranges, so full-range levels (0-255) are mapped
+ * onto limited ones (16-235, chroma 16-240); an RGB source is converted
+ * with the matrix the copy is tagged with. */
+static ex_status
+converter(decoding *d, const AVFrame *frame, const AVFrame *p,
+    ex_error *err)
+{
+	int full = full_range(frame);
+	enum AVColorSpace srcspace =
+	    frame->colorspace == AVCOL_SPC_UNSPECIFIED ?
+	    p->colorspace : frame->colorspace;
+	enum AVPixelFormat fmt = frame->format;
+
+	if (d->sws != NULL && d->sws_fmt == fmt &&
+	    d->sws_width == frame->width && d->sws_height == frame->height &&
+	    d->sws_full == full && d->sws_space == p->colorspace &&
+	    d->sws_srcspace == srcspace)
+		return EX_OK;
+	sws_freeContext(d->sws);
+	/* yuvj* are yuv* with a full range: name the range, not the format
+	 * (swscale warns about the deprecated formats). */
+	switch (fmt) {
+	case AV_PIX_FMT_YUVJ420P: fmt = AV_PIX_FMT_YUV420P; break;
+	case AV_PIX_FMT_YUVJ422P: fmt = AV_PIX_FMT_YUV422P; break;
+	case AV_PIX_FMT_YUVJ440P: fmt = AV_PIX_FMT_YUV440P; break;
+	case AV_PIX_FMT_YUVJ444P: fmt = AV_PIX_FMT_YUV444P; break;
+	case AV_PIX_FMT_YUVJ411P: fmt = AV_PIX_FMT_YUV411P; break;
+	default: break;
+	}
+	d->sws = sws_getContext(frame->width, frame->height, fmt,
+	    frame->width, frame->height, AV_PIX_FMT_YUV420P,
+	    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT,
+	    NULL, NULL, NULL);
+	if (d->sws == NULL ||
+	    sws_setColorspaceDetails(d->sws, sws_getCoefficients(srcspace),
+	    full, sws_getCoefficients(p->colorspace), 0, 0, 1 << 16,
+	    1 << 16) < 0) {
+		sws_freeContext(d->sws);
+		d->sws = NULL;
+		return ex_error_set(err, EX_ERR_UNSUPPORTED,
+		    "cannot convert %s%s pictures to limited-range yuv420p",
+		    av_get_pix_fmt_name(frame->format),
+		    full ? " (full range)" : "");
+	}
+	d->sws_fmt = frame->format;
+	d->sws_width = frame->width;
+	d->sws_height = frame->height;
+	d->sws_full = full;
+	d->sws_space = p->colorspace;
+	d->sws_srcspace = srcspace;
+	return EX_OK;
+}
+
+/* The frame as a writable limited-range yuv420p picture of its own, from
+ * the pool: the decoder keeps references to its pictures, so they are
+ * copied (limited-range yuv420p) or converted (anything else) rather than
+ * drawn on. */
 static ex_status
 to_yuv420p(working *w, AVFrame *frame, AVFrame **pic, ex_error *err)
 {
@@ -254,45 +363,27 @@ to_yuv420p(working *w, AVFrame *frame, AVFrame **pic, ex_error *err)
 	    err);
 	if (st != EX_OK)
 		return st;
-	if (frame->format == AV_PIX_FMT_YUV420P ||
-	    frame->format == AV_PIX_FMT_YUVJ420P) {
-		enum AVPixelFormat fmt = frame->format;
-
-		/* av_frame_copy wants equal formats: copy as yuv420p. */
-		frame->format = AV_PIX_FMT_YUV420P;
-		ret = av_frame_copy(p, frame);
-		frame->format = fmt;
-		if (ret < 0) {
-			st = ex_error_set(err, EX_ERR_MEDIA, "frame copy: %s",
-			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
-			goto out;
-		}
-	} else {
-		d->sws = sws_getCachedContext(d->sws, frame->width,
-		    frame->height, frame->format, frame->width, frame->height,
-		    AV_PIX_FMT_YUV420P,
-		    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL,
-		    NULL);
-		if (d->sws == NULL) {
-			st = ex_error_set(err, EX_ERR_UNSUPPORTED,
-			    "cannot convert %s pictures to yuv420p",
-			    av_get_pix_fmt_name(frame->format));
-			goto out;
-		}
-		sws_scale(d->sws, (const uint8_t *const *)frame->data,
-		    frame->linesize, 0, frame->height, p->data, p->linesize);
-	}
 	ret = av_frame_copy_props(p, frame);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "frame properties: %s",
 		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
-	if (frame->format == AV_PIX_FMT_YUVJ420P)
-		p->color_range = AVCOL_RANGE_JPEG;
-	else if (frame->format != AV_PIX_FMT_YUV420P &&
-	    p->color_range == AVCOL_RANGE_UNSPECIFIED)
-		p->color_range = AVCOL_RANGE_MPEG;
+	working_colours(frame, p);
+	if (frame->format == AV_PIX_FMT_YUV420P && !full_range(frame)) {
+		ret = av_frame_copy(p, frame);
+		if (ret < 0) {
+			st = ex_error_set(err, EX_ERR_MEDIA, "frame copy: %s",
+			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+			goto out;
+		}
+	} else {
+		st = converter(d, frame, p, err);
+		if (st != EX_OK)
+			goto out;
+		sws_scale(d->sws, (const uint8_t *const *)frame->data,
+		    frame->linesize, 0, frame->height, p->data, p->linesize);
+	}
 	*pic = p;
 	p = NULL;
 out:
