@@ -57,20 +57,24 @@ _exhibit_reply_zones()
 }
 
 # Camera IDs of the archive named on the line (first non-option word after
-# the subcommand), from `exhibit scan`; at most a few seconds.
+# the subcommand), from `exhibit scan`; at most a few seconds.  A camera
+# already chosen (earlier in this comma list, or by another --camera word
+# in $3) is not offered again.
 _exhibit_reply_cameras()
 {
-	local archive=$1 cur=$2 head='' ids
+	local archive=$1 cur=$2 chosen=",${3-}," head='' ids
 	[[ -n $archive && -d $archive ]] || return 0
 	if [[ $cur == *,* ]]; then
 		head=${cur%,*},
 		cur=${cur##*,}
+		chosen+="$head"
 	fi
 	ids=$(timeout 5 "${_exhibit_cmd:-exhibit}" scan "$archive" 2>/dev/null |
 		sed -n 's/^camera //p')
 	local IFS=$'\n' id
 	COMPREPLY=()
 	for id in $(compgen -W "$ids" -- "$cur"); do
+		[[ $chosen == *",$id,"* ]] && continue
 		COMPREPLY+=("$head$id")
 	done
 	return 0
@@ -78,7 +82,7 @@ _exhibit_reply_cameras()
 
 _exhibit()
 {
-	local cur prev cmd='' sub='' archive='' i w skip=0
+	local cur prev cmd='' sub='' archive='' cameras='' i w skip=0
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=''
@@ -105,6 +109,10 @@ _exhibit()
 			case " ${_exhibit_takes_value//[$'\t\n']/ } " in
 			*" $w "*) [[ ${COMP_WORDS[i + 1]} != '=' ]] && skip=1 ;;
 			esac
+			# Cameras chosen by earlier --camera words.
+			if [[ $w == --camera ]] && ((i + 1 < COMP_CWORD)); then
+				cameras+="${COMP_WORDS[i + 1]},"
+			fi
 		elif [[ -z $archive ]]; then
 			archive=$w
 		fi
@@ -132,7 +140,7 @@ _exhibit()
 	--tz|-z)
 		_exhibit_reply_zones "$cur"; return 0 ;;
 	--camera)
-		_exhibit_reply_cameras "$archive" "$cur"; return 0 ;;
+		_exhibit_reply_cameras "$archive" "$cur" "$cameras"; return 0 ;;
 	-c)
 		[[ $cmd == scan ]] && _exhibit_reply_cameras "$archive" "$cur"
 		return 0 ;;

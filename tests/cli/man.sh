@@ -89,6 +89,21 @@ test "$(sort c.txt | tr '\n' ' ')" = "dir iso tar zip " ||
 	{ cat c.txt >&2; t_fail "--container values"; }
 complete_line exhibit custody "" > c.txt
 test "$(tr '\n' ' ' < c.txt)" = "add show " || t_fail "custody actions"
+# Camera IDs come from scan of the archive on the line; one already chosen
+# (earlier in the comma list, or by another --camera) is not offered again.
+arch="$TOP_SRCDIR/samples/archive"
+PATH="$(dirname "$EXHIBIT"):$PATH" complete_line exhibit export "$arch" \
+    --camera "" > c.txt
+test "$(sort c.txt | tr '\n' ' ')" = "cam1 cam2 " ||
+	{ cat c.txt >&2; t_fail "--camera does not offer the archive's cameras"; }
+PATH="$(dirname "$EXHIBIT"):$PATH" complete_line exhibit export "$arch" \
+    --camera cam1, > c.txt
+test "$(tr '\n' ' ' < c.txt)" = "cam1,cam2 " ||
+	{ cat c.txt >&2; t_fail "'--camera cam1,' offers a chosen camera again"; }
+PATH="$(dirname "$EXHIBIT"):$PATH" complete_line exhibit export "$arch" \
+    --camera cam2 --camera "" > c.txt
+test "$(tr '\n' ' ' < c.txt)" = "cam1 " ||
+	{ cat c.txt >&2; t_fail "a second --camera offers the first one again"; }
 bash -c '. "$1" && complete -p exhibit' x "$comp" > c.txt 2>&1 ||
 	{ cat c.txt >&2; t_fail "the completion is not registered for exhibit"; }
 t_grep '^complete -F _exhibit exhibit$' c.txt
