@@ -82,8 +82,9 @@ t_grep 'e\.key: this is a minisign secret key, not a public key' err.txt
 t_expect_status 2 "$SIGCHECK" verify data.minisig data
 t_grep 'data\.minisig: this is a minisign signature, not a public key' err.txt
 
-# Ctrl-C during the slow key derivation leaves no key file behind (they
-# are written under hidden temporary names and linked into place whole),
+# Ctrl-C during the slow key derivation leaves no file behind (it runs
+# before any file is made; the keys are then written under hidden
+# temporary names and linked into place whole),
 # so a new keygen with the same names works (issue 12, item 8).
 printf 'horse battery\n' > int-pass
 # (A background job of a script starts with SIGINT ignored: python puts
@@ -104,6 +105,11 @@ if [ "$kst" -eq 0 ]; then
 else
 	[ ! -e int.key ] && [ ! -e int.pub ] ||
 		t_fail "an interrupted keygen left int.key or int.pub (exit $kst)"
+	# nor its hidden temporary files: the derivation runs before any
+	# file is made
+	if ls -A | grep -q '^\.int\.'; then
+		ls -A >&2; t_fail "an interrupted keygen left hidden files"
+	fi
 	t_expect_status 0 "$EXHIBIT" keygen -W -s int.key -p int.pub
 fi
 

@@ -657,9 +657,13 @@ ex_key_write_files(const ex_seckey *sk, const char *seckey_path,
 		    seckey_path : pubkey_path);
 		goto out;
 	}
-	/* Both files are written under hidden temporary names and linked
-	 * to their names only when whole: an interrupted keygen (Ctrl-C
-	 * during the derivation) leaves no empty key file behind. */
+	/* The slow key derivation comes first, before any file exists, so
+	 * that Ctrl-C during it leaves nothing at all.  Both files are then
+	 * written under hidden temporary names and linked to their names
+	 * only when whole: no empty or partial key file is ever seen. */
+	if ((st = seckey_encode(sk, passphrase, &sec_text, &sec_len, err))
+	    != EX_OK)
+		goto out;
 	if ((sfd = create_temp_beside(seckey_path, &stmp, err)) < 0 ||
 	    (pfd = create_temp_beside(pubkey_path, &ptmp, err)) < 0) {
 		st = err != NULL ? err->code : EX_ERR_IO;
@@ -669,9 +673,6 @@ ex_key_write_files(const ex_seckey *sk, const char *seckey_path,
 		st = ex_error_errno(err, "%s", ptmp);
 		goto out;
 	}
-	if ((st = seckey_encode(sk, passphrase, &sec_text, &sec_len, err))
-	    != EX_OK)
-		goto out;
 	if ((st = write_all(sfd, seckey_path, sec_text, sec_len, err))
 	    != EX_OK || (st = close_checked(&sfd, seckey_path, err)) != EX_OK)
 		goto out;
