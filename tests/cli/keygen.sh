@@ -82,6 +82,21 @@ t_grep 'e\.key: this is a minisign secret key, not a public key' err.txt
 t_expect_status 2 "$SIGCHECK" verify data.minisig data
 t_grep 'data\.minisig: this is a minisign signature, not a public key' err.txt
 
+# The same mix-ups through exhibit itself, as the issue met them: export
+# -s op.pub, custody add -s with a public key, verify -p police.key.
+chmod 644 e.pub
+t_expect_status 2 "$EXHIBIT" export "$TOP_SRCDIR/samples/archive" -o x.zip \
+	--camera cam1 --from 2024-10-27T00:59:38Z --to 2024-10-27T00:59:40Z \
+	-s e.pub --case C --exhibit E --operator O
+t_grep '^exhibit: e\.pub: this is a minisign public key, not a secret key \(-s needs the secret key' err.txt
+if grep -Eq 'chmod|base64' err.txt; then t_fail "wrong advice for -s PUBLIC_KEY"; fi
+[ ! -e x.zip ] || t_fail "export with a public key as -s wrote x.zip"
+t_expect_status 2 "$EXHIBIT" verify nothing.zip -p e.key
+t_grep '^exhibit: e\.key: this is a minisign secret key, not a public key \(-p needs a public key' err.txt
+t_expect_status 2 "$EXHIBIT" custody add nothing.zip -s e.pub --actor A \
+	--action received
+t_grep '^exhibit: e\.pub: this is a minisign public key, not a secret key' err.txt
+
 # Ctrl-C during the slow key derivation leaves no file behind (it runs
 # before any file is made; the keys are then written under hidden
 # temporary names and linked into place whole),
