@@ -5,10 +5,11 @@
  * the RECORDER's clock) and a range in TRUE time, and write MP4 files into
  * an existing folder:
  *
- *   ex_media_native()   the range cut from the original stream without
- *                       re-encoding (video stream copied; audio and data
- *                       streams are dropped), from the keyframe at or before
- *                       `from` to the last packet before `to`.
+ *   ex_media_native()   the range cut from the original streams without
+ *                       re-encoding, from the keyframe at or before `from`
+ *                       to the last video packet before `to`: the video
+ *                       stream, and every audio and subtitle stream MP4
+ *                       can carry, packet for packet (see below).
  *   ex_media_working()  the range, frame-accurate (first frame at or after
  *                       `from`, last frame before `to`, none dropped or
  *                       repeated), camera and date/time burned into every
@@ -41,6 +42,37 @@
  * track of each kind enabled, so players that show timed text may show it.
  * A still (ex_media_still) records the lines it draws in an iTXt chunk
  * (keyword "Burned-in text", UTF-8, lines separated by '\n').
+ *
+ * Streams other than the video (native copies): an audio stream of AAC,
+ * MP3, AC-3, E-AC-3 or Opus, and a mov_text subtitle stream, is copied
+ * packet for packet: the packets whose start lies within the video cut
+ * (from its first keyframe to the end of its last frame), on the same
+ * clock as the video, so they stay in sync.  A QuickTime timecode track
+ * (tmcd) becomes the MP4's timecode track, restarted at the timecode of
+ * the cut's first frame.  Anything else is left out, and the file's
+ * streams say so and why: PCM and G.711 (A-law, mu-law) audio, which
+ * FFmpeg's MP4 muxer does not take (the working copy carries it as AAC),
+ * data tracks (telemetry and the like), other subtitle formats,
+ * attachments and further video streams.  Nothing is filtered: the
+ * video packets, and the in-stream data in them (SEI messages, including
+ * signed-video signatures), are written as they were read.
+ *
+ * Audio in working copies: the source's first audio stream (any codec
+ * FFmpeg decodes), decoded, resampled as needed and encoded as AAC-LC
+ * (FFmpeg's native encoder, 128 kbit/s per channel pair, the source's
+ * rate and up to two channels), stream 2 after the cue track (stream 1)
+ * or stream 1 without a burn-in.  It covers exactly the file's frames:
+ * the first sample at the first frame's time, the last at the end of the
+ * last frame (silence fills where the source has none), so picture and
+ * sound stay within one AAC frame (1024 samples) of each other.
+ *
+ * Colour (working copies): always yuv420p in limited (TV) range.  A
+ * full-range source (yuvj420p, or tagged full range) is converted by
+ * swscale told both ranges.  The colour primaries, transfer and matrix
+ * are the source's where it states them, otherwise what players assume
+ * for the picture size: BT.709 for HD (wider than 1024 or taller than
+ * 576), BT.601 for SD (BT.470BG primaries and matrix for 576 and 288
+ * lines, SMPTE 170M otherwise).
  *
  * Damage is data, not failure: a segment that cannot be opened is skipped
  * and a read or decode error is recorded in the result's problems; neither
@@ -107,6 +139,29 @@ typedef struct ex_media_control {
 	const volatile sig_atomic_t *cancel;
 } ex_media_control;
 
+/* What became of one stream of the source in a file written. */
+typedef enum ex_media_fate {
+	EX_MEDIA_KEPT = 1,        /* copied packet for packet */
+	EX_MEDIA_REENCODED,       /* decoded and encoded again (out_codec) */
+	EX_MEDIA_LEFT_OUT         /* not in the file; reason says why */
+} ex_media_fate;
+
+typedef struct ex_media_stream {
+	int source_index;         /* stream index in the source file */
+	char type[16];            /* "video", "audio", "data", "subtitle",
+	                             "attachment", "unknown" */
+	char codec[32];           /* the source's codec ("h264", "aac",
+	                             "pcm_alaw"), or for a stream FFmpeg has
+	                             no codec for its tag ("tmcd", "gpmd") */
+	ex_media_fate fate;
+	int output_index;         /* stream index in the file; -1 left out */
+	char out_codec[32];       /* in the file: "h264", "aac", "tmcd" ...;
+	                             "" when left out */
+	char *reason;             /* plain words: why left out, or how it was
+	                             carried when not as is; NULL otherwise */
+	int64_t packets;          /* packets written (kept streams) */
+} ex_media_stream;
+
 /* One file written. */
 typedef struct ex_media_file {
 	char *path;               /* outdir "/" name */
@@ -119,6 +174,11 @@ typedef struct ex_media_file {
 	int width, height;
 	char **sources;           /* relpaths of the segments it was made from */
 	size_t nsources;
+	/* Every stream of the (first) source segment and what became of it
+	 * in this file, in source order; the camera's video stream is
+	 * always there (kept for native, re-encoded as h264 for working). */
+	ex_media_stream *streams;
+	size_t nstreams;
 } ex_media_file;
 
 /* Something wrong met in an input; never fatal. */

@@ -98,7 +98,22 @@ typedef struct ex_media_out {
 ex_status ex_media_out_open(const char *path, const AVCodecParameters *par,
     AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
     ex_error *err);
-/* Write a packet whose timestamps are in tb given at open (rescaled). */
+/* The same in steps: create (the video stream, and the cue stream when
+ * with_cues), add further streams (copies of par, in time base tb, with
+ * an ISO 639-2 language or NULL; *index is the stream's), then start
+ * (creates the file and writes the header).  Metadata of o->st (e.g.
+ * "timecode", which makes the muxer write a tmcd track) may be set
+ * before the start. */
+ex_status ex_media_out_create(const char *path, const AVCodecParameters *par,
+    AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
+    ex_error *err);
+ex_status ex_media_out_add(ex_media_out *o, const AVCodecParameters *par,
+    AVRational tb, const char *language, int *index, ex_error *err);
+ex_status ex_media_out_start(ex_media_out *o, ex_error *err);
+/* Write a packet of stream index, its timestamps in tb (rescaled). */
+ex_status ex_media_out_write_to(ex_media_out *o, int index, AVPacket *pkt,
+    AVRational tb, ex_error *err);
+/* Write a packet of the video stream, timestamps in tb (rescaled). */
 ex_status ex_media_out_write(ex_media_out *o, AVPacket *pkt,
     AVRational tb, ex_error *err);
 /* Write one cue of the burn-in track: text (lines separated by '\n',
@@ -218,6 +233,14 @@ ex_status ex_media_job_add_file(ex_media_job *job, char *path,
 /* Record that file f took frames from seg (once per segment). */
 ex_status ex_media_file_add_source(ex_media_file *f, const ex_segment *seg,
     ex_error *err);
+/* "video", "audio", ... (ex_media_stream.type) */
+const char *ex_media_stream_type(const AVStream *st);
+/* Record what became of source stream st in file f (reason may be NULL;
+ * out_codec is ignored when left out); *out, when not NULL, is the
+ * record (valid until the next one is added). */
+ex_status ex_media_file_add_stream(ex_media_file *f, const AVStream *st,
+    ex_media_fate fate, int output_index, const char *out_codec,
+    const char *reason, ex_media_stream **out, ex_error *err);
 /* Fold one frame (recorder instant, duration) into f's facts. */
 void ex_media_file_add_frame(ex_media_file *f, ex_instant rec,
     ex_instant duration, int64_t offset);

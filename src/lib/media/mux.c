@@ -155,13 +155,12 @@ ex_media_out_cue(ex_media_out *o, const char *text, int64_t pts,
 }
 
 ex_status
-ex_media_out_open(const char *path, const AVCodecParameters *par,
+ex_media_out_create(const char *path, const AVCodecParameters *par,
     AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
     ex_error *err)
 {
 	ex_media_out *o = NULL;
-	AVDictionary *opts = NULL;
-	char ebuf[128], tbuf[EX_TIME_BUFSZ];
+	char tbuf[EX_TIME_BUFSZ];
 	struct stat sb;
 	ex_status st = EX_OK;
 	int ret;
@@ -210,43 +209,102 @@ ex_media_out_open(const char *path, const AVCodecParameters *par,
 	if (creation != EX_INSTANT_NONE)
 		av_dict_set(&o->fmt->metadata, "creation_time",
 		    ex_time_format_utc(creation, tbuf, sizeof(tbuf)), 0);
-	ret = avio_open(&o->fmt->pb, path, AVIO_FLAG_WRITE);
+	*out = o;
+	o = NULL;
+out:
+	ex_media_out_abort(&o);
+	return st;
+}
+
+ex_status
+ex_media_out_add(ex_media_out *o, const AVCodecParameters *par,
+    AVRational tb, const char *language, int *index, ex_error *err)
+{
+	AVStream *st;
+
+	*index = -1;
+	if (o->header_written)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%s: stream added after the start", o->path);
+	st = avformat_new_stream(o->fmt, NULL);
+	if (st == NULL || avcodec_parameters_copy(st->codecpar, par) < 0)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	/* The muxer chooses the MP4 sample entry for the codec. */
+	st->codecpar->codec_tag = 0;
+	st->time_base = tb;
+	st->disposition = 0;
+	if (language != NULL && language[0] != '\0' &&
+	    av_dict_set(&st->metadata, "language", language, 0) < 0)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	*index = st->index;
+	return EX_OK;
+}
+
+ex_status
+ex_media_out_start(ex_media_out *o, ex_error *err)
+{
+	AVDictionary *opts = NULL;
+	char ebuf[128];
+	ex_status st = EX_OK;
+	int ret;
+
+	ret = avio_open(&o->fmt->pb, o->path, AVIO_FLAG_WRITE);
 	if (ret < 0) {
-		st = ex_error_set(err, EX_ERR_IO, "%s: cannot create: %s", path,
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		st = ex_error_set(err, EX_ERR_IO, "%s: cannot create: %s",
+		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	av_dict_set(&opts, "movflags", "+faststart", 0);
 	ret = avformat_write_header(o->fmt, &opts);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "%s: cannot start MP4: %s",
-		    path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	o->header_written = 1;
-	*out = o;
-	o = NULL;
 out:
 	av_dict_free(&opts);
-	ex_media_out_abort(&o);
 	return st;
+}
+
+ex_status
+ex_media_out_open(const char *path, const AVCodecParameters *par,
+    AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
+    ex_error *err)
+{
+	ex_status st;
+
+	st = ex_media_out_create(path, par, tb, creation, with_cues, out, err);
+	if (st == EX_OK && (st = ex_media_out_start(*out, err)) != EX_OK)
+		ex_media_out_abort(out);
+	return st;
+}
+
+ex_status
+ex_media_out_write_to(ex_media_out *o, int index, AVPacket *pkt,
+    AVRational tb, ex_error *err)
+{
+	char ebuf[128];
+	int ret;
+
+	if (index < 0 || (unsigned)index >= o->fmt->nb_streams)
+		return ex_error_set(err, EX_ERR_USAGE, "%s: no stream %d",
+		    o->path, index);
+	pkt->stream_index = index;
+	pkt->pos = -1;
+	av_packet_rescale_ts(pkt, tb, o->fmt->streams[index]->time_base);
+	ret = av_interleaved_write_frame(o->fmt, pkt);
+	if (ret < 0)
+		return ex_error_set(err, EX_ERR_MEDIA, "%s: write failed: %s",
+		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+	return EX_OK;
 }
 
 ex_status
 ex_media_out_write(ex_media_out *o, AVPacket *pkt, AVRational tb,
     ex_error *err)
 {
-	char ebuf[128];
-	int ret;
-
-	pkt->stream_index = 0;
-	pkt->pos = -1;
-	av_packet_rescale_ts(pkt, tb, o->st->time_base);
-	ret = av_interleaved_write_frame(o->fmt, pkt);
-	if (ret < 0)
-		return ex_error_set(err, EX_ERR_MEDIA, "%s: write failed: %s",
-		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
-	return EX_OK;
+	return ex_media_out_write_to(o, 0, pkt, tb, err);
 }
 
 ex_status

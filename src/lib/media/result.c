@@ -23,6 +23,63 @@ file_clear(ex_media_file *f)
 	for (size_t i = 0; i < f->nsources; i++)
 		free(f->sources[i]);
 	free(f->sources);
+	for (size_t i = 0; i < f->nstreams; i++)
+		free(f->streams[i].reason);
+	free(f->streams);
+}
+
+const char *
+ex_media_stream_type(const AVStream *st)
+{
+	switch (st->codecpar->codec_type) {
+	case AVMEDIA_TYPE_VIDEO:
+		return "video";
+	case AVMEDIA_TYPE_AUDIO:
+		return "audio";
+	case AVMEDIA_TYPE_DATA:
+		return "data";
+	case AVMEDIA_TYPE_SUBTITLE:
+		return "subtitle";
+	case AVMEDIA_TYPE_ATTACHMENT:
+		return "attachment";
+	default:
+		return "unknown";
+	}
+}
+
+ex_status
+ex_media_file_add_stream(ex_media_file *f, const AVStream *st,
+    ex_media_fate fate, int output_index, const char *out_codec,
+    const char *reason, ex_media_stream **out, ex_error *err)
+{
+	const AVCodecParameters *par = st->codecpar;
+	ex_media_stream *grown, *s;
+	char tag[AV_FOURCC_MAX_STRING_SIZE];
+
+	grown = realloc(f->streams, (f->nstreams + 1) * sizeof(*f->streams));
+	if (grown == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	f->streams = grown;
+	s = &f->streams[f->nstreams];
+	memset(s, 0, sizeof(*s));
+	s->source_index = st->index;
+	snprintf(s->type, sizeof(s->type), "%s", ex_media_stream_type(st));
+	if (par->codec_id != AV_CODEC_ID_NONE || par->codec_tag == 0)
+		snprintf(s->codec, sizeof(s->codec), "%s",
+		    avcodec_get_name(par->codec_id));
+	else
+		snprintf(s->codec, sizeof(s->codec), "%s",
+		    av_fourcc_make_string(tag, par->codec_tag));
+	s->fate = fate;
+	s->output_index = fate == EX_MEDIA_LEFT_OUT ? -1 : output_index;
+	snprintf(s->out_codec, sizeof(s->out_codec), "%s",
+	    fate == EX_MEDIA_LEFT_OUT || out_codec == NULL ? "" : out_codec);
+	if (reason != NULL && (s->reason = strdup(reason)) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	f->nstreams++;
+	if (out != NULL)
+		*out = s;
+	return EX_OK;
 }
 
 void
