@@ -252,6 +252,13 @@ typedef struct ex_bundle_limits {
 /* Fill limits with the defaults above. */
 void ex_bundle_limits_default(ex_bundle_limits *limits);
 
+/* A file that a desktop system adds to a folder it shows, left out of a
+ * folder bundle's entries (see ex_bundle_desktop_file). */
+typedef struct ex_bundle_ignored {
+	char *path;                 /* relative to the bag root */
+	const char *origin;         /* static: "added by macOS Finder", ... */
+} ex_bundle_ignored;
+
 typedef struct ex_bundle {
 	ex_container kind;          /* what the content turned out to be */
 	char *top;                  /* the top folder's name (for a folder
@@ -260,9 +267,50 @@ typedef struct ex_bundle {
 	size_t nentries;
 	ex_bundle_problem *problems; /* in the order found */
 	size_t nproblems;
+	ex_bundle_ignored *ignored; /* folder bundles only: desktop files
+	                               left out of entries, never opened */
+	size_t nignored;
 	uint64_t total_bytes;       /* content bytes read */
 	struct ex_bundle_index *index; /* private: path lookup for find */
 } ex_bundle;
+
+/*
+ * The metadata files that desktop systems add to a folder they show, which
+ * a FOLDER bundle tolerates (a ZIP, tar or ISO never: there each is an
+ * entry no signature covers).  rel is a bag path, is_dir whether it is a
+ * folder; the caller has already seen (without following links) that it
+ * is a regular file with one name, or a folder.  Returns who adds it, a
+ * static phrase ("added by macOS Finder"), or NULL when it is none:
+ *   a file named exactly .DS_Store (macOS Finder), Thumbs.db or
+ *   desktop.ini (Windows Explorer), or ._NAME (AppleDouble, macOS), in
+ *   any folder;
+ *   the folder __MACOSX at the bag root (macOS's unzip) and the folders
+ *   inside it, and inside it only files named ._NAME or .DS_Store.
+ * Nothing else: other names under __MACOSX/, other cases of the names,
+ * links and special files are not ignored.  ex_bundle_load applies it to
+ * folder bundles: such entries are listed in bundle->ignored, never read,
+ * and verify names them; a path the manifest lists that is ignored reads
+ * as missing, so a signed file is never skipped.
+ */
+const char *ex_bundle_desktop_file(const char *rel, int is_dir);
+
+/*
+ * Whether the folder at path is not itself a bundle but holds bundles one
+ * level down (`exhibit verify .` from the folder an unpacked bundle or a
+ * ZIP sits in).  It is a bundle, and *n is 0, when any of bagit.txt,
+ * bag-info.txt, manifest.xml, manifest.xml.minisig, custody.xml,
+ * manifest-sha256.txt, tagmanifest-sha256.txt or data is at its top, of
+ * whatever type (so a bundle that lost some of them is still verified as
+ * one, and fails).  Otherwise *names gets the sorted names of what it
+ * holds that is a bundle: a folder (not a link) with a regular bagit.txt
+ * or manifest.xml at its top, or a regular file (not a link) named .zip,
+ * .tar or .iso in any case.  *names is a new array of new strings (free
+ * each, then the array); NULL and 0 when there are none, also when path
+ * is not a folder or cannot be read (ex_bundle_load then says why).
+ * EX_ERR_NOMEM only.
+ */
+ex_status ex_bundle_held(const char *path, char ***names, size_t *n,
+    ex_error *err);
 
 /* Load path (limits may be NULL for the defaults).  See the top of file. */
 ex_status ex_bundle_load(const char *path, const ex_bundle_limits *limits,

@@ -16,11 +16,25 @@
  *     extra file, a file no signature covers) is a failure, named;
  *  5. the BagIt files: bagit.txt exact, manifest-sha256.txt and
  *     tagmanifest-sha256.txt complete and correct, Payload-Oxum right;
- *  6. custody.xml: every event's order, hash link, signature and manifest
- *     hash, and whether its signer is trusted.
+ *  6. custody.xml: every event's order, hash link, signature (by the key
+ *     the event names) and manifest hash, and whether its signer is one
+ *     of the trusted keys.
  *
- * The bundle passes only when it is intact AND trusted: the manifest's
- * signer and every custody event's signer are among the trusted keys.
+ * It answers three questions, each in the report: are the files intact
+ * (intact); who signed the export and is that key trusted
+ * (signer_key_id, signer_trusted); which custody events are there, is
+ * their chain intact and which signers are trusted (custody,
+ * custody_log, custody_ok, custody_unverified).
+ *
+ * The bundle passes when it is intact AND its exporter (the manifest's
+ * signer) is a trusted key.  A custody event is an attestation added
+ * later by someone else: one whose signer is not a trusted key is
+ * UNVERIFIED (its signature by the key it names is still checked, and a
+ * bad one, or a broken chain, is still a failure) and does not fail the
+ * bundle, unless EX_VERIFY_STRICT demands every signer.
+ *
+ * A folder bundle's desktop files (exhibit/bundle.h,
+ * ex_bundle_desktop_file) are listed in ignored and are no failure.
  *
  * Ownership: the report belongs to the caller (ex_verify_report_free).
  */
@@ -81,6 +95,12 @@ typedef struct ex_verify_problem {
  * "signature", "binding", "bagit", "custody", "untrusted". */
 const char *ex_verify_kind_name(ex_verify_kind kind);
 
+/* A desktop system's file in a folder bundle, left out (not a failure). */
+typedef struct ex_verify_ignored {
+	char *path;             /* bag path */
+	const char *origin;     /* static: "added by macOS Finder", ... */
+} ex_verify_ignored;
+
 /* One file's result. */
 typedef struct ex_verify_file {
 	char *path;             /* bag path */
@@ -105,19 +125,41 @@ typedef struct ex_verify_report {
 	ex_verify_problem *problems;    /* every failure, in the order found */
 	size_t nproblems;
 	ex_custody_report custody;      /* per event (may be empty) */
+	ex_custody *custody_log;        /* the parsed log, events in the same
+	                                   order (actor, action, time), or
+	                                   NULL when it did not parse */
 	int custody_ok;
+	size_t custody_unverified;      /* events whose signer is not a
+	                                   trusted key */
+	ex_verify_ignored *ignored;     /* folder bundles: desktop files */
+	size_t nignored;
+	int incomplete;         /* the copy is cut short (a problem of kind
+	                           EX_VERIFY_INCOMPLETE): nothing in it was
+	                           checked and files is empty */
+	int strict;             /* EX_VERIFY_STRICT was given */
 	int intact;             /* no problems but EX_VERIFY_UNTRUSTED */
 	int trusted;            /* signer and all custody signers trusted */
-	int passed;             /* intact && trusted */
+	int passed;             /* intact && signer_trusted, and with
+	                           EX_VERIFY_STRICT custody_unverified == 0 */
 } ex_verify_report;
+
+/* Every custody event's signer must be a trusted key: one that is not is
+ * a problem of kind EX_VERIFY_UNTRUSTED and the bundle does not pass. */
+#define EX_VERIFY_STRICT 0x1u
 
 /*
  * Verify the bundle at path against the trusted keys (ntrusted may be 0:
  * integrity is still checked, and the report says the signer is not
- * trusted).  Returns EX_OK when the bundle could be examined, whatever the
- * verdict (see report->passed); EX_ERR_IO when it cannot be read, and
- * EX_ERR_FORMAT when it is not a ZIP, tar, ISO or folder at all.
+ * trusted).  flags: 0 or EX_VERIFY_STRICT.  Returns EX_OK when the bundle
+ * could be examined, whatever the verdict (see report->passed); EX_ERR_IO
+ * when it cannot be read; EX_ERR_FORMAT when it is not a ZIP, tar, ISO or
+ * folder at all; EX_ERR_USAGE when it is a folder that is not a bundle
+ * but holds bundles (ex_bundle_held), the message naming each ("DIR is
+ * not a bundle; it contains the bundle NAME (verify DIR/NAME)").
  */
+ex_status ex_verify_flags(const char *path, const ex_pubkey *trusted,
+    size_t ntrusted, unsigned flags, ex_verify_report **out, ex_error *err);
+/* ex_verify_flags with flags 0. */
 ex_status ex_verify(const char *path, const ex_pubkey *trusted,
     size_t ntrusted, ex_verify_report **out, ex_error *err);
 void ex_verify_report_free(ex_verify_report **report);

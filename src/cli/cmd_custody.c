@@ -22,7 +22,7 @@ usage(FILE *fp)
 	fputs(
 "Usage: exhibit custody add  BUNDLE -s SECRET_KEY --actor NAME --action ACTION\n"
 "                            [--note TEXT]\n"
-"       exhibit custody show BUNDLE [-p PUBLIC_KEY]...\n"
+"       exhibit custody show BUNDLE [-p PUBLIC_KEY]... [--strict]\n"
 "Add to or show the custody log (custody.xml) of an evidence bundle.\n"
 "Run 'exhibit custody add --help' or 'exhibit custody show --help'.\n", fp);
 }
@@ -62,21 +62,24 @@ static void
 usage_show(FILE *fp)
 {
 	fputs(
-"Usage: exhibit custody show BUNDLE [-p PUBLIC_KEY]...\n"
+"Usage: exhibit custody show BUNDLE [-p PUBLIC_KEY]... [--strict]\n"
 "Print the bundle's custody log, one block per event: number, UTC time,\n"
-"actor, action, note, signer key ID, and whether the signature is valid,\n"
-"the link to the event before intact and (with -p) the signer trusted.\n"
+"actor, action, note, signer key ID, whether the signature (by the key the\n"
+"event names) is valid and the link to the event before intact, and whether\n"
+"the signer is trusted (its key given with -p) or unverified.\n"
 "Only the log is checked (against manifest.xml's hash): use 'exhibit verify'\n"
 "for the whole bundle.\n"
 "\n"
 "  -p, --public-key FILE  a signer you trust (repeatable)\n"
+"      --strict           demand every signer: one not given with -p fails\n"
 "  -h, --help             show this help\n"
 "\n"
-"Exit status: 0 the log is intact; 1 it is broken (or missing);\n"
-"2 usage or system error.\n", fp);
+"Exit status: 0 the log is intact (signers not given with -p are unverified,\n"
+"not a failure); 1 it is broken or missing, or with --strict a signer was\n"
+"not given with -p; 2 usage or system error.\n", fp);
 }
 
-enum { OPT_ACTOR = 256, OPT_ACTION, OPT_NOTE };
+enum { OPT_ACTOR = 256, OPT_ACTION, OPT_NOTE, OPT_STRICT };
 
 static const struct option add_opts[] = {
 	{ "secret-key", required_argument, NULL, 's' },
@@ -150,12 +153,6 @@ custody_add(int argc, char **argv)
 	return status;
 }
 
-static const char *
-yes_no(int v)
-{
-	return v ? "yes" : "NO";
-}
-
 static void
 print_log(const char *path, const ex_custody *log,
     const ex_custody_report *rep, size_t ntrusted)
@@ -186,8 +183,12 @@ print_log(const char *path, const ex_custody *log,
 		    "BROKEN");
 		printf("  manifest   %s\n", r->manifest_ok ? "matches" :
 		    "DIFFERS");
-		printf("  trusted    %s\n", ntrusted == 0 ?
-		    "not checked (no -p)" : yes_no(r->trusted));
+		/* Valid by the key it names; whether that key is one the
+		 * reader trusts is a separate answer. */
+		printf("  signer     %s\n", r->trusted ? "trusted (its key was "
+		    "given with -p)" : ntrusted == 0 ? "unverified (no public "
+		    "key was given with -p)" : "unverified (its key was not "
+		    "given with -p)");
 		if (r->problem[0] != '\0')
 			printf("  problem    %s\n", cli_esc(r->problem));
 	}
@@ -199,9 +200,30 @@ print_log(const char *path, const ex_custody *log,
 
 static const struct option show_opts[] = {
 	{ "public-key", required_argument, NULL, 'p' },
+	{ "strict",     no_argument,       NULL, OPT_STRICT },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* "2", "2 and 3", "2, 3 and 5": the events whose signer is unverified. */
+static size_t
+unverified(const ex_custody_report *rep, char *buf, size_t size)
+{
+	size_t i, n = 0, total = 0, o = 0;
+
+	for (i = 0; i < rep->nevents; i++)
+		total += !rep->events[i].trusted;
+	buf[0] = '\0';
+	for (i = 0; i < rep->nevents && o < size; i++) {
+		if (rep->events[i].trusted)
+			continue;
+		n++;
+		o += (size_t)snprintf(buf + o, size - o, "%s%llu", n == 1 ? "" :
+		    n == total ? " and " : ", ",
+		    (unsigned long long)rep->events[i].seq);
+	}
+	return total;
+}
 
 static int
 custody_show(int argc, char **argv)
@@ -212,7 +234,9 @@ custody_show(int argc, char **argv)
 	ex_custody_report rep;
 	ex_status st;
 	ex_error err;
-	int ch, status;
+	char events[256];
+	size_t nun;
+	int ch, status, strict = 0;
 
 	ex_error_clear(&err);
 	memset(&rep, 0, sizeof(rep));
@@ -223,6 +247,9 @@ custody_show(int argc, char **argv)
 			if (cli_add_public_key(optarg, keys, &nkeys,
 			    MAX_KEYS) != 0)
 				return EXIT_TROUBLE;
+			break;
+		case OPT_STRICT:
+			strict = 1;
 			break;
 		case 'h':
 			usage_show(stdout);
@@ -241,10 +268,22 @@ custody_show(int argc, char **argv)
 	if (log != NULL)
 		print_log(argv[optind], log, &rep, nkeys);
 	if (st == EX_OK) {
-		printf("\nRESULT: intact%s\n", nkeys == 0 ? "" :
-		    rep.all_trusted ? ", every signer trusted" :
-		    ", but not every signer is trusted");
-		status = EXIT_OK;
+		nun = unverified(&rep, events, sizeof(events));
+		if (nun == 0)
+			printf("\nRESULT: intact, every signer trusted\n");
+		else if (strict)
+			printf("\nRESULT: FAIL (intact, but --strict demands "
+			    "every signer: the signer of event%s %s was not "
+			    "given with -p)\n", nun > 1 ? "s" : "", events);
+		else if (nkeys == 0)
+			printf("\nRESULT: intact; signers unverified (to verify "
+			    "them, give their public keys with -p)\n");
+		else
+			printf("\nRESULT: intact; signer of event%s %s "
+			    "unverified (to verify, give %s public key with "
+			    "-p)\n", nun > 1 ? "s" : "", events, nun > 1 ?
+			    "their" : "its");
+		status = nun > 0 && strict ? EXIT_FAILED : EXIT_OK;
 	} else {
 		if (log != NULL)
 			printf("\nRESULT: BROKEN\n");

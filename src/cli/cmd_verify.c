@@ -17,27 +17,135 @@ static void
 usage(FILE *fp)
 {
 	fputs(
-"Usage: exhibit verify BUNDLE [-p PUBLIC_KEY]... [--xml]\n"
-"Check an evidence bundle (ZIP, tar, ISO or folder) without extracting it:\n"
-"the manifest's signature, every file's SHA-256 and signature, that nothing\n"
-"was added or removed, the BagIt manifests and the custody log.\n"
+"Usage: exhibit verify BUNDLE [-p PUBLIC_KEY]... [--xml] [--strict]\n"
+"Check an evidence bundle (ZIP, tar, ISO or folder) without extracting it,\n"
+"and answer three questions: are the files intact (every file present, its\n"
+"SHA-256 and signature right, nothing added, the BagIt manifests); who signed\n"
+"the export and is that key trusted; which custody events are there, is\n"
+"their chain intact and which of their signers are trusted.\n"
 "\n"
-"  -p, --public-key FILE  a signer you trust (repeatable: the exporter's key\n"
-"                         and the key of everyone who added a custody event)\n"
+"  -p, --public-key FILE  a signer you trust (repeatable): the exporter's\n"
+"                         key, and the key of whoever added a custody event\n"
+"      --strict           demand every signer: a custody event whose signer\n"
+"                         is not given with -p fails the bundle\n"
 "      --xml              print the report as XML (urn:exhibit:verify:1)\n"
 "  -h, --help             show this help\n"
 "\n"
-"Without -p the integrity is still checked, but the signer is untrusted and\n"
-"the result is FAIL: a bundle re-signed by someone else must never pass.\n"
+"Give the exporter's public key as obtained from the exporter, not the copy\n"
+"inside the bundle.  Without -p the integrity is still checked, but the\n"
+"exporter is untrusted and the result is FAIL: a bundle re-signed by someone\n"
+"else must never pass.  A custody event whose signer is not given with -p is\n"
+"reported as unverified (its signature and the chain are still checked) and\n"
+"does not fail intact evidence from a trusted exporter, unless --strict.\n"
+"A folder bundle's desktop files (.DS_Store, Thumbs.db, desktop.ini, ._*,\n"
+"__MACOSX/) are named and ignored.\n"
 "\n"
-"Exit status: 0 intact and trusted; 1 verification failed (not intact or not\n"
-"trusted); 2 usage or system error.\n", fp);
+"Exit status: 0 intact and the exporter trusted (with --strict: every signer);\n"
+"1 verification failed (not intact, an incomplete copy, or not trusted);\n"
+"2 usage or system error (also BUNDLE a folder that holds bundles).\n", fp);
+}
+
+/* The key IDs given with -p, for a signer that cannot be read. */
+static const char *
+given_ids(const ex_pubkey *keys, size_t nkeys, char *buf, size_t size)
+{
+	char id[EX_KEYID_TEXT];
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nkeys && o < size; i++) {
+		ex_keyid_format(keys[i].keyid, id, sizeof(id));
+		o += (size_t)snprintf(buf + o, size - o, "%s%s",
+		    i == 0 ? "" : ", ", id);
+	}
+	return buf;
+}
+
+/* "event 2", "events 2 and 3", "events 2, 3 and 5" for the custody events
+ * whose signer is unverified; their distinct key IDs in ids, and how many
+ * those are returned. */
+static size_t
+unverified_events(const ex_verify_report *r, char *events, size_t esize,
+    char *ids, size_t isize)
+{
+	size_t i, n = 0, k, eo, io = 0, nids = 0;
+
+	eo = (size_t)snprintf(events, esize, "event%s",
+	    r->custody_unverified > 1 ? "s" : "");
+	ids[0] = '\0';
+	for (i = 0; i < r->custody.nevents; i++) {
+		const ex_custody_event_report *e = &r->custody.events[i];
+		int seen = 0;
+
+		if (e->trusted)
+			continue;
+		n++;
+		if (eo < esize)
+			eo += (size_t)snprintf(events + eo, esize - eo, "%s%llu",
+			    n == 1 ? " " : n == r->custody_unverified ?
+			    " and " : ", ", (unsigned long long)e->seq);
+		for (k = 0; k < i; k++)
+			if (!r->custody.events[k].trusted &&
+			    strcmp(r->custody.events[k].key_id,
+			    e->key_id) == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		nids++;
+		if (io < isize)
+			io += (size_t)snprintf(ids + io, isize - io, "%s%s",
+			    io == 0 ? "" : ", ", e->key_id);
+	}
+	return nids;
+}
+
+/* The custody.xml entry failed (form, exhibit, chain or event 1). */
+static int
+custody_file_failed(const ex_verify_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].role, "custody") == 0 && !r->files[i].ok)
+			return 1;
+	return r->custody.nevents == 0;
 }
 
 static void
-print_text(const char *path, const ex_verify_report *r)
+print_event(const ex_verify_report *r, size_t i)
 {
-	size_t i;
+	const ex_custody_event_report *e = &r->custody.events[i];
+	const ex_custody_event *ev = r->custody_log != NULL &&
+	    i < r->custody_log->nevents ? &r->custody_log->events[i] : NULL;
+	char when[EX_TIME_BUFSZ];
+	int ok = e->seq_ok && e->link_ok && e->signature_ok && e->manifest_ok;
+
+	printf("  event %llu", (unsigned long long)e->seq);
+	if (ev != NULL)
+		printf("  %s by %s, %s", cli_esc(ev->action),
+		    cli_esc(ev->actor), ex_time_format_utc(ev->time, when,
+		    sizeof(when)));
+	if (!ok) {
+		printf(": FAIL: %s\n", cli_esc(e->problem));
+		return;
+	}
+	/* The signature is by the key the event names; whether that key
+	 * is someone the reader trusts is a second, separate answer. */
+	if (e->trusted)
+		printf(": signature valid; signer key ID %s given with -p: "
+		    "trusted\n", cli_esc(e->key_id));
+	else
+		printf(": signature valid; signer key ID %s not given with "
+		    "-p: unverified\n", cli_esc(e->key_id));
+}
+
+static void
+print_text(const char *path, const ex_verify_report *r,
+    const ex_pubkey *keys, size_t nkeys)
+{
+	char ids[512], events[256], kids[512];
+	const char *kidw;
+	size_t i, nchecked = 0, nfail = 0;
 
 	/* Text from the bundle is escaped (cli_esc): it may hold any byte. */
 	printf("bundle:    %s (%s, top folder %s)\n", cli_esc(path),
@@ -45,40 +153,119 @@ print_text(const char *path, const ex_verify_report *r)
 	if (r->case_ref != NULL)
 		printf("case:      %s, exhibit %s\n", cli_esc(r->case_ref),
 		    cli_esc(r->exhibit_ref));
-	printf("signer:    key ID %s, %s\n", r->signer_key_id[0] != '\0' ?
-	    cli_esc(r->signer_key_id) : "(unknown)", r->signer_trusted ?
-	    "trusted" : "NOT TRUSTED");
-	printf("files:\n");
+	if (r->signer_key_id[0] != '\0')
+		printf("signer:    key ID %s, %s\n", cli_esc(r->signer_key_id),
+		    r->signer_trusted ? "trusted" : nkeys == 0 ?
+		    "NOT TRUSTED (no public key was given with -p)" :
+		    "NOT TRUSTED (not one of the keys given with -p)");
+	else if (r->incomplete)
+		printf("signer:    cannot be read from this cut-short copy%s%s\n",
+		    nkeys == 0 ? "" : nkeys == 1 ?
+		    "; the key given with -p is key ID " :
+		    "; the keys given with -p are key IDs ",
+		    given_ids(keys, nkeys, ids, sizeof(ids)));
+	else
+		printf("signer:    unknown (manifest.xml's signature cannot be "
+		    "read)\n");
+	if (r->nfiles > 0)
+		printf("files:\n");
 	for (i = 0; i < r->nfiles; i++) {
 		const ex_verify_file *f = &r->files[i];
 
 		if (strcmp(f->role, "folder") == 0 && f->ok)
 			continue;
+		nchecked++;
+		if (!f->ok)
+			nfail++;
 		printf("  %s  %-9s %s%s%s\n", f->ok ? "PASS" : "FAIL", f->role,
 		    cli_esc(f->path), f->ok ? "" : ": ",
 		    f->ok ? "" : cli_esc(f->problem));
 	}
+	for (i = 0; i < r->nignored; i++)
+		printf("%s  ignored: %s (%s)\n", i == 0 ? "desktop files "
+		    "(not part of the evidence, no failure in a folder):\n" :
+		    "", cli_esc(r->ignored[i].path), r->ignored[i].origin);
 	if (r->custody.nevents > 0)
 		printf("custody:\n");
-	for (i = 0; i < r->custody.nevents; i++) {
-		const ex_custody_event_report *e = &r->custody.events[i];
-		int ok = e->seq_ok && e->link_ok && e->signature_ok &&
-		    e->manifest_ok;
-
-		printf("  %s  event %llu: key ID %s, %s%s%s\n",
-		    ok ? "PASS" : "FAIL", (unsigned long long)e->seq,
-		    cli_esc(e->key_id), e->trusted ? "trusted" : "NOT TRUSTED",
-		    e->problem[0] != '\0' ? ": " : "", cli_esc(e->problem));
-	}
+	for (i = 0; i < r->custody.nevents; i++)
+		print_event(r, i);
 	if (r->nproblems > 0) {
 		printf("problems:\n");
 		for (i = 0; i < r->nproblems; i++)
 			printf("  - %s\n", cli_esc(r->problems[i].message));
 	}
-	printf("RESULT: %s%s\n", r->passed ? "PASS" : "FAIL",
-	    r->passed ? " (intact, signed by trusted keys)" :
-	    r->intact ? " (intact, but not signed by trusted keys)" :
-	    " (the evidence is not intact)");
+
+	/* The three answers, then the verdict. */
+	printf("\n");
+	if (r->incomplete)
+		printf("Files:            NOT checked: this copy ends early "
+		    "(see problems)\n");
+	else if (r->intact)
+		printf("Files:            intact (%zu files%s)\n", nchecked,
+		    r->nignored > 0 ? "; desktop files ignored, listed above" :
+		    "");
+	else
+		printf("Files:            NOT intact (%zu of %zu files fail; "
+		    "%zu problems, listed above)\n", nfail, nchecked,
+		    r->nproblems);
+	if (r->incomplete)
+		printf("Export signed by: NOT checked (cannot be read from this "
+		    "copy)\n");
+	else if (r->signer_key_id[0] == '\0')
+		printf("Export signed by: unknown (see problems)\n");
+	else
+		printf("Export signed by: key ID %s, %s\n",
+		    cli_esc(r->signer_key_id), r->signer_trusted ? "trusted" :
+		    nkeys == 0 ? "NOT trusted (no public key was given with -p)" :
+		    "NOT trusted (not one of the keys given with -p)");
+	kidw = unverified_events(r, events, sizeof(events), kids,
+	    sizeof(kids)) > 1 ? "key IDs" : "key ID";
+	if (r->incomplete)
+		printf("Custody:          NOT checked\n");
+	else if (r->custody.nevents == 0)
+		printf("Custody:          NOT readable (see problems)\n");
+	else if (!r->custody_ok || custody_file_failed(r))
+		printf("Custody:          %zu event%s, NOT intact (see "
+		    "problems)\n", r->custody.nevents,
+		    r->custody.nevents == 1 ? "" : "s");
+	else if (r->custody_unverified == 0)
+		printf("Custody:          %zu event%s, chain intact; every "
+		    "signer trusted\n", r->custody.nevents,
+		    r->custody.nevents == 1 ? "" : "s");
+	else if (nkeys == 0)
+		printf("Custody:          %zu event%s, chain intact; signers "
+		    "unverified (no public key was given with -p)\n",
+		    r->custody.nevents, r->custody.nevents == 1 ? "" : "s");
+	else
+		printf("Custody:          %zu event%s, chain intact; signer of "
+		    "%s unverified (%s %s not given with -p)\n",
+		    r->custody.nevents, r->custody.nevents == 1 ? "" : "s",
+		    events, kidw, cli_esc(kids));
+
+	if (r->incomplete)
+		printf("RESULT: FAIL (this copy ends early, so it cannot be "
+		    "checked: copy the bundle again from the original)\n");
+	else if (!r->intact)
+		printf("RESULT: FAIL (the evidence is not intact)\n");
+	else if (!r->signer_trusted && nkeys == 0)
+		printf("RESULT: FAIL (intact, but not signed by a trusted key: "
+		    "give the exporter's public key with -p, obtained from the "
+		    "exporter, not from the bundle)\n");
+	else if (!r->signer_trusted)
+		printf("RESULT: FAIL (intact, but not signed by a trusted key: "
+		    "the exporter's key ID %s is not one of the keys given with "
+		    "-p)\n", cli_esc(r->signer_key_id));
+	else if (!r->passed)
+		printf("RESULT: FAIL (intact, but --strict demands every "
+		    "signer: the signer of custody %s, %s %s, was not given "
+		    "with -p)\n", events, kidw, cli_esc(kids));
+	else if (r->custody_unverified == 0)
+		printf("RESULT: PASS (intact, every signer trusted)\n");
+	else
+		printf("RESULT: PASS (intact, exported by a trusted key; custody "
+		    "%s unverified: to verify %s, give the public key of %s "
+		    "%s with -p)\n", events, r->custody_unverified > 1 ?
+		    "them" : "it", kidw, cli_esc(kids));
 }
 
 static int
@@ -86,8 +273,8 @@ print_xml(const char *path, const ex_verify_report *r)
 {
 	xmlTextWriterPtr w;
 	xmlBufferPtr buf;
-	char num[32];
-	size_t i;
+	char num[32], when[EX_TIME_BUFSZ];
+	size_t i, n;
 	int rc = 0;
 
 	if ((buf = xmlBufferCreate()) == NULL ||
@@ -108,6 +295,8 @@ print_xml(const char *path, const ex_verify_report *r)
 	    S(r->intact ? "true" : "false")));
 	X(xmlTextWriterWriteAttribute(w, S("trusted"),
 	    S(r->trusted ? "true" : "false")));
+	X(xmlTextWriterWriteAttribute(w, S("strict"),
+	    S(r->strict ? "true" : "false")));
 	X(xmlTextWriterStartElement(w, S("bundle")));
 	X(xmlTextWriterWriteAttribute(w, S("path"), E(path)));
 	X(xmlTextWriterWriteAttribute(w, S("container"), S(r->container)));
@@ -123,6 +312,41 @@ print_xml(const char *path, const ex_verify_report *r)
 	X(xmlTextWriterWriteAttribute(w, S("trusted"),
 	    S(r->signer_trusted ? "true" : "false")));
 	X(xmlTextWriterEndElement(w));
+	/* The three answers: the files, the exporter, the custody log. */
+	for (i = 0, n = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].role, "folder") != 0 || !r->files[i].ok)
+			n++;
+	X(xmlTextWriterStartElement(w, S("integrity")));
+	X(xmlTextWriterWriteAttribute(w, S("status"), S(r->incomplete ?
+	    "incomplete" : r->intact ? "intact" : "not-intact")));
+	snprintf(num, sizeof(num), "%zu", n);
+	X(xmlTextWriterWriteAttribute(w, S("files"), S(num)));
+	snprintf(num, sizeof(num), "%zu", r->nignored);
+	X(xmlTextWriterWriteAttribute(w, S("ignored"), S(num)));
+	X(xmlTextWriterEndElement(w));
+	X(xmlTextWriterStartElement(w, S("exporter")));
+	X(xmlTextWriterWriteAttribute(w, S("key-id"), E(r->signer_key_id)));
+	X(xmlTextWriterWriteAttribute(w, S("status"), S(r->signer_trusted ?
+	    "trusted" : r->signer_key_id[0] != '\0' ? "untrusted" :
+	    "unknown")));
+	X(xmlTextWriterEndElement(w));
+	X(xmlTextWriterStartElement(w, S("custody")));
+	snprintf(num, sizeof(num), "%zu", r->custody.nevents);
+	X(xmlTextWriterWriteAttribute(w, S("events"), S(num)));
+	X(xmlTextWriterWriteAttribute(w, S("chain"), S(r->incomplete ?
+	    "unchecked" : r->custody.nevents == 0 ? "unreadable" :
+	    r->custody_ok && !custody_file_failed(r) ? "intact" : "broken")));
+	snprintf(num, sizeof(num), "%zu", r->custody_unverified);
+	X(xmlTextWriterWriteAttribute(w, S("unverified"), S(num)));
+	X(xmlTextWriterEndElement(w));
+	for (i = 0; i < r->nignored; i++) {
+		X(xmlTextWriterStartElement(w, S("ignored")));
+		X(xmlTextWriterWriteAttribute(w, S("path"),
+		    E(r->ignored[i].path)));
+		X(xmlTextWriterWriteAttribute(w, S("origin"),
+		    S(r->ignored[i].origin)));
+		X(xmlTextWriterEndElement(w));
+	}
 	for (i = 0; i < r->nfiles; i++) {
 		const ex_verify_file *f = &r->files[i];
 
@@ -142,6 +366,9 @@ print_xml(const char *path, const ex_verify_report *r)
 	}
 	for (i = 0; i < r->custody.nevents; i++) {
 		const ex_custody_event_report *e = &r->custody.events[i];
+		const ex_custody_event *ev = r->custody_log != NULL &&
+		    i < r->custody_log->nevents ?
+		    &r->custody_log->events[i] : NULL;
 
 		X(xmlTextWriterStartElement(w, S("custody-event")));
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)e->seq);
@@ -152,6 +379,17 @@ print_xml(const char *path, const ex_verify_report *r)
 		    e->manifest_ok ? "pass" : "fail")));
 		X(xmlTextWriterWriteAttribute(w, S("trusted"),
 		    S(e->trusted ? "true" : "false")));
+		X(xmlTextWriterWriteAttribute(w, S("signer"),
+		    S(e->trusted ? "trusted" : "unverified")));
+		if (ev != NULL) {
+			X(xmlTextWriterWriteAttribute(w, S("action"),
+			    E(ev->action)));
+			X(xmlTextWriterWriteAttribute(w, S("actor"),
+			    E(ev->actor)));
+			X(xmlTextWriterWriteAttribute(w, S("time"),
+			    S(ex_time_format_utc(ev->time, when,
+			    sizeof(when)))));
+		}
 		if (e->problem[0] != '\0')
 			X(xmlTextWriterWriteString(w, E(e->problem)));
 		X(xmlTextWriterEndElement(w));
@@ -181,6 +419,7 @@ print_xml(const char *path, const ex_verify_report *r)
 static const struct option longopts[] = {
 	{ "public-key", required_argument, NULL, 'p' },
 	{ "xml",        no_argument,       NULL, 'x' },
+	{ "strict",     no_argument,       NULL, 's' },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -192,6 +431,7 @@ cmd_verify(int argc, char **argv)
 	size_t nkeys = 0;
 	ex_verify_report *r = NULL;
 	ex_error err;
+	unsigned flags = 0;
 	int ch, xml = 0, status = EXIT_TROUBLE;
 
 	ex_error_clear(&err);
@@ -206,6 +446,9 @@ cmd_verify(int argc, char **argv)
 		case 'x':
 			xml = 1;
 			break;
+		case 's':
+			flags |= EX_VERIFY_STRICT;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -215,7 +458,8 @@ cmd_verify(int argc, char **argv)
 	}
 	if (cli_one_bundle("verify", argc, optind) != 0)
 		return EXIT_TROUBLE;
-	if (ex_verify(argv[optind], keys, nkeys, &r, &err) != EX_OK) {
+	if (ex_verify_flags(argv[optind], keys, nkeys, flags, &r, &err) !=
+	    EX_OK) {
 		cli_error(&err);
 		/* Something that is not a bundle at all fails verification. */
 		return err.code == EX_ERR_FORMAT ? EXIT_FAILED : EXIT_TROUBLE;
@@ -226,7 +470,7 @@ cmd_verify(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		print_text(argv[optind], r);
+		print_text(argv[optind], r, keys, nkeys);
 	}
 	status = r->passed ? EXIT_OK : EXIT_FAILED;
 out:

@@ -31,6 +31,7 @@ struct ctx {
 	ex_verify_report *r;
 	const ex_pubkey *trusted;
 	size_t ntrusted;
+	unsigned flags;
 	ex_pubkey key;          /* the key the manifest was checked with */
 	int have_key;
 	char *covered;          /* per entry: 1 when something vouches for it */
@@ -498,13 +499,18 @@ check_custody(struct ctx *c)
 		file_fail(c, ce, EX_VERIFY_CUSTODY, "%s", err.message);
 	else
 		c->r->custody_ok = 1;
+	/* A signer not given is unverified; only --strict makes it fail. */
 	for (i = 0; i < c->r->custody.nevents; i++) {
 		const ex_custody_event_report *ev = &c->r->custody.events[i];
 
-		if (!ev->trusted)
+		if (ev->trusted)
+			continue;
+		c->r->custody_unverified++;
+		if (c->flags & EX_VERIFY_STRICT)
 			problem(c, EX_VERIFY_UNTRUSTED, "custody.xml",
-			    "custody event %llu: signer key ID %s is not "
-			    "trusted", (unsigned long long)ev->seq, ev->key_id);
+			    "custody event %llu: signer key ID %s was not "
+			    "given with -p (--strict demands every signer)",
+			    (unsigned long long)ev->seq, ev->key_id);
 	}
 	/* Event 1 must be the export, signed by the manifest's signer. */
 	if (log->nevents > 0 && c->have_key) {
@@ -516,7 +522,8 @@ check_custody(struct ctx *c)
 			    "signed by key ID %s, not by the bundle's signer "
 			    "%s", log->events[0].key_id, keyid);
 	}
-	ex_custody_free(&log);
+	/* Kept for the report: who did what, when. */
+	c->r->custody_log = log;
 }
 
 /* Entries nothing vouches for, and parent folders of those that are. */
@@ -570,9 +577,57 @@ structure_kind(ex_bundle_problem_kind kind)
 	    EX_VERIFY_STRUCTURE;
 }
 
+/*
+ * EX_ERR_USAGE naming the bundles the folder at path holds, when it holds
+ * some instead of being one (ex_bundle_held); else EX_OK.
+ */
+static ex_status
+refuse_holder(const char *path, ex_error *err)
+{
+	char **held = NULL, msg[EX_ERROR_MAX - 64], dir[512];
+	size_t nheld = 0, i, len, o;
+	ex_status st;
+
+	if ((st = ex_bundle_held(path, &held, &nheld, err)) != EX_OK ||
+	    nheld == 0)
+		return st;
+	/* How to name each: "NAME" from ".", else "DIR/NAME". */
+	len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if ((len == 1 && path[0] == '.') || (len == 2 &&
+	    strncmp(path, "./", 2) == 0))
+		dir[0] = '\0';
+	else
+		snprintf(dir, sizeof(dir), "%.*s%s", (int)len, path,
+		    path[len - 1] == '/' ? "" : "/");
+	o = (size_t)snprintf(msg, sizeof(msg), "%s is not a bundle; it "
+	    "contains the bundle%s ", path, nheld > 1 ? "s" : "");
+	for (i = 0; i < nheld && o < sizeof(msg); i++)
+		o += (size_t)snprintf(msg + o, sizeof(msg) - o, "%s%s",
+		    i == 0 ? "" : i + 1 == nheld ? " and " : ", ", held[i]);
+	for (i = 0; i < nheld && o < sizeof(msg); i++)
+		o += (size_t)snprintf(msg + o, sizeof(msg) - o, "%s%s%s",
+		    i == 0 ? (nheld > 1 ? " (verify each: " : " (verify ") :
+		    ", ", dir, held[i]);
+	if (o < sizeof(msg))
+		snprintf(msg + o, sizeof(msg) - o, ")");
+	for (i = 0; i < nheld; i++)
+		free(held[i]);
+	free(held);
+	return ex_error_set(err, EX_ERR_USAGE, "%s", msg);
+}
+
 ex_status
 ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
     ex_verify_report **out, ex_error *err)
+{
+	return ex_verify_flags(path, trusted, ntrusted, 0, out, err);
+}
+
+ex_status
+ex_verify_flags(const char *path, const ex_pubkey *trusted, size_t ntrusted,
+    unsigned flags, ex_verify_report **out, ex_error *err)
 {
 	ex_bundle *b = NULL;
 	ex_manifest *m = NULL;
@@ -583,6 +638,8 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
+	if (path != NULL && (st = refuse_holder(path, err)) != EX_OK)
+		return st;
 	if ((st = ex_bundle_load(path, NULL, &b, err)) != EX_OK)
 		return st;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -591,6 +648,18 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 	c.r = r;
 	c.trusted = trusted;
 	c.ntrusted = ntrusted;
+	c.flags = flags;
+	r->strict = (flags & EX_VERIFY_STRICT) != 0;
+	/* A desktop system's files in a folder bundle: named, not failed. */
+	if (b->nignored > 0 &&
+	    (r->ignored = calloc(b->nignored, sizeof(*r->ignored))) == NULL)
+		goto nomem;
+	for (i = 0; i < b->nignored; i++) {
+		if ((r->ignored[i].path = strdup(b->ignored[i].path)) == NULL)
+			goto nomem;
+		r->ignored[i].origin = b->ignored[i].origin;
+		r->nignored++;
+	}
 	r->container = strdup(ex_bundle_container_name(b->kind));
 	{
 		ex_container named;
@@ -660,6 +729,7 @@ ex_verify(const char *path, const ex_pubkey *trusted, size_t ntrusted,
 			free(r->files[k].problem);
 		}
 		r->nfiles = 0;
+		r->incomplete = 1;
 		goto verdict;
 	}
 
@@ -721,8 +791,9 @@ verdict:
 			untrusted++;
 	r->intact = r->nproblems == untrusted && r->manifest_ok &&
 	    r->custody_ok;
-	r->trusted = untrusted == 0 && r->signer_trusted;
-	r->passed = r->intact && r->trusted;
+	r->trusted = r->signer_trusted && r->custody_unverified == 0;
+	r->passed = r->intact && r->signer_trusted &&
+	    (!r->strict || r->custody_unverified == 0);
 	free(c.covered);
 	ex_manifest_free(&m);
 	ex_bundle_free(&b);
@@ -756,6 +827,10 @@ ex_verify_report_free(ex_verify_report **report)
 	}
 	free(r->problems);
 	ex_custody_report_free(&r->custody);
+	ex_custody_free(&r->custody_log);
+	for (i = 0; i < r->nignored; i++)
+		free(r->ignored[i].path);
+	free(r->ignored);
 	free(r->container);
 	free(r->top);
 	free(r->case_ref);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # custody.sh — exhibit custody add / show end to end.
 # A second key adds a "received" event to ZIP, tar and folder bundles: both
-# signers trusted passes, only the first fails naming event 2; every entry
+# signers trusted passes; only the first passes too, naming event 2's signer
+# unverified, and --strict then fails naming it; every entry
 # but custody.xml and tagmanifest-sha256.txt keeps its bytes (and the ZIP/tar
 # its entry order); the BagIt manifests check with sha256sum.  Then a third
 # event, and an edited, a removed and two swapped events each fail verify
@@ -71,14 +72,22 @@ for c in zip tar dir; do
 
 	# Both signers trusted: PASS, both events shown trusted.
 	t_expect_status 0 "$X" verify $b -p first.pub -p second.pub
-	t_grep "^  PASS  event 1: key ID $A, trusted\$" out.txt
-	t_grep "^  PASS  event 2: key ID $B, trusted\$" out.txt
-	t_grep '^RESULT: PASS' out.txt
-	# Only the exporter trusted: intact, but event 2's signer is not.
-	t_expect_status 1 "$X" verify $b -p first.pub
-	t_grep "^  PASS  event 2: key ID $B, NOT TRUSTED\$" out.txt
-	t_grep "custody event 2: signer key ID $B is not trusted" out.txt
-	t_grep '^RESULT: FAIL \(intact, but not signed by trusted keys\)' out.txt
+	t_grep "^  event 1  exported by Jo Bloggs, 2024-10-27T03:33:20\.000Z: signature valid; signer key ID $A given with -p: trusted\$" out.txt
+	t_grep "^  event 2  received by PC Smith, 2024-10-28T03:33:20\.000Z: signature valid; signer key ID $B given with -p: trusted\$" out.txt
+	t_grep '^Custody: +2 events, chain intact; every signer trusted$' out.txt
+	t_grep '^RESULT: PASS \(intact, every signer trusted\)$' out.txt
+	# Only the exporter trusted: intact evidence from a trusted exporter
+	# passes; event 2's signer is unverified, and the output says how to
+	# verify it.
+	t_expect_status 0 "$X" verify $b -p first.pub
+	t_grep "^  event 2  received by PC Smith, .*: signature valid; signer key ID $B not given with -p: unverified\$" out.txt
+	t_grep "^Custody: +2 events, chain intact; signer of event 2 unverified \(key ID $B not given with -p\)\$" out.txt
+	t_grep "^RESULT: PASS \(intact, exported by a trusted key; custody event 2 unverified: to verify it, give the public key of key ID $B with -p\)\$" out.txt
+	if grep -q 'NOT TRUSTED\|^problems:' out.txt; then t_fail "$c: unverified read as a failure"; fi
+	# --strict demands every signer.
+	t_expect_status 1 "$X" verify $b -p first.pub --strict
+	t_grep "^  - custody event 2: signer key ID $B was not given with -p \(--strict demands every signer\)\$" out.txt
+	t_grep "^RESULT: FAIL \(intact, but --strict demands every signer: the signer of custody event 2, key ID $B, was not given with -p\)\$" out.txt
 
 	# Only custody.xml and tagmanifest-sha256.txt changed; same order.
 	snapshot $b after-$c
@@ -116,7 +125,7 @@ SOURCE_DATE_EPOCH=1730172800 t_expect_status 0 "$X" custody add b.dir \
 	-s first.key --actor "Jo Bloggs" --action copied
 t_grep '^custody event 3 added to b.dir$' out.txt
 t_expect_status 0 "$X" verify b.dir -p first.pub -p second.pub
-t_grep "^  PASS  event 3: key ID $A, trusted\$" out.txt
+t_grep "^  event 3  copied by Jo Bloggs, .*: signature valid; signer key ID $A given with -p: trusted\$" out.txt
 
 # ---- custody show --------------------------------------------------------
 t_expect_status 0 "$X" custody show b.dir -p first.pub
@@ -130,16 +139,20 @@ t_grep '^  note       sealed bag 123$' ev2.txt
 t_grep "^  key ID     $B\$" ev2.txt
 t_grep '^  signature  valid$' ev2.txt
 t_grep '^  link       intact$' ev2.txt
-t_grep '^  trusted    NO$' ev2.txt
+t_grep '^  signer     unverified \(its key was not given with -p\)$' ev2.txt
 awk '/^event 3$/,/^$/' out.txt > ev3.txt
 t_grep '^  action     copied$' ev3.txt
-t_grep '^  trusted    yes$' ev3.txt
+t_grep '^  signer     trusted \(its key was given with -p\)$' ev3.txt
 t_grep '^seal       closes the log at its last event$' out.txt
-t_grep '^RESULT: intact, but not every signer is trusted$' out.txt
+t_grep '^RESULT: intact; signer of event 2 unverified \(to verify, give its public key with -p\)$' out.txt
+t_expect_status 1 "$X" custody show b.dir -p first.pub --strict
+t_grep '^RESULT: FAIL \(intact, but --strict demands every signer: the signer of event 2 was not given with -p\)$' out.txt
+t_expect_status 0 "$X" custody show b.dir -p first.pub -p second.pub --strict
+t_grep '^RESULT: intact, every signer trusted$' out.txt
 t_expect_status 0 "$X" custody show b.zip
 t_grep '^events:  2$' out.txt
-t_grep '^  trusted    not checked \(no -p\)$' out.txt
-t_grep '^RESULT: intact$' out.txt
+t_grep '^  signer     unverified \(no public key was given with -p\)$' out.txt
+t_grep '^RESULT: intact; signers unverified \(to verify them, give their public keys with -p\)$' out.txt
 
 # ---- a broken chain: verify and show fail naming the event -------------
 # fixtag FOLDER: make tagmanifest-sha256.txt right again for custody.xml,

@@ -141,11 +141,13 @@ cmp -s "f/$WORKING" "base/$WORKING" || t_fail "the payload changed"
 t_expect_status 0 "$EXHIBIT" verify f -p k2.pub   # the forgery is complete
 t_grep '^RESULT: PASS' out.txt
 t_expect_status 1 "$EXHIBIT" verify f -p k.pub
-t_grep "^signer: +key ID $id2, NOT TRUSTED\$" out.txt
+t_grep "^signer: +key ID $id2, NOT TRUSTED \(not one of the keys given with -p\)\$" out.txt
 t_grep "^  - signer key ID $id2 is not among the trusted keys\$" out.txt
-t_grep '^RESULT: FAIL \(intact, but not signed by trusted keys\)$' out.txt
+t_grep "^Export signed by: key ID $id2, NOT trusted \(not one of the keys given with -p\)\$" out.txt
+t_grep "^RESULT: FAIL \(intact, but not signed by a trusted key: the exporter's key ID $id2 is not one of the keys given with -p\)\$" out.txt
 t_expect_status 1 "$EXHIBIT" verify f
 t_grep "^  - signer key ID $id2 is not trusted: no public key was given" out.txt
+t_grep "^RESULT: FAIL \(intact, but not signed by a trusted key: give the exporter's public key with -p, obtained from the exporter, not from the bundle\)\$" out.txt
 
 # 4. ZIP: two entries with one name; a path that leaves the bundle.
 # (Python's zipfile packs the same files in another form: deflated,

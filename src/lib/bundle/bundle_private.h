@@ -79,6 +79,8 @@ typedef struct bundle_loader {
 	size_t capentries, capproblems;
 	uint64_t kept_total;
 	int stopped;                /* a limit was hit: read no more */
+	int in_macosx;              /* walking a folder bundle's __MACOSX/ */
+	size_t capignored;
 	/* Read the next chunk into chunk (BUNDLE_CHUNK bytes).  It is one
 	 * of two buffers: bundle_entry_data() hands it to the hasher (BLAKE2b
 	 * on a helper thread) and switches chunk to the other one, so the

@@ -915,6 +915,9 @@ ex_bundle_free(ex_bundle **bp)
 		free(b->problems[i].message);
 	}
 	free(b->problems);
+	for (i = 0; i < b->nignored; i++)
+		free(b->ignored[i].path);
+	free(b->ignored);
 	if (b->index != NULL)
 		free(b->index->v);
 	free(b->index);

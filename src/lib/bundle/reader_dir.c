@@ -9,6 +9,10 @@
  * A link, a FIFO, a device or a socket is recorded as a problem and never
  * opened.  Names are visited in byte
  * order so the entry list does not depend on the file system.
+ *
+ * The files desktop systems add to a folder they show (.DS_Store,
+ * Thumbs.db, desktop.ini, ._NAME, __MACOSX/; ex_bundle_desktop_file) are
+ * not entries: each is listed in bundle->ignored and never opened.
  */
 #include "config.h"
 
@@ -148,12 +152,68 @@ read_file(bundle_loader *L, int dfd, const char *name, const char *rel,
 static ex_status walk(bundle_loader *L, int dfd, const char *prefix,
     int depth, ex_error *err);
 
+const char *
+ex_bundle_desktop_file(const char *rel, int is_dir)
+{
+	const char *base = strrchr(rel, '/');
+	int macosx = strncmp(rel, "__MACOSX/", 9) == 0;
+
+	base = base != NULL ? base + 1 : rel;
+	if (is_dir)
+		return strcmp(rel, "__MACOSX") == 0 || macosx ?
+		    "added by macOS when a ZIP file was unpacked" : NULL;
+	if (macosx)
+		return strncmp(base, "._", 2) == 0 && base[2] != '\0' ?
+		    "AppleDouble file added by macOS when a ZIP file was "
+		    "unpacked" : strcmp(base, ".DS_Store") == 0 ?
+		    "added by macOS Finder" : NULL;
+	if (strcmp(base, ".DS_Store") == 0)
+		return "added by macOS Finder";
+	if (strncmp(base, "._", 2) == 0 && base[2] != '\0')
+		return "AppleDouble file added by macOS";
+	if (strcmp(base, "Thumbs.db") == 0)
+		return "thumbnail cache added by Windows Explorer";
+	if (strcmp(base, "desktop.ini") == 0)
+		return "folder settings added by Windows Explorer";
+	return NULL;
+}
+
+/* Record rel as an ignored desktop file (counted against max_entries). */
+static ex_status
+ignore(bundle_loader *L, const char *rel, const char *origin, ex_error *err)
+{
+	ex_bundle *b = L->b;
+	ex_bundle_ignored *v;
+
+	if (b->nentries + b->nignored >= L->lim.max_entries) {
+		L->stopped = 1;
+		return bundle_problem(L, EX_PROBLEM_LIMIT, "", err,
+		    "more than %llu entries: stopped reading",
+		    (unsigned long long)L->lim.max_entries);
+	}
+	if (b->nignored == L->capignored) {
+		size_t cap = L->capignored ? L->capignored * 2 : 8;
+
+		if ((v = realloc(b->ignored, cap * sizeof(*v))) == NULL)
+			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		b->ignored = v;
+		L->capignored = cap;
+	}
+	v = &b->ignored[b->nignored];
+	if ((v->path = strdup(rel)) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	v->origin = origin;
+	b->nignored++;
+	return EX_OK;
+}
+
 static ex_status
 visit(bundle_loader *L, int dfd, const char *name, const char *rel,
     int depth, ex_error *err)
 {
 	struct stat lst;
 	char target[4096];
+	const char *origin;
 	ssize_t tn;
 	int fd;
 	ex_status s;
@@ -162,6 +222,34 @@ visit(bundle_loader *L, int dfd, const char *name, const char *rel,
 		return ex_error_errno(err, "%s", rel);
 	if ((s = bundle_name_check(L, name, rel, err)) != EX_OK)
 		return s;
+	/* A desktop system's file: named, never opened (a link or a file
+	 * with a second name is not one: it is an entry, and fails). */
+	if (S_ISREG(lst.st_mode) && lst.st_nlink == 1 &&
+	    (origin = ex_bundle_desktop_file(rel, 0)) != NULL)
+		return ignore(L, rel, origin, err);
+	if (S_ISDIR(lst.st_mode) && (L->in_macosx ||
+	    strcmp(rel, "__MACOSX") == 0)) {
+		/* Its folders are no entries; what it holds that is not a
+		 * desktop file is one (and fails: no signature covers it). */
+		if (!L->in_macosx && (s = ignore(L, rel,
+		    ex_bundle_desktop_file(rel, 1), err)) != EX_OK)
+			return s;
+		if (depth >= DIR_DEPTH_MAX) {
+			L->stopped = 1;
+			return bundle_problem(L, EX_PROBLEM_LIMIT, rel, err,
+			    "folders nested more than %d deep",
+			    DIR_DEPTH_MAX);
+		}
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd < 0)
+			return ex_error_errno(err, "%s", rel);
+		L->in_macosx++;
+		s = walk(L, fd, rel, depth + 1, err);
+		L->in_macosx--;
+		close(fd);
+		return s;
+	}
 	if (S_ISDIR(lst.st_mode)) {
 		if ((s = bundle_entry_begin(L, rel, rel, EX_ENTRY_DIR, -1,
 		    err)) != EX_OK || L->cur == NULL ||
@@ -264,4 +352,92 @@ bundle_load_dir(bundle_loader *L, const char *path, ex_error *err)
 	if (s != EX_OK)
 		return ex_error_prefix(err, "%s", path);
 	return EX_OK;
+}
+
+/* The names at a bag's top: any of them makes a folder a bundle. */
+static const char *const bag_top_names[] = {
+	"bagit.txt", "bag-info.txt", "manifest.xml", "manifest.xml.minisig",
+	"custody.xml", "manifest-sha256.txt", "tagmanifest-sha256.txt", "data",
+};
+
+/* 1 when the folder name in dfd (not a link) has a regular bagit.txt or
+ * manifest.xml at its top. */
+static int
+holds_bag(int dfd, const char *name)
+{
+	struct stat st;
+	int fd, yes;
+
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	yes = (fstatat(fd, "bagit.txt", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode)) ||
+	    (fstatat(fd, "manifest.xml", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode));
+	close(fd);
+	return yes;
+}
+
+ex_status
+ex_bundle_held(const char *path, char ***names, size_t *n, ex_error *err)
+{
+	struct stat st;
+	ex_container kind;
+	ex_error ferr;
+	char **v = NULL;
+	size_t count = 0, i, k = 0;
+	ex_status s;
+	int fd;
+
+	*names = NULL;
+	*n = 0;
+	s = ex_file_open(AT_FDCWD, path, EX_FILE_DIR, NULL, &fd, &st, &ferr);
+	if (s == EX_ERR_NOMEM)
+		return ex_error_set(err, s, "out of memory");
+	if (s != EX_OK)
+		return EX_OK;
+	if (!S_ISDIR(st.st_mode))
+		goto out;
+	/* Anything of a bag at the top (even a link, even unreadable):
+	 * a bundle, to be verified as one. */
+	for (i = 0; i < sizeof(bag_top_names) / sizeof(bag_top_names[0]);
+	    i++) {
+		if (fstatat(fd, bag_top_names[i], &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+			goto out;
+	}
+	if ((s = list_names(fd, path, &v, &count, &ferr)) != EX_OK) {
+		if (s == EX_ERR_NOMEM)
+			s = ex_error_set(err, s, "out of memory");
+		else
+			s = EX_OK;
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		int bundle = 0;
+
+		if (fstatat(fd, v[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (S_ISDIR(st.st_mode))
+				bundle = holds_bag(fd, v[i]);
+			else if (S_ISREG(st.st_mode))
+				bundle = ex_bundle_container_from_name(v[i],
+				    &kind);
+		}
+		if (bundle)
+			v[k++] = v[i];
+		else
+			free(v[i]);
+	}
+	count = k;
+	if (count == 0) {
+		free(v);
+		v = NULL;
+	}
+	*names = v;
+	*n = count;
+out:
+	close(fd);
+	return s;
 }
