@@ -108,6 +108,9 @@ typedef struct ex_manifest_request {
 	char *container;        /* required: "zip", "dir", "tar", "iso" */
 	int no_masters;         /* 0 or 1 */
 	int no_working;         /* 0 or 1 */
+	int allow_empty;        /* 0 or 1: --allow-empty, a camera with no
+	                           footage in the range was asked for on
+	                           purpose (written only when 1) */
 } ex_manifest_request;
 
 typedef struct ex_manifest_coverage {
@@ -121,6 +124,40 @@ typedef struct ex_manifest_damage {
 	char *message;          /* required: what is wrong */
 	ex_instant time;        /* true UTC of the problem, or NONE */
 } ex_manifest_damage;
+
+/* What became of a source stream in a file made from it. */
+typedef enum ex_manifest_fate {
+	EX_FATE_RECORDED = 0,   /* a master: the stream as the camera wrote it */
+	EX_FATE_KEPT,           /* copied packet for packet, untouched */
+	EX_FATE_REENCODED,      /* decoded and encoded again (codec: as what) */
+	EX_FATE_LEFT_OUT        /* not in this file (reason: why) */
+} ex_manifest_fate;
+
+/* "recorded", "kept", "re-encoded", "left-out" (NULL: unknown value). */
+const char *ex_manifest_fate_name(ex_manifest_fate fate);
+
+/* One stream of a file (video, audio, timecode, data ...), or one stream
+ * of its source that the file left out. */
+typedef struct ex_manifest_stream {
+	int index;              /* stream index in this file; -1: not in it
+	                           (left out) */
+	int source_index;       /* index in the file it was made from; -1
+	                           for a master's own streams */
+	char *type;             /* required: "video", "audio", "subtitle",
+	                           "data", "attachment" (FFmpeg's media
+	                           types); a timecode track is "data" with
+	                           codec "timecode"... as the source says */
+	char *codec;            /* FFmpeg's codec name in this file ("h264",
+	                           "aac", "pcm_alaw"); for a stream left out,
+	                           the source's codec */
+	ex_manifest_fate fate;
+	char *reason;           /* why left out, or what a re-encoding did
+	                           ("G.711 A-law decoded, encoded as AAC") */
+	char *signatures;       /* in-stream signatures this stream carries,
+	                           space-separated tokens:
+	                           "axis-signed-video", "onvif-media-signing"
+	                           (NULL: none seen) */
+} ex_manifest_stream;
 
 typedef struct ex_manifest_file {
 	ex_manifest_role role;
@@ -143,6 +180,9 @@ typedef struct ex_manifest_file {
 	char *encoder_preset;   /* working copies: encoder settings, else NULL */
 	int encoder_crf;
 	int encoder_threads;
+	ex_manifest_stream *streams;    /* every stream, in index order, then
+	                                   the source's streams left out */
+	size_t nstreams;
 } ex_manifest_file;
 
 typedef struct ex_manifest_camera {
@@ -187,6 +227,9 @@ ex_status ex_manifest_add_file(ex_manifest_camera *cam,
 /* Append a zeroed document (role EX_ROLE_DOCUMENT) to m->documents. */
 ex_status ex_manifest_add_document(ex_manifest *m, ex_manifest_file **out,
     ex_error *err);
+/* Append a zeroed stream (index and source_index -1) to f->streams. */
+ex_status ex_manifest_add_stream(ex_manifest_file *f,
+    ex_manifest_stream **out, ex_error *err);
 /* Append a copy of s to a string list (cameras, derived_from). */
 ex_status ex_manifest_add_string(char ***list, size_t *n, const char *s,
     ex_error *err);

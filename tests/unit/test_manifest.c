@@ -46,6 +46,25 @@ add_str(char ***list, size_t *n, const char *s)
 	assert_int_equal(ex_manifest_add_string(list, n, s, NULL), EX_OK);
 }
 
+static void
+add_stream(ex_manifest_file *f, int index, int source, const char *type,
+    const char *codec, ex_manifest_fate fate, const char *reason,
+    const char *signatures)
+{
+	ex_manifest_stream *st;
+
+	assert_int_equal(ex_manifest_add_stream(f, &st, NULL), EX_OK);
+	assert_int_equal(st->index, -1);
+	assert_int_equal(st->source_index, -1);
+	st->index = index;
+	st->source_index = source;
+	st->type = sdup(type);
+	st->codec = codec != NULL ? sdup(codec) : NULL;
+	st->fate = fate;
+	st->reason = reason != NULL ? sdup(reason) : NULL;
+	st->signatures = signatures != NULL ? sdup(signatures) : NULL;
+}
+
 /* An export of one camera across the October 2024 clock change: a master,
  * a native cut and a working copy, with a gap and a damaged segment. */
 static ex_manifest *
@@ -134,6 +153,10 @@ sample(void)
 	f->frames = 1000;
 	f->first_frame = f->start;
 	f->last_frame = at("2024-10-27T01:00:09.960Z");
+	add_stream(f, 0, -1, "video", "h264", EX_FATE_RECORDED, NULL,
+	    "axis-signed-video");
+	add_stream(f, 1, -1, "audio", "pcm_alaw", EX_FATE_RECORDED, NULL, NULL);
+	add_stream(f, 2, -1, "data", "bin_data", EX_FATE_RECORDED, NULL, NULL);
 
 	assert_int_equal(ex_manifest_add_file(c, &f, &err), EX_OK);
 	f->role = EX_ROLE_WORKING;
@@ -157,6 +180,11 @@ sample(void)
 	f->encoder_preset = sdup("veryfast");
 	f->encoder_crf = 18;
 	f->encoder_threads = 2;
+	add_stream(f, 0, 0, "video", "h264", EX_FATE_REENCODED, NULL, NULL);
+	add_stream(f, 1, 1, "audio", "aac", EX_FATE_REENCODED,
+	    "G.711 A-law decoded, encoded as AAC", NULL);
+	add_stream(f, -1, 2, "data", "bin_data", EX_FATE_LEFT_OUT,
+	    "a working copy carries picture and sound only", NULL);
 
 	assert_int_equal(ex_manifest_add_document(m, &f, &err), EX_OK);
 	assert_int_equal(f->role, EX_ROLE_DOCUMENT);
@@ -340,6 +368,22 @@ test_round_trip(void **state)
 	    "recordings/2024-10-27/01/cam1/00.10.mp4");
 	assert_string_equal(f->encoder_preset, "veryfast");
 	assert_int_equal(f->encoder_threads, 2);
+	/* Every stream and what became of it. */
+	assert_int_equal(f->nstreams, 3);
+	assert_int_equal(f->streams[1].fate, EX_FATE_REENCODED);
+	assert_string_equal(f->streams[1].codec, "aac");
+	assert_string_equal(f->streams[1].reason,
+	    "G.711 A-law decoded, encoded as AAC");
+	assert_int_equal(f->streams[2].fate, EX_FATE_LEFT_OUT);
+	assert_int_equal(f->streams[2].index, -1);
+	assert_int_equal(f->streams[2].source_index, 2);
+	assert_int_equal(c->files[0].nstreams, 3);
+	assert_int_equal(c->files[0].streams[0].fate, EX_FATE_RECORDED);
+	assert_int_equal(c->files[0].streams[0].source_index, -1);
+	assert_string_equal(c->files[0].streams[0].signatures,
+	    "axis-signed-video");
+	assert_null(c->files[0].streams[1].signatures);
+	assert_int_equal(p->request.allow_empty, 0);
 	assert_int_equal(p->ndocuments, 1);
 	f = &p->documents[0];
 	assert_int_equal(f->role, EX_ROLE_DOCUMENT);
@@ -411,6 +455,16 @@ test_write_refuses_incomplete_model(void **state)
 	assert_int_equal(ex_manifest_write(m, &xml, &len, &err), EX_ERR_USAGE);
 	expect_has(err.message, "data/index.html: role 2 does not belong "
 	    "among the documents");
+	m->documents[0].role = EX_ROLE_DOCUMENT;
+	/* A stream left out has no index in the file; a kept one has. */
+	m->cameras[0].files[1].streams[2].index = 2;
+	assert_int_equal(ex_manifest_write(m, &xml, &len, &err), EX_ERR_USAGE);
+	expect_has(err.message, "data/cam1/working/cam1-001.mp4: stream 2: "
+	    "fate 3 does not fit its indexes");
+	m->cameras[0].files[1].streams[2].index = -1;
+	m->cameras[0].files[1].streams[0].source_index = -1;
+	assert_int_equal(ex_manifest_write(m, &xml, &len, &err), EX_ERR_USAGE);
+	expect_has(err.message, "stream 0: fate 2 does not fit");
 	ex_manifest_free(&m);
 }
 
@@ -591,6 +645,13 @@ test_schema_violations_refused(void **state)
 
 	(void)state;
 	xml = edited("<case>CASE-2024/1027</case>", "", &len);
+	expect_refused(xml, len, EX_ERR_FORMAT, "not valid against its schema");
+	free(xml);
+	xml = edited("fate=\"left-out\"", "fate=\"lost\"", &len);
+	expect_refused(xml, len, EX_ERR_FORMAT, "not valid against its schema");
+	free(xml);
+	xml = edited("signatures=\"axis-signed-video\"",
+	    "signatures=\"vendor-x\"", &len);
 	expect_refused(xml, len, EX_ERR_FORMAT, "not valid against its schema");
 	free(xml);
 	xml = edited("urn:exhibit:manifest:1", "urn:other", &len);

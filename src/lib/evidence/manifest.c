@@ -43,6 +43,17 @@ role_from_name(const char *name, ex_manifest_role *out)
 	return 0;
 }
 
+static const char *const fate_names[] = { "recorded", "kept", "re-encoded",
+	"left-out" };
+
+const char *
+ex_manifest_fate_name(ex_manifest_fate fate)
+{
+	if ((unsigned)fate >= sizeof(fate_names) / sizeof(fate_names[0]))
+		return NULL;
+	return fate_names[fate];
+}
+
 const char *
 ex_manifest_xsd(size_t *len)
 {
@@ -130,6 +141,19 @@ ex_manifest_add_document(ex_manifest *m, ex_manifest_file **out,
 }
 
 ex_status
+ex_manifest_add_stream(ex_manifest_file *f, ex_manifest_stream **out,
+    ex_error *err)
+{
+	ex_manifest_stream *st;
+
+	if ((st = grow(&f->streams, &f->nstreams, sizeof(*st), err)) == NULL)
+		return EX_ERR_NOMEM;
+	st->index = st->source_index = -1;
+	*out = st;
+	return EX_OK;
+}
+
+ex_status
 ex_manifest_add_string(char ***list, size_t *n, const char *s,
     ex_error *err)
 {
@@ -158,12 +182,21 @@ free_strings(char **list, size_t n)
 static void
 free_file(ex_manifest_file *f)
 {
+	size_t i;
+
 	free(f->path);
 	free(f->source_path);
 	free(f->signature_path);
 	free(f->codec);
 	free_strings(f->derived_from, f->nderived_from);
 	free(f->encoder_preset);
+	for (i = 0; i < f->nstreams; i++) {
+		free(f->streams[i].type);
+		free(f->streams[i].codec);
+		free(f->streams[i].reason);
+		free(f->streams[i].signatures);
+	}
+	free(f->streams);
 }
 
 static void
@@ -262,6 +295,8 @@ static ex_status
 check_file(const ex_manifest_camera *c, const ex_manifest_file *f,
     ex_error *err)
 {
+	size_t i;
+
 	NEED_STR(f->path, "file path");
 	if (ex_manifest_role_name(f->role) == NULL ||
 	    (c != NULL) != (f->role != EX_ROLE_DOCUMENT))
@@ -278,6 +313,17 @@ check_file(const ex_manifest_camera *c, const ex_manifest_file *f,
 		return EX_OK;
 	NEED_TIME(f->start, "file start");
 	NEED_TIME(f->end, "file end");
+	for (i = 0; i < f->nstreams; i++) {
+		const ex_manifest_stream *st = &f->streams[i];
+
+		NEED_STR(st->type, "stream type");
+		if (ex_manifest_fate_name(st->fate) == NULL ||
+		    (st->fate == EX_FATE_LEFT_OUT) != (st->index < 0) ||
+		    (st->fate == EX_FATE_RECORDED) != (st->source_index < 0))
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "manifest: %s: stream %zu: fate %d does not fit "
+			    "its indexes", f->path, i, (int)st->fate);
+	}
 	return EX_OK;
 }
 
@@ -449,6 +495,8 @@ write_request(ex_xw *x, const ex_manifest_request *q)
 	ex_xw_attr(x, "container", q->container);
 	ex_xw_attr(x, "masters", q->no_masters ? "false" : "true");
 	ex_xw_attr(x, "working", q->no_working ? "false" : "true");
+	if (q->allow_empty)
+		ex_xw_attr(x, "allow-empty", "true");
 	for (i = 0; i < q->ncameras; i++)
 		ex_xw_element(x, "camera", q->cameras[i]);
 	ex_xw_end(x);
@@ -477,6 +525,22 @@ write_document(ex_xw *x, const ex_manifest_file *f)
 	ex_xw_start(x, "document");
 	ex_xw_element(x, "path", f->path);
 	write_integrity(x, f);
+	ex_xw_end(x);
+}
+
+static void
+write_stream(ex_xw *x, const ex_manifest_stream *st)
+{
+	ex_xw_start(x, "stream");
+	if (st->index >= 0)
+		ex_xw_attr_fmt(x, "index", "%d", st->index);
+	ex_xw_attr(x, "type", st->type);
+	ex_xw_attr(x, "codec", st->codec);
+	ex_xw_attr(x, "fate", ex_manifest_fate_name(st->fate));
+	if (st->source_index >= 0)
+		ex_xw_attr_fmt(x, "source-index", "%d", st->source_index);
+	ex_xw_attr(x, "signatures", st->signatures);
+	ex_xw_attr(x, "reason", st->reason);
 	ex_xw_end(x);
 }
 
@@ -519,6 +583,8 @@ write_file(ex_xw *x, const ex_manifest_file *f, const ex_manifest *m)
 		ex_xw_attr_fmt(x, "threads", "%d", f->encoder_threads);
 		ex_xw_end(x);
 	}
+	for (i = 0; i < f->nstreams; i++)
+		write_stream(x, &f->streams[i]);
 	ex_xw_end(x);
 }
 
@@ -674,6 +740,7 @@ read_request(ex_xr *r, xmlNodePtr n, ex_manifest_request *q)
 	q->container = ex_xr_attr(r, n, "container");
 	q->no_masters = !read_bool(r, n, "masters");
 	q->no_working = !read_bool(r, n, "working");
+	q->allow_empty = read_bool(r, n, "allow-empty");
 	for (c = ex_xr_child(n, "camera"); c != NULL;
 	    c = ex_xr_next(c->next, "camera")) {
 		if ((id = ex_xr_text(r, c)) == NULL)
@@ -721,6 +788,31 @@ read_integrity(ex_xr *r, xmlNodePtr n, ex_manifest_file *f)
 }
 
 static void
+read_stream(ex_xr *r, xmlNodePtr n, ex_manifest_file *f)
+{
+	ex_manifest_stream *st;
+	char *fate;
+	size_t i;
+
+	if (ex_manifest_add_stream(f, &st, r->err) != EX_OK) {
+		ex_xr_fail(r, EX_ERR_NOMEM, "out of memory");
+		return;
+	}
+	st->index = (int)ex_xr_attr_int(r, n, "index", -1);
+	st->source_index = (int)ex_xr_attr_int(r, n, "source-index", -1);
+	st->type = ex_xr_attr(r, n, "type");
+	st->codec = ex_xr_attr(r, n, "codec");
+	st->reason = ex_xr_attr(r, n, "reason");
+	st->signatures = ex_xr_attr(r, n, "signatures");
+	if ((fate = ex_xr_attr(r, n, "fate")) == NULL)
+		return;
+	for (i = 0; i < sizeof(fate_names) / sizeof(fate_names[0]); i++)
+		if (strcmp(fate, fate_names[i]) == 0)
+			st->fate = (ex_manifest_fate)i;
+	free(fate);
+}
+
+static void
 read_file(ex_xr *r, xmlNodePtr n, ex_manifest_file *f)
 {
 	xmlNodePtr video, enc, d;
@@ -758,6 +850,9 @@ read_file(ex_xr *r, xmlNodePtr n, ex_manifest_file *f)
 		f->encoder_crf = (int)ex_xr_attr_int(r, enc, "crf", 0);
 		f->encoder_threads = (int)ex_xr_attr_int(r, enc, "threads", 0);
 	}
+	for (d = ex_xr_child(n, "stream"); d != NULL && r->status == EX_OK;
+	    d = ex_xr_next(d->next, "stream"))
+		read_stream(r, d, f);
 }
 
 static void
