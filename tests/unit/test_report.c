@@ -237,8 +237,15 @@ test_html_escapes_hostile_strings(void **state)
 	(void)state;
 	extras(&x, m, 1);
 	html = page(m, &x);
-	/* Nothing from the model becomes markup. */
-	assert_null(strstr(html, "<script"));
+	/* Nothing from the model becomes markup: the only scripts are the
+	 * page's own (the file list, which is data, and the file check), and
+	 * the list escapes what could end it. */
+	assert_int_equal(count(html, "<script"), 2);
+	assert_int_equal(count(html, "</script"), 2);
+	assert_non_null(strstr(html,
+	    "<script type=\"application/json\" id=\"exhibit-files\">"));
+	assert_non_null(strstr(html, "\"path\":\"cam 1/working/"
+	    "a\\u0022b\\u003cc\\u003e.mp4\""));
 	assert_null(strstr(html, "<img src=x"));
 	assert_null(strstr(html, "</td></table><img"));
 	assert_null(strstr(html, "<b>"));
@@ -381,11 +388,14 @@ test_html_no_outside_url(void **state)
 	html = page(m, &x);
 	each_url(html, check_url);
 	assert_non_null(strstr(html, "<link rel=\"icon\" href=\"data:,\">"));
+	/* One script, pinned by its hash in the policy. */
 	assert_non_null(strstr(html, "Content-Security-Policy\" content=\""
 	    "default-src 'none'; img-src data: 'self'; media-src 'self'; "
-	    "style-src 'unsafe-inline'\""));
-	/* No script, no font, no stylesheet or other file fetched. */
-	assert_null(strstr(html, "<script"));
+	    "style-src 'unsafe-inline'; script-src 'sha256-"));
+	assert_non_null(strstr(html, "'; base-uri 'none'; form-action "
+	    "'none'\""));
+	assert_int_equal(count(html, "<script>"), 1);
+	/* No font, no stylesheet or other file fetched. */
 	assert_null(strstr(html, "@font-face"));
 	assert_null(strstr(html, "@import"));
 	assert_null(strstr(html, "url("));
@@ -429,18 +439,31 @@ test_html_times_and_howto(void **state)
 	    "clock was 2.500 s ahead of true time"));
 	assert_non_null(strstr(html, "recorder&#39;s reading minus 2.500 s"));
 	assert_non_null(strstr(html, "Acme Security NVR-8"));
-	/* The three ways to check, with this signer's key. */
+	/* The ways to check, with the control room's key from outside the
+	 * bundle: never the key printed inside it. */
 	assert_non_null(strstr(html,
-	    "<pre><code>exhibit verify BUNDLE -p KEY.pub</code></pre>"));
-	assert_non_null(strstr(html,
-	    "<pre><code>minisign -Vm FILE -P " KEY "</code></pre>"));
+	    "<pre><code>exhibit verify BUNDLE -p control-room.pub</code></pre>"));
+	assert_non_null(strstr(html, "<pre><code>exhibit verify BUNDLE "
+	    "--strict -p control-room.pub -p OFFICER.pub</code></pre>"));
+	assert_non_null(strstr(html, "<pre><code>minisign -Vm manifest.xml "
+	    "-p control-room.pub</code></pre>"));
 	assert_non_null(strstr(html, "<pre><code>minisign -Vm "
-	    "data/cam1/working/cam1-working-001.mp4 -P " KEY));
+	    "data/cam1/working/cam1-working-001.mp4 -p control-room.pub"));
+	assert_null(strstr(html, KEY));
 	assert_non_null(strstr(html,
 	    "<pre><code>sha256sum -c manifest-sha256.txt</code></pre>"));
-	assert_non_null(strstr(html, "the folder ABC_1, which holds "
-	    "manifest-sha256.txt"));
+	assert_non_null(strstr(html, "gives one folder, ABC_1: the bag root, "
+	    "which holds manifest-sha256.txt"));
 	assert_non_null(strstr(html, "(key ID DB745ACCFC037EFF)"));
+	/* The clock change, and the words explained. */
+	assert_non_null(strstr(html, "<th>Clock change</th><td>The clocks "
+	    "went back an hour during the requested time: at 02:00 BST "
+	    "(01:00 UTC) local time became 01:00 GMT."));
+	assert_non_null(strstr(html, "<span class=\"dst\">Lasts 4 seconds: "
+	    "the clocks went back an hour during it (02:00 BST became 01:00 "
+	    "GMT).</span>"));
+	assert_non_null(strstr(html, "<h2 id=\"words\">Words used here</h2>"));
+	assert_non_null(strstr(html, "<tr><th>CRF 18</th><td>"));
 	/* Print-friendly: the players give way to the thumbnails. */
 	assert_non_null(strstr(html, "@media print{"));
 	assert_non_null(strstr(html, "video{display:none}"));
@@ -506,19 +529,24 @@ test_readme_wraps(void **state)
 	    "    (working copy, plays in any video player)\n"
 	    "    From:    2024-10-27 01:00:00.000 GMT "
 	    "(UTC 2024-10-27T01:00:00.000Z)\n"));
-	assert_non_null(strstr(txt, "  NO RECORDING:   2024-10-27 "
+	assert_non_null(strstr(txt, "  NO RECORDING:    2024-10-27 "
 	    "01:59:58.000 BST to 2024-10-27 01:00:00.000 GMT\n"));
 	/* A SHA-256 stays on one line, whole. */
 	memset(sha, 'c', 64);
 	sha[64] = '\0';
 	assert_non_null(strstr(txt, sha));
-	/* Commands paste as one: split with a shell continuation. */
-	assert_non_null(strstr(txt, "\n    exhibit verify BUNDLE -p "
-	    "KEY.pub\n"));
-	assert_non_null(strstr(txt, "\n    minisign -Vm FILE -P \\\n      "
-	    KEY "\n"));
-	assert_non_null(strstr(txt, "\n    sha256sum -c manifest-sha256.txt\n"));
-	assert_non_null(strstr(txt, "\n  Event 1:        2024-10-27 "
+	/* Commands start "  $ " and paste as one. */
+	assert_non_null(strstr(txt, "\n  $ exhibit verify BUNDLE -p "
+	    "control-room.pub\n"));
+	assert_non_null(strstr(txt, "\n  $ sha256sum -c manifest-sha256.txt\n"
+	    "  $ sha256sum -c tagmanifest-sha256.txt\n"));
+	assert_null(strstr(txt, KEY));
+	assert_non_null(strstr(txt, "\n                   Lasts 4 seconds: "
+	    "the clocks went back an hour during it\n"));
+	assert_non_null(strstr(txt, "\nClock change:       The clocks went "
+	    "back an hour during the requested time: at\n"));
+	assert_non_null(strstr(txt, "\nWORDS USED HERE\n"));
+	assert_non_null(strstr(txt, "\n  Event 1:         2024-10-27 "
 	    "01:59:58.000 GMT (UTC 2024-10-27T01:59:58.000Z)\n"));
 	/* Not HTML. */
 	assert_null(strstr(txt, "&amp;"));

@@ -309,6 +309,126 @@ ex_report_count(size_t n, const char *one, const char *many, char *buf,
 	return buf;
 }
 
+/* ---- durations and clock changes ----------------------------------------- */
+
+char *
+ex_report_format_duration(int64_t usec, char *buf, size_t size)
+{
+	uint64_t a = usec < 0 ? (uint64_t)0 - (uint64_t)usec : (uint64_t)usec;
+	uint64_t ms = a / 1000, h = ms / 3600000, m = ms / 60000 % 60,
+	    s = ms / 1000 % 60, frac = ms % 1000;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (h > 0)
+		o += (size_t)snprintf(buf + o, size - o, "%" PRIu64 " hour%s",
+		    h, h == 1 ? "" : "s");
+	if (m > 0 && o < size)
+		o += (size_t)snprintf(buf + o, size - o, "%s%" PRIu64
+		    " minute%s", o > 0 ? " " : "", m, m == 1 ? "" : "s");
+	if (o >= size)
+		return buf;
+	if (frac != 0) {
+		char f[8];
+		int k = 3;
+
+		snprintf(f, sizeof(f), "%03" PRIu64, frac);
+		while (k > 1 && f[k - 1] == '0')
+			f[--k] = '\0';
+		snprintf(buf + o, size - o, "%s%" PRIu64 ".%s seconds",
+		    o > 0 ? " " : "", s, f);
+	} else if (s > 0 || o == 0) {
+		snprintf(buf + o, size - o, "%s%" PRIu64 " second%s",
+		    o > 0 ? " " : "", s, s == 1 ? "" : "s");
+	}
+	return buf;
+}
+
+static int
+offset_at(ex_instant t, const char *zone, ex_local_time *lt)
+{
+	return ex_time_local(t, zone, lt, NULL) == EX_OK ? 0 : -1;
+}
+
+/* "02:00" for the wall clock of instant t read at utc_offset. */
+static void
+wall_hhmm(ex_instant t, int utc_offset, char *buf, size_t size)
+{
+	int64_t s = t / EX_USEC_PER_SEC + utc_offset, d;
+
+	d = s % 86400;
+	if (d < 0)
+		d += 86400;
+	snprintf(buf, size, "%02d:%02d", (int)(d / 3600),
+	    (int)(d / 60 % 60));
+}
+
+int
+ex_report_clock_change(ex_instant from, ex_instant to, const char *zone,
+    ex_report_change *c)
+{
+	ex_local_time a, b, mid;
+	ex_instant lo = from, hi = to;
+
+	memset(c, 0, sizeof(*c));
+	if (from == EX_INSTANT_NONE || to == EX_INSTANT_NONE || to <= from ||
+	    offset_at(from, zone, &a) != 0 || offset_at(to, zone, &b) != 0 ||
+	    a.utc_offset == b.utc_offset)
+		return 0;
+	/* The offset is a step: find the first instant that reads as b. */
+	while (hi - lo > 1) {
+		ex_instant m = lo + (hi - lo) / 2;
+
+		if (offset_at(m, zone, &mid) != 0)
+			return 0;
+		if (mid.utc_offset == a.utc_offset)
+			lo = m;
+		else
+			hi = m;
+	}
+	c->at = hi;
+	c->before = a.utc_offset;
+	c->after = b.utc_offset;
+	snprintf(c->abbr_before, sizeof(c->abbr_before), "%s", a.abbrev);
+	snprintf(c->abbr_after, sizeof(c->abbr_after), "%s", b.abbrev);
+	wall_hhmm(hi, a.utc_offset, c->wall_before, sizeof(c->wall_before));
+	wall_hhmm(hi, b.utc_offset, c->wall_after, sizeof(c->wall_after));
+	wall_hhmm(hi, 0, c->wall_utc, sizeof(c->wall_utc));
+	{
+		int d = c->after - c->before, ad = d < 0 ? -d : d;
+
+		if (ad == 3600)
+			snprintf(c->amount, sizeof(c->amount), "an hour");
+		else if (ad % 3600 == 0)
+			snprintf(c->amount, sizeof(c->amount), "%d hours",
+			    ad / 3600);
+		else
+			snprintf(c->amount, sizeof(c->amount), "%d minutes",
+			    ad / 60);
+		c->direction = d < 0 ? "back" : "forward";
+	}
+	return 1;
+}
+
+char *
+ex_report_range_note(ex_instant from, ex_instant to, const char *zone)
+{
+	ex_report_change c;
+	char len[64];
+	size_t n = 256;
+	char *s;
+
+	if (!ex_report_clock_change(from, to, zone, &c))
+		return NULL;
+	if ((s = malloc(n)) == NULL)
+		return NULL;
+	snprintf(s, n, "Lasts %s: the clocks went %s %s during it (%s %s "
+	    "became %s %s).", ex_report_format_duration(to - from, len,
+	    sizeof(len)), c.direction, c.amount, c.wall_before, c.abbr_before,
+	    c.wall_after, c.abbr_after);
+	return s;
+}
+
 /* ---- extras -------------------------------------------------------------- */
 
 static char *
@@ -554,21 +674,74 @@ ex_report_facts(const ex_manifest *m, ex_report_items *it)
 	    ex_report_local(q->to, zone, l2, sizeof(l2)),
 	    ex_report_utc(q->from, u1, sizeof(u1)),
 	    ex_report_utc(q->to, u2, sizeof(u2)));
+	{
+		ex_report_change ch;
+		char len[64];
+
+		if (ex_report_clock_change(q->from, q->to, zone, &ch))
+			item_add(it, EX_RI_FACT, "Clock change", "The clocks "
+			    "went %s %s during the requested time: at %s %s "
+			    "(%s UTC) local time became %s %s. Local times "
+			    "after that moment read %s %s, so %s comes %s "
+			    "after %s, not %s it. The requested time lasts "
+			    "%s. UTC times (the world standard time, which "
+			    "has no summer time) run straight on.",
+			    ch.direction, ch.amount, ch.wall_before,
+			    ch.abbr_before, ch.wall_utc, ch.wall_after,
+			    ch.abbr_after, ch.amount, ch.after < ch.before ?
+			    "earlier" : "later",
+			    ex_report_local(q->to, zone, l2, sizeof(l2)),
+			    ex_report_format_duration(q->to - q->from, len,
+			    sizeof(len)),
+			    ex_report_local(q->from, zone, l1, sizeof(l1)),
+			    ch.after < ch.before ? "before" : "long after",
+			    len);
+	}
 	item_add(it, EX_RI_FACT, "Local times in", "%s", zone);
-	item_add(it, EX_RI_FACT, "Working copies", "H.264 in MP4, in files of "
-	    "up to %d s (x264 preset %s, CRF %d)", q->segment_seconds,
-	    or_empty(q->preset), q->crf);
-	item_add(it, EX_RI_FACT, "Signer key ID", "%s",
-	    or_empty(b->signer_key_id));
+	item_add(it, EX_RI_FACT, "Working copies", "H.264 video in MP4 files "
+	    "of up to %d s each, re-encoded at quality CRF %d (x264 preset %s; "
+	    "see \"Words used here\")", q->segment_seconds, q->crf,
+	    or_empty(q->preset));
+	item_add(it, EX_RI_FACT, "Exporter's key ID", "%s (compare it with "
+	    "the key ID the control room gives you: see \"How to check this "
+	    "evidence\")", or_empty(b->signer_key_id));
 	item_add(it, EX_RI_FACT, "Made with", "%s %s", or_empty(b->tool_name),
 	    or_empty(b->tool_version));
+}
+
+/* The container's own words: how to get at the bag root. */
+static void
+where_to_run(const ex_manifest *m, ex_report_items *it, const char *top)
+{
+	const char *k = m->request.container != NULL ?
+	    m->request.container : "zip";
+
+	if (strcmp(k, "dir") == 0) {
+		item_add(it, EX_RI_PARA, NULL, "Run these in the bag root: "
+		    "the bundle folder itself, which holds manifest-sha256.txt "
+		    "and the data folder where this page is (from the data "
+		    "folder, that is one folder up: cd ..). If the folder was "
+		    "packed into a ZIP or other file since, unpack it first.");
+		return;
+	}
+	item_add(it, EX_RI_PARA, NULL, "Unpack the bundle first: %s. That "
+	    "gives one folder, %s: the bag root, which holds "
+	    "manifest-sha256.txt and the data folder where this page is. Run "
+	    "these in the bag root (from the data folder, that is one folder "
+	    "up: cd ..):",
+	    strcmp(k, "tar") == 0 ? "tar -xf with the tar file's name" :
+	    strcmp(k, "iso") == 0 ? "open the ISO image (or mount it, or "
+	    "unpack it with 7z x or bsdtar -xf)" : "unzip with the ZIP "
+	    "file's name, or open it and copy its folder out", top);
 }
 
 void
 ex_report_howto(const ex_manifest *m, ex_report_items *it)
 {
-	const char *key = or_empty(m->bundle.signer_public_key);
 	const char *kid = or_empty(m->bundle.signer_key_id);
+	const char *who = m->bundle.organisation != NULL ?
+	    m->bundle.organisation : m->bundle.operator_name != NULL ?
+	    m->bundle.operator_name : "the control room";
 	const char *zone = m->request.zone != NULL ? m->request.zone :
 	    EX_TIME_DEFAULT_ZONE;
 	const char *first = NULL;
@@ -579,70 +752,87 @@ ex_report_howto(const ex_manifest *m, ex_report_items *it)
 		for (f = 0; f < m->cameras[c].nfiles && first == NULL; f++)
 			if (m->cameras[c].files[f].role == EX_ROLE_WORKING)
 				first = m->cameras[c].files[f].path;
+	for (c = 0; c < m->ncameras && first == NULL; c++)
+		if (m->cameras[c].nfiles > 0)
+			first = m->cameras[c].files[0].path;
 	ex_bundle_top_name(or_empty(m->bundle.exhibit_ref), top, sizeof(top));
 
-	item_add(it, EX_RI_PARA, NULL, "Every file in this bundle is listed "
-	    "with its SHA-256 in manifest.xml and in manifest-sha256.txt, and "
-	    "is signed with the exporter's key (key ID %s); manifest.xml is "
-	    "signed too. This page is one of those files, so a change to it "
-	    "is caught like any other. Any of the three checks below finds a "
-	    "file that was changed, added or removed.", kid);
-	item_add(it, EX_RI_PARA, NULL, "Get the exporter's public key from "
-	    "them by a separate route (letter, e-mail, phone call). The copy "
-	    "in data/signer.pub travels with the evidence, so on its own it "
-	    "only tells you who claims to have signed it.");
+	item_add(it, EX_RI_PARA, NULL, "Every file in this bundle has a "
+	    "fingerprint (SHA-256) in the lists manifest.xml and "
+	    "manifest-sha256.txt, and a signature made with the exporter's "
+	    "key (key ID %s); manifest.xml is signed too. This page is one of "
+	    "those files, so a change to it is caught like any other.", kid);
+
+	item_add(it, EX_RI_HEAD, NULL, "First: the exporter's public key, "
+	    "from outside the bundle");
+	item_add(it, EX_RI_PARA, NULL, "A signature proves who made a file "
+	    "only when it is checked with a key you got from the control room "
+	    "itself. Whoever could change the evidence could also change "
+	    "anything inside the bundle: the copy of the key in "
+	    "data/signer.pub, and the key ID on this page. So ask %s for its "
+	    "public key by a route of its own: the key it publishes (on its "
+	    "website or in a letter), a copy handed over on paper or on a "
+	    "separate disk, or an e-mail confirmed by a phone call. Ask for "
+	    "its key ID too: it must be %s, the key ID this bundle names. If "
+	    "it is not, this bundle was not signed with the control room's "
+	    "key.", who, kid);
+	item_add(it, EX_RI_PARA, NULL, "Save the key as a file, here called "
+	    "control-room.pub. A key file is two lines: \"untrusted comment: "
+	    "minisign public key\" and the key ID, then the key itself, a "
+	    "line of 56 characters beginning RW; a key given on paper can be "
+	    "typed into such a file.");
 
 	item_add(it, EX_RI_HEAD, NULL, "1. With exhibit");
-	item_add(it, EX_RI_PARA, NULL, "Name the bundle you received (the ZIP "
-	    "file or the folder) and the exporter's public key file:");
-	item_add(it, EX_RI_CMD, NULL, "exhibit verify BUNDLE -p KEY.pub");
-	item_add(it, EX_RI_PARA, NULL, "It names every file it checked and "
-	    "ends with PASS only when every file is present, unchanged and "
-	    "signed by that key, and nothing was added; otherwise FAIL, with "
-	    "the reason for each file. It also checks the custody log.");
+	item_add(it, EX_RI_PARA, NULL, "Put the bundle you received (the ZIP, "
+	    "tar or ISO file, or the folder) in place of BUNDLE:");
+	item_add(it, EX_RI_CMD, NULL, "exhibit verify BUNDLE -p "
+	    "control-room.pub");
+	item_add(it, EX_RI_PARA, NULL, "\"RESULT: PASS\" means every file is "
+	    "present and unchanged, nothing was added, and the export was "
+	    "signed with the control room's key. Custody events added later "
+	    "(for example by the officer who received the bundle) are checked "
+	    "and listed too; one signed by a key you did not give is shown as "
+	    "unverified, which does not make the result FAIL. To check those "
+	    "signers as well, get each one's public key from them in the same "
+	    "way and add it with -p (OFFICER.pub here); --strict makes the "
+	    "result FAIL unless every signer is checked:");
+	item_add(it, EX_RI_CMD, NULL, "exhibit verify BUNDLE --strict -p "
+	    "control-room.pub -p OFFICER.pub");
+	item_add(it, EX_RI_PARA, NULL, "Any other result names the problem "
+	    "with each file.");
 
-	item_add(it, EX_RI_HEAD, NULL, "2. With minisign");
-	item_add(it, EX_RI_PARA, NULL, "Every file has its signature beside "
-	    "it, in a file of the same name ending in .minisig, so one clip "
-	    "handed on alone can still be checked. The exporter's public key "
-	    "(key ID %s) is:", kid);
-	item_add(it, EX_RI_CMD, NULL, "%s", key);
-	item_add(it, EX_RI_PARA, NULL, "To check a file, run this in the "
-	    "folder that holds it, with FILE replaced by its name:");
-	item_add(it, EX_RI_CMD, NULL, "minisign -Vm FILE -P %s", key);
-	if (first != NULL) {
-		item_add(it, EX_RI_PARA, NULL, "For example, in the bag root "
-		    "(see 3 below):");
-		item_add(it, EX_RI_CMD, NULL, "minisign -Vm %s -P %s", first,
-		    key);
-	}
-	item_add(it, EX_RI_PARA, NULL, "minisign answers \"Signature and "
-	    "comment signature verified\" and shows the trusted comment, "
-	    "which names the file, its SHA-256 and the exhibit reference. "
-	    "Any other answer means the file is not the one that was signed.");
-
-	item_add(it, EX_RI_HEAD, NULL, "3. With sha256sum");
-	if (m->request.container != NULL &&
-	    strcmp(m->request.container, "dir") == 0)
-		item_add(it, EX_RI_PARA, NULL, "In the bag root (the bundle "
-		    "folder itself, which holds manifest-sha256.txt), run:");
-	else
-		item_add(it, EX_RI_PARA, NULL, "Unpack the bundle and, in the "
-		    "bag root (the folder %s, which holds manifest-sha256.txt), "
-		    "run:", top);
+	item_add(it, EX_RI_HEAD, NULL, "2. With sha256sum and minisign "
+	    "(free standard tools)");
+	where_to_run(m, it, top);
 	item_add(it, EX_RI_CMD, NULL, "sha256sum -c manifest-sha256.txt");
 	item_add(it, EX_RI_CMD, NULL, "sha256sum -c tagmanifest-sha256.txt");
-	item_add(it, EX_RI_PARA, NULL, "Every line must end in OK. This shows "
-	    "that the files match the lists; only the signatures (1 and 2) "
-	    "show who made them.");
+	item_add(it, EX_RI_PARA, NULL, "Every line must end in OK: the files "
+	    "match the lists. The lists are not signed themselves, so this "
+	    "alone does not show who made them; the signatures do. Check "
+	    "manifest.xml, the signed list of every file and its SHA-256, "
+	    "and any file you rely on, with the control room's key:");
+	item_add(it, EX_RI_CMD, NULL, "minisign -Vm manifest.xml -p "
+	    "control-room.pub");
+	if (first != NULL)
+		item_add(it, EX_RI_CMD, NULL, "minisign -Vm %s -p "
+		    "control-room.pub", first);
+	item_add(it, EX_RI_PARA, NULL, "minisign must answer \"Signature and "
+	    "comment signature verified\" and show the trusted comment, which "
+	    "names the file, its SHA-256 and the exhibit; any other answer "
+	    "means the file is not the one that was signed. Every file has "
+	    "its signature beside it (the same name ending in .minisig), so "
+	    "any file can be checked this way, also a clip handed on alone: "
+	    "put its path in place of the example. The custody events are "
+	    "signed inside custody.xml, which only exhibit checks.");
 
 	item_add(it, EX_RI_HEAD, NULL, "About the times");
 	item_add(it, EX_RI_PARA, NULL, "Times are given in %s local time with "
 	    "the zone's abbreviation (BST or GMT in the UK, for example), and "
-	    "in UTC. When the clocks go back an hour of local time happens "
-	    "twice; the abbreviation and the UTC time tell the two apart. A "
-	    "working copy shows the same time, to the millisecond, burned "
-	    "into every frame.", zone);
+	    "in UTC. When the clocks go back, an hour of local time happens "
+	    "twice; the abbreviation and the UTC time tell the two apart, and "
+	    "a range that spans a clock change says so and how long it "
+	    "really lasts. A working copy shows the same time, to the "
+	    "millisecond, burned into every frame.", zone);
 	if (m->recorder.clock_offset_usec != 0) {
 		char off[48];
 
@@ -655,18 +845,169 @@ ex_report_howto(const ex_manifest *m, ex_report_items *it)
 	}
 }
 
+void
+ex_report_nocli(ex_report_items *it)
+{
+	item_add(it, EX_RI_PARA, NULL, "Open index.html (in this folder) in "
+	    "a web browser such as Edge, Chrome or Firefox and use \"Check "
+	    "files on this computer\": pick files of the bundle and the page "
+	    "says whether each one matches the SHA-256 listed for it. Or "
+	    "compute a file's SHA-256 with any tool (in Windows PowerShell: "
+	    "Get-FileHash FILE; on a Mac, in Terminal: shasum -a 256 FILE) and "
+	    "compare it with the SHA-256 listed for that file above.");
+	item_add(it, EX_RI_PARA, NULL, "%s", ex_report_filecheck_limits());
+}
+
+const char *
+ex_report_filecheck_limits(void)
+{
+	return "A match shows that your file is, byte for byte, the file "
+	    "this page lists. It does not show who made the page: someone "
+	    "who replaced a clip could have replaced the page too. Only a "
+	    "signature check with the key the control room gave you (below) "
+	    "shows that the bundle is the control room's.";
+}
+
+void
+ex_report_glossary(const ex_manifest *m, ex_report_items *it)
+{
+	const char *zone = m->request.zone != NULL ? m->request.zone :
+	    EX_TIME_DEFAULT_ZONE;
+	char crf[32];
+
+	item_add(it, EX_RI_FACT, "Bag root", "The top folder of the bundle, "
+	    "which holds manifest-sha256.txt and the data folder (the bundle "
+	    "follows BagIt, a standard for packing files with their "
+	    "checksums; a bundle is a \"bag\").");
+	if (strcmp(zone, "Europe/London") == 0)
+		item_add(it, EX_RI_FACT, "BST, GMT", "British Summer Time "
+		    "(UTC+1, from late March to late October) and Greenwich "
+		    "Mean Time (UTC+0, the rest of the year): the local time "
+		    "in the UK.");
+	item_add(it, EX_RI_FACT, "Burn-in", "The date, time and camera written "
+	    "into every picture of a working copy, so they stay with the "
+	    "picture whatever plays it.");
+	item_add(it, EX_RI_FACT, "Clock change", "When the clocks go back "
+	    "(for the end of summer time) an hour of local time happens "
+	    "twice; when they go forward, an hour is skipped.");
+	snprintf(crf, sizeof(crf), "CRF %d", m->request.crf);
+	item_add(it, EX_RI_FACT, crf, "The working copies' quality setting "
+	    "(Constant Rate Factor): lower is better; around 18 the picture "
+	    "looks the same as the original.");
+	item_add(it, EX_RI_FACT, "Custody event", "An entry in the custody log "
+	    "saying who received, copied or handed on the evidence, and when, "
+	    "signed with that person's own key.");
+	item_add(it, EX_RI_FACT, "Damaged segment", "A recorder file that was "
+	    "cut short or is partly unreadable (recorders can fail mid-write); "
+	    "what could be recovered is in the bundle, what could not is "
+	    "named.");
+	item_add(it, EX_RI_FACT, "Key ID", "The 16-character name of a key "
+	    "(letters A-F and digits); a signature names the key ID that made "
+	    "it.");
+	item_add(it, EX_RI_FACT, "Keyframe", "A complete picture. The pictures "
+	    "between keyframes record only what changed, so a copy that is "
+	    "not re-encoded can only start on a keyframe.");
+	item_add(it, EX_RI_FACT, "Master", "An original recorder file, copied "
+	    "bit for bit. It is whole, so it usually starts before and ends "
+	    "after the requested time.");
+	item_add(it, EX_RI_FACT, "Native copy", "The requested time cut from "
+	    "the original recording without re-encoding: every picture is "
+	    "exactly as the camera recorded it. It starts on a keyframe.");
+	item_add(it, EX_RI_FACT, "No recording (gap)", "A stretch of the "
+	    "requested time for which the recorder holds no footage of that "
+	    "camera.");
+	item_add(it, EX_RI_FACT, "Public key", "The half of a key pair that "
+	    "anyone may have: it checks signatures but cannot make them. Get "
+	    "it from its owner, not from the bundle.");
+	item_add(it, EX_RI_FACT, "Re-encoding", "Compressing the pictures "
+	    "again, as a working copy is: it looks the same, but it is not "
+	    "the original bit for bit (the master and native copy are).");
+	item_add(it, EX_RI_FACT, "SHA-256", "A fingerprint of a file: 64 "
+	    "characters computed from its contents. Changing even one bit of "
+	    "the file changes it completely.");
+	item_add(it, EX_RI_FACT, "Signature", "A code that only the holder of "
+	    "a secret key can make for a file; anyone with the matching "
+	    "public key can check it. Each file's is in the .minisig file "
+	    "beside it.");
+	item_add(it, EX_RI_FACT, "UTC", "Coordinated Universal Time, the world "
+	    "standard time. It has no summer time, so UTC times always run "
+	    "in order.");
+	item_add(it, EX_RI_FACT, "Working copy", "A copy to play in any "
+	    "ordinary video player (H.264 video in an MP4 file), re-encoded "
+	    "with the burn-in, starting and ending at the requested times.");
+}
+
+/* A span for a sentence: "1 second". */
+static const char *
+span_words(int64_t usec, char *buf, size_t size)
+{
+	return ex_report_format_duration(usec, buf, size);
+}
+
+void
+ex_report_camera_notes(const ex_manifest_camera *cam, const char *zone,
+    ex_report_items *it)
+{
+	const ex_manifest_range *q = &cam->requested;
+	char l[EX_TIME_BUFSZ], d1[64], d2[64];
+	size_t i;
+
+	if (q->from == EX_INSTANT_NONE || q->to == EX_INSTANT_NONE)
+		return;
+	for (i = 0; i < cam->ncoverage; i++) {
+		const ex_manifest_coverage *cv = &cam->coverage[i];
+
+		if (cv->from == EX_INSTANT_NONE || cv->to == EX_INSTANT_NONE)
+			continue;
+		if (cv->role == EX_ROLE_NATIVE && cv->from < q->from)
+			item_add(it, EX_RI_PARA, NULL, "The native copy starts "
+			    "at %s, %s before the requested start. A copy "
+			    "made without re-encoding can only begin on a "
+			    "keyframe (a complete picture; the pictures in "
+			    "between record only what changed), so it begins "
+			    "at the last keyframe before the requested time. "
+			    "The working copy starts exactly at the requested "
+			    "time.", ex_report_local(cv->from, zone, l,
+			    sizeof(l)), span_words(q->from - cv->from, d1,
+			    sizeof(d1)));
+		if (cv->role == EX_ROLE_MASTER && (cv->from < q->from ||
+		    cv->to > q->to)) {
+			if (cv->from < q->from && cv->to > q->to)
+				item_add(it, EX_RI_PARA, NULL, "The original "
+				    "files are whole recorder files, so "
+				    "together they start %s before and end %s "
+				    "after the requested time.", span_words(
+				    q->from - cv->from, d1, sizeof(d1)),
+				    span_words(cv->to - q->to, d2,
+				    sizeof(d2)));
+			else if (cv->from < q->from)
+				item_add(it, EX_RI_PARA, NULL, "The original "
+				    "files are whole recorder files, so they "
+				    "start %s before the requested time.",
+				    span_words(q->from - cv->from, d1,
+				    sizeof(d1)));
+			else
+				item_add(it, EX_RI_PARA, NULL, "The original "
+				    "files are whole recorder files, so they "
+				    "end %s after the requested time.",
+				    span_words(cv->to - q->to, d2,
+				    sizeof(d2)));
+		}
+	}
+}
+
 const char *
 ex_report_coverage_label(ex_manifest_role role)
 {
 	switch (role) {
 	case EX_ROLE_MASTER:
-		return "Masters cover";
+		return "Original files";
 	case EX_ROLE_NATIVE:
-		return "Native covers";
+		return "Native copies";
 	case EX_ROLE_WORKING:
-		return "Working covers";
+		return "Working copies";
 	default:
-		return "Files cover";
+		return "Files";
 	}
 }
 

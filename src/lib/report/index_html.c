@@ -1,15 +1,26 @@
 /*
  * index_html.c — data/index.html: the page a solicitor opens.
  *
- * One self-contained page: inline CSS, no script, no font, no external
- * URL.  Thumbnails are data: URIs, videos and links are relative to
- * data/.  Every string from the model goes through ex_report_buf_html().
- * A Content-Security-Policy (nothing but inline style, and pictures and
- * media from data: URIs or the page's own origin) makes the browser refuse anything else,
- * should a later edit of this file ever let a URL in.
+ * One self-contained page: inline CSS, one inline script, no font, no
+ * external URL.  Thumbnails are data: URIs, videos and links are relative
+ * to data/.  Every string from the model goes through ex_report_buf_html()
+ * (or, in the list of files the script reads, json_str()).
+ *
+ * The script is the "Check files on this computer" control: the reader
+ * picks files and the browser computes their SHA-256 (crypto.subtle, which
+ * Chromium and Firefox offer to file: pages) and compares them with the
+ * list of files on the page (a JSON data block, which is not run).  It
+ * reads nothing the reader did not pick and sends nothing anywhere.
+ *
+ * A Content-Security-Policy makes the browser refuse anything else, should
+ * a later edit of this file ever let a URL or a script in: nothing but
+ * inline style, pictures and media from data: URIs or the page's own
+ * origin, and the one script whose SHA-256 the policy names (computed
+ * here from check_script, so the two cannot drift apart).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,11 +77,90 @@ static const char style[] =
 	"margin-top:12px;background:#000}\n"
 	".notice{background:var(--warnbg);border-left:4px solid var(--warn);"
 	"padding:8px 12px;margin:8px 0}\n"
+	".note{background:var(--band);border-left:4px solid var(--accent);"
+	"padding:8px 12px;margin:8px 0}\n"
+	".line{display:block;margin-top:4px}\n"
+	".dst{display:block;margin-top:2px;color:var(--warn);font-size:13px}\n"
+	".check{border:2px solid var(--accent);border-radius:6px;"
+	"padding:12px 16px;margin:12px 0 20px;background:#f7fafd}\n"
+	".check h3{margin-top:4px}\n"
+	".check label{display:inline-block;font-weight:600;margin:4px 0 8px}\n"
+	".check input{display:block;margin:4px 0 10px;font:inherit}\n"
+	"#check-out{list-style:none;padding:0;margin:8px 0}\n"
+	"#check-out li{padding:6px 10px;margin:4px 0;border-radius:4px;"
+	"word-break:break-word}\n"
+	"#check-out li.good{background:#e6f4ea;border-left:4px solid #1e7b34}\n"
+	"#check-out li.bad{background:#fdecea;border-left:4px solid #b3261e}\n"
+	"#check-out li.wait{background:var(--band)}\n"
+	".limits{color:var(--muted);font-size:14px}\n"
+	"table.words th{width:13em}\n"
 	"footer{margin-top:40px;color:var(--muted);font-size:13px;"
 	"border-top:1px solid var(--line);padding-top:8px}\n"
 	"@media print{body{font-size:10.5pt}main{max-width:none;padding:0}"
 	"video{display:none}a{color:inherit;text-decoration:none}"
-	"h2{break-after:avoid}.camera{break-inside:auto}}\n";
+	"h2{break-after:avoid}.camera{break-inside:auto}.check input{display:none}}\n";
+
+/*
+ * The file check.  No "//" and no URL in it (the page has none); textContent
+ * only, never HTML.  Its SHA-256 goes into the page's policy.
+ */
+static const char check_script[] =
+	"(function () {\n"
+	"'use strict';\n"
+	"var list = JSON.parse(document.getElementById('exhibit-files')"
+	".textContent);\n"
+	"var input = document.getElementById('check-input');\n"
+	"var out = document.getElementById('check-out');\n"
+	"function hex(buf) {\n"
+	"  var a = new Uint8Array(buf), s = '', i;\n"
+	"  for (i = 0; i < a.length; i++)\n"
+	"    s += (a[i] < 16 ? '0' : '') + a[i].toString(16);\n"
+	"  return s;\n"
+	"}\n"
+	"function say(li, cls, text) {\n"
+	"  li.className = cls;\n"
+	"  li.textContent = text;\n"
+	"}\n"
+	"function check(f) {\n"
+	"  var li = document.createElement('li');\n"
+	"  say(li, 'wait', f.name + ': checking\\u2026');\n"
+	"  out.appendChild(li);\n"
+	"  f.arrayBuffer().then(function (b) {\n"
+	"    return crypto.subtle.digest('SHA-256', b);\n"
+	"  }).then(function (d) {\n"
+	"    var h = hex(d), i, hit = null, same = null;\n"
+	"    for (i = 0; i < list.length; i++) {\n"
+	"      if (list[i].sha256 === h && hit === null) hit = list[i];\n"
+	"      if (list[i].name === f.name && same === null) same = list[i];\n"
+	"    }\n"
+	"    if (hit !== null)\n"
+	"      say(li, 'good', '\\u2714 ' + f.name + ' matches the file listed"
+	" as ' + hit.path + ' (SHA-256 ' + h + ').');\n"
+	"    else if (same !== null)\n"
+	"      say(li, 'bad', '\\u2718 ' + f.name + ' does not match: it is not"
+	" the file listed as ' + same.path + '. Its SHA-256 is ' + h + ';"
+	" the list says ' + same.sha256 + '.');\n"
+	"    else\n"
+	"      say(li, 'bad', '\\u2718 ' + f.name + ' does not match any file"
+	" listed on this page (SHA-256 ' + h + ').');\n"
+	"  }, function (e) {\n"
+	"    say(li, 'bad', '\\u2718 ' + f.name + ' could not be checked"
+	" here (' + e.message + '); a very large file may be too big for the"
+	" browser: use sha256sum, below.');\n"
+	"  });\n"
+	"}\n"
+	"if (!(window.crypto && crypto.subtle)) {\n"
+	"  input.disabled = true;\n"
+	"  say(out.appendChild(document.createElement('li')), 'bad',"
+	" 'This browser does not offer the check to a page opened from a"
+	" file; use one of the checks below.');\n"
+	"  return;\n"
+	"}\n"
+	"input.addEventListener('change', function () {\n"
+	"  out.textContent = '';\n"
+	"  Array.prototype.forEach.call(input.files, check);\n"
+	"});\n"
+	"})();\n";
 
 static void
 put_time(ex_report_buf *b, ex_instant t, const char *zone)
@@ -81,6 +171,25 @@ put_time(ex_report_buf *b, ex_instant t, const char *zone)
 	ex_report_buf_put(b, "<br><span class=\"utc\">UTC ");
 	ex_report_buf_html(b, ex_report_utc(t, u, sizeof(u)));
 	ex_report_buf_put(b, "</span>");
+}
+
+/* For a range spanning a clock change: how long it lasts, and why the
+ * local times seem to run backwards. */
+static void
+put_dst(ex_report_buf *b, ex_instant from, ex_instant to, const char *zone)
+{
+	char *note = ex_report_range_note(from, to, zone);
+	ex_report_change c;
+
+	if (note == NULL) {
+		if (ex_report_clock_change(from, to, zone, &c))
+			b->failed = 1;
+		return;
+	}
+	ex_report_buf_put(b, "<span class=\"dst\">");
+	ex_report_buf_html(b, note);
+	ex_report_buf_put(b, "</span>");
+	free(note);
 }
 
 static void
@@ -98,6 +207,7 @@ put_range(ex_report_buf *b, ex_instant from, ex_instant to,
 	ex_report_buf_put(b, " to ");
 	ex_report_buf_html(b, ex_report_utc(to, u2, sizeof(u2)));
 	ex_report_buf_put(b, "</span>");
+	put_dst(b, from, to, zone);
 }
 
 /* An href/src attribute value for a bag path. */
@@ -239,6 +349,7 @@ put_clip(ex_report_buf *b, const ex_manifest_file *f,
 		ex_report_buf_printf(b, ", %lld frames", (long long)f->frames);
 	if (f->width > 0 && f->height > 0)
 		ex_report_buf_printf(b, ", %d&#215;%d", f->width, f->height);
+	put_dst(b, f->start, f->end, zone);
 	ex_report_buf_put(b, "</td></tr>\n<tr><th>Size</th><td>");
 	ex_report_buf_html(b, ex_report_format_size(f->size, size,
 	    sizeof(size)));
@@ -263,9 +374,9 @@ role_title(ex_manifest_role role)
 {
 	switch (role) {
 	case EX_ROLE_MASTER:
-		return "Original recorder file (bit for bit)";
+		return "Master: the original recorder file, bit for bit";
 	case EX_ROLE_NATIVE:
-		return "Cut without re-encoding";
+		return "Native copy: cut without re-encoding";
 	case EX_ROLE_STILL:
 		return "Still picture";
 	default:
@@ -287,8 +398,8 @@ put_other_files(ex_report_buf *b, const ex_manifest_camera *c,
 		if (f->role == EX_ROLE_WORKING || f->role == EX_ROLE_STILL)
 			continue;
 		if (!any) {
-			ex_report_buf_put(b, "<h4>Original and native files"
-			    "</h4>\n<table class=\"files\">\n<tr><th>File</th>"
+			ex_report_buf_put(b, "<h4>Original files (masters) "
+			    "and native copies</h4>\n<table class=\"files\">\n<tr><th>File</th>"
 			    "<th>Covers</th><th>Size</th><th>SHA-256</th>"
 			    "</tr>\n");
 			any = 1;
@@ -387,17 +498,36 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c,
 		ex_report_buf_put(b, "</td></tr>\n");
 	}
 	ex_report_buf_put(b, "</table>\n");
+	{
+		ex_report_items notes = { 0 };
+
+		ex_report_camera_notes(c, zone, &notes);
+		if (notes.failed)
+			b->failed = 1;
+		for (i = 0; i < notes.n; i++) {
+			ex_report_buf_put(b, "<p class=\"note\">");
+			ex_report_buf_html(b, notes.v[i].text);
+			ex_report_buf_put(b, "</p>\n");
+		}
+		ex_report_items_free(&notes);
+	}
 	for (i = 0; i < c->ngaps; i++) {
+		char d[64];
+
 		ex_report_buf_put(b, "<p class=\"notice\"><strong>No recording"
 		    "</strong> ");
 		put_range(b, c->gaps[i].from, c->gaps[i].to, zone);
-		ex_report_buf_put(b, "</p>\n");
+		ex_report_buf_put(b, "<span class=\"line\">The recorder holds "
+		    "no footage of this camera for this stretch: ");
+		ex_report_buf_html(b, ex_report_format_duration(
+		    c->gaps[i].to - c->gaps[i].from, d, sizeof(d)));
+		ex_report_buf_put(b, ".</span></p>\n");
 	}
 	for (i = 0; i < c->ndamage; i++) {
 		const ex_manifest_damage *d = &c->damage[i];
 
-		ex_report_buf_put(b, "<p class=\"notice\"><strong>Damage ("
-		    );
+		ex_report_buf_put(b, "<p class=\"notice\"><strong>Damaged "
+		    "segment (");
 		ex_report_buf_html(b, d->state);
 		ex_report_buf_put(b, ")</strong> in ");
 		ex_report_buf_html(b, d->relpath);
@@ -424,6 +554,110 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c,
 	put_stills(b, c, zone);
 	put_other_files(b, c, zone);
 	ex_report_buf_put(b, "</section>\n");
+}
+
+/* s as a JSON string inside a <script> data block: cleaned, and nothing
+ * that could end the block or the string ("<" ">" "&" as \\u escapes). */
+static void
+json_str(ex_report_buf *b, const char *s)
+{
+	char *c = ex_report_clean(s != NULL ? s : "", 0);
+	const unsigned char *p;
+
+	if (c == NULL) {
+		b->failed = 1;
+		return;
+	}
+	ex_report_buf_put(b, "\"");
+	for (p = (const unsigned char *)c; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\' || *p == '<' || *p == '>' ||
+		    *p == '&' || *p < 0x20 || *p == 0x7f)
+			ex_report_buf_printf(b, "\\u%04x", *p);
+		else
+			ex_report_buf_putn(b, (const char *)p, 1);
+	}
+	ex_report_buf_put(b, "\"");
+	free(c);
+}
+
+/* "sha256-<base64>" of the check script, for the policy. */
+static void
+script_hash(char *out, size_t size)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)check_script,
+	    sizeof(check_script) - 1);
+	snprintf(out, size, "sha256-");
+	sodium_bin2base64(out + 7, size - 7, h, sizeof(h),
+	    sodium_base64_VARIANT_ORIGINAL);
+}
+
+/* "Check files on this computer": the control, the list it compares
+ * with, and what a match does and does not show. */
+static void
+put_filecheck(ex_report_buf *b, const ex_manifest *m)
+{
+	size_t c, f;
+	int first = 1;
+
+	ex_report_buf_put(b, "<section class=\"check\" id=\"check\">\n"
+	    "<h3>Check files on this computer (no command line needed)</h3>\n"
+	    "<p>Pick one or more files of this bundle (clips, original files, "
+	    "native copies; not the .minisig files). The browser computes "
+	    "each file's SHA-256 fingerprint here, on this computer, and says "
+	    "whether it matches the SHA-256 this page lists for it. Nothing is "
+	    "sent anywhere.</p>\n"
+	    "<label for=\"check-input\">Files to check:</label>\n"
+	    "<input type=\"file\" id=\"check-input\" multiple>\n"
+	    "<ul id=\"check-out\" aria-live=\"polite\"></ul>\n"
+	    "<p class=\"limits\">");
+	ex_report_buf_html(b, ex_report_filecheck_limits());
+	ex_report_buf_put(b, "</p>\n</section>\n"
+	    "<script type=\"application/json\" id=\"exhibit-files\">[");
+	for (c = 0; c < m->ncameras; c++) {
+		for (f = 0; f < m->cameras[c].nfiles; f++) {
+			const ex_manifest_file *mf = &m->cameras[c].files[f];
+			const char *path = mf->path != NULL ? mf->path : "";
+
+			if (strncmp(path, "data/", 5) == 0)
+				path += 5;
+			ex_report_buf_put(b, first ? "\n{\"name\":" :
+			    ",\n{\"name\":");
+			json_str(b, ex_report_basename(path));
+			ex_report_buf_put(b, ",\"path\":");
+			json_str(b, path);
+			ex_report_buf_put(b, ",\"sha256\":");
+			json_str(b, mf->sha256);
+			ex_report_buf_put(b, "}");
+			first = 0;
+		}
+	}
+	ex_report_buf_put(b, "\n]</script>\n<script>");
+	ex_report_buf_put(b, check_script);
+	ex_report_buf_put(b, "</script>\n");
+}
+
+static void
+put_glossary(ex_report_buf *b, const ex_manifest *m)
+{
+	ex_report_items words = { 0 };
+	size_t i;
+
+	ex_report_glossary(m, &words);
+	if (words.failed)
+		b->failed = 1;
+	ex_report_buf_put(b, "<h2 id=\"words\">Words used here</h2>\n"
+	    "<table class=\"words\">\n");
+	for (i = 0; i < words.n; i++) {
+		ex_report_buf_put(b, "<tr><th>");
+		ex_report_buf_html(b, words.v[i].label);
+		ex_report_buf_put(b, "</th><td>");
+		ex_report_buf_html(b, words.v[i].text);
+		ex_report_buf_put(b, "</td></tr>\n");
+	}
+	ex_report_buf_put(b, "</table>\n");
+	ex_report_items_free(&words);
 }
 
 static void
@@ -469,7 +703,7 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
 	ex_report_items facts = { 0 }, howto = { 0 };
 	const char *zone = m->request.zone != NULL ? m->request.zone :
 	    EX_TIME_DEFAULT_ZONE;
-	char *title = NULL, n1[32], n2[32];
+	char *title = NULL, n1[32], n2[32], hash[64];
 	size_t c, nworking = 0;
 	ex_status st;
 
@@ -499,7 +733,10 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
 	    "initial-scale=1\">\n"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\""
 	    "default-src 'none'; img-src data: 'self'; media-src 'self'; "
-	    "style-src 'unsafe-inline'\">\n"
+	    "style-src 'unsafe-inline'; script-src '");
+	script_hash(hash, sizeof(hash));
+	ex_report_buf_put(&b, hash);
+	ex_report_buf_put(&b, "'; base-uri 'none'; form-action 'none'\">\n"
 	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	    "<link rel=\"icon\" href=\"data:,\">\n<title>");
 	ex_report_buf_html(&b, title);
@@ -517,7 +754,10 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
 	ex_report_buf_put(&b, " &#183; ");
 	ex_report_buf_put(&b, ex_report_count(nworking, "clip to play",
 	    "clips to play", n2, sizeof(n2)));
-	ex_report_buf_put(&b, "</p>\n</header>\n");
+	ex_report_buf_put(&b, "</p>\n<p class=\"where\">To check the files "
+	    "without a command line, see \"Check files on this computer\" "
+	    "under How to check this evidence; the words used are explained "
+	    "at the end of the page.</p>\n</header>\n");
 
 	ex_report_buf_put(&b, "<h2>Summary</h2>\n");
 	put_items(&b, &facts);
@@ -533,7 +773,10 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
 	put_custody(&b, x, zone);
 
 	ex_report_buf_put(&b, "<h2>How to check this evidence</h2>\n");
+	put_filecheck(&b, m);
 	put_items(&b, &howto);
+
+	put_glossary(&b, m);
 
 	ex_report_buf_put(&b, "<footer>Made by ");
 	ex_report_buf_html(&b, m->bundle.tool_name);

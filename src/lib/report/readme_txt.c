@@ -3,8 +3,10 @@
  *
  * UTF-8, LF line ends, no line longer than WIDTH characters (code points)
  * and no trailing spaces.  Text is wrapped at spaces; a word longer than a
- * line is split.  Commands are never wrapped at a space without a shell
- * continuation (" \"), so they still paste as one command.
+ * line is split.  A command to type is the one kind of line that starts
+ * "  $ " (so a reader, and a test, can find every one); it is never wrapped
+ * at a space without a shell continuation (" \"), so it still pastes as
+ * one command, continued on lines indented 6.
  */
 #include "config.h"
 
@@ -16,7 +18,7 @@
 #define WIDTH 78
 /* Where values start: the summary, a camera's facts, a file's facts. */
 #define SUMMARY_COL 20
-#define CAMERA_COL 18
+#define CAMERA_COL 19
 #define FILE_COL 13
 
 /* Bytes of s making up at most `chars` characters (at least one). */
@@ -114,7 +116,7 @@ wrap(ex_report_buf *b, const char *first, const char *next,
 	free(t);
 }
 
-/* A command, indented 4; too long, it is split at a space with " \" and
+/* A command, after "  $ "; too long, it is split at a space with " \" and
  * continued indented 6 (or, with no space to split at, split anyway). */
 static void
 command(ex_report_buf *b, const char *raw)
@@ -122,6 +124,7 @@ command(ex_report_buf *b, const char *raw)
 	char *t = ex_report_clean(raw, 0);
 	const char *p;
 	size_t indent = 4;
+	int first = 1;
 
 	if (t == NULL) {
 		b->failed = 1;
@@ -131,7 +134,11 @@ command(ex_report_buf *b, const char *raw)
 	for (;;) {
 		size_t n = strlen(p), room = WIDTH - indent, k, cut;
 
-		ex_report_buf_printf(b, "%*s", (int)indent, "");
+		if (first)
+			ex_report_buf_put(b, "  $ ");
+		else
+			ex_report_buf_printf(b, "%*s", (int)indent, "");
+		first = 0;
 		if (ex_report_width(p, n) <= room) {
 			ex_report_buf_put(b, p);
 			ex_report_buf_put(b, "\n");
@@ -200,7 +207,7 @@ fact(ex_report_buf *b, const char *indent, size_t col, const char *label,
 }
 
 static void
-put_items(ex_report_buf *b, const ex_report_items *it)
+put_items(ex_report_buf *b, const ex_report_items *it, size_t col)
 {
 	size_t i;
 
@@ -209,7 +216,7 @@ put_items(ex_report_buf *b, const ex_report_items *it)
 
 		switch (e->kind) {
 		case EX_RI_FACT:
-			fact(b, "", SUMMARY_COL, e->label, e->text);
+			fact(b, "", col, e->label, e->text);
 			break;
 		case EX_RI_HEAD:
 			ex_report_buf_put(b, "\n");
@@ -220,7 +227,8 @@ put_items(ex_report_buf *b, const ex_report_items *it)
 			wrap(b, "", "", e->text);
 			break;
 		case EX_RI_CMD:
-			ex_report_buf_put(b, "\n");
+			if (i == 0 || it->v[i - 1].kind != EX_RI_CMD)
+				ex_report_buf_put(b, "\n");
 			command(b, e->text);
 			break;
 		}
@@ -238,7 +246,8 @@ when(ex_instant t, const char *zone, char *buf, size_t size)
 	return buf;
 }
 
-/* "<local> to <local>\n(UTC <utc> to <utc>)" */
+/* "<local> to <local>\nUTC <utc> to <utc>", and a third line when the
+ * range spans a clock change (ex_report_range_note). */
 static char *
 range(ex_instant from, ex_instant to, const char *zone, char *buf,
     size_t size)
@@ -246,11 +255,15 @@ range(ex_instant from, ex_instant to, const char *zone, char *buf,
 	char l1[EX_TIME_BUFSZ], l2[EX_TIME_BUFSZ], u1[EX_TIME_BUFSZ],
 	    u2[EX_TIME_BUFSZ];
 
-	snprintf(buf, size, "%s to %s\nUTC %s to %s",
+	char *note = ex_report_range_note(from, to, zone);
+
+	snprintf(buf, size, "%s to %s\nUTC %s to %s%s%s",
 	    ex_report_local(from, zone, l1, sizeof(l1)),
 	    ex_report_local(to, zone, l2, sizeof(l2)),
 	    ex_report_utc(from, u1, sizeof(u1)),
-	    ex_report_utc(to, u2, sizeof(u2)));
+	    ex_report_utc(to, u2, sizeof(u2)), note != NULL ? "\n" : "",
+	    note != NULL ? note : "");
+	free(note);
 	return buf;
 }
 
@@ -274,7 +287,7 @@ role_text(ex_manifest_role role)
 static void
 put_file(ex_report_buf *b, const ex_manifest_file *f, const char *zone)
 {
-	char t[2 * EX_TIME_BUFSZ + 16], size[96], span[48], info[160];
+	char t[2 * EX_TIME_BUFSZ + 16 + 256], size[96], span[48], info[160];
 	char *href = ex_report_href(f->path);
 
 	ex_report_buf_put(b, "\n");
@@ -298,7 +311,17 @@ put_file(ex_report_buf *b, const ex_manifest_file *f, const char *zone)
 	if (f->width > 0 && f->height > 0)
 		snprintf(info + strlen(info), sizeof(info) - strlen(info),
 		    ", %dx%d", f->width, f->height);
-	fact(b, "    ", FILE_COL, "Length", info);
+	{
+		char *note = ex_report_range_note(f->start, f->end, zone);
+
+		if (note != NULL) {
+			snprintf(t, sizeof(t), "%s\n%s", info, note);
+			fact(b, "    ", FILE_COL, "Length", t);
+		} else {
+			fact(b, "    ", FILE_COL, "Length", info);
+		}
+		free(note);
+	}
 	fact(b, "    ", FILE_COL, "Size", ex_report_format_size(f->size, size,
 	    sizeof(size)));
 	fact(b, "    ", FILE_COL, "SHA-256", f->sha256);
@@ -307,9 +330,10 @@ put_file(ex_report_buf *b, const ex_manifest_file *f, const char *zone)
 static void
 put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 {
-	char t[4 * EX_TIME_BUFSZ + 32];
+	char t[4 * EX_TIME_BUFSZ + 32 + 256];
 	size_t i;
 	ex_report_buf hb = { 0 };
+	ex_report_items notes = { 0 };
 	char *head = NULL;
 
 	ex_report_buf_printf(&hb, "Camera %s", c->id != NULL ? c->id : "");
@@ -332,9 +356,26 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 		    range(c->coverage[i].from,
 		    c->coverage[i].to, zone, t, sizeof(t)));
 	}
-	for (i = 0; i < c->ngaps; i++)
-		fact(b, "  ", CAMERA_COL, "NO RECORDING", range(c->gaps[i].from,
-		    c->gaps[i].to, zone, t, sizeof(t)));
+	ex_report_camera_notes(c, zone, &notes);
+	if (notes.failed)
+		b->failed = 1;
+	for (i = 0; i < notes.n; i++) {
+		ex_report_buf_put(b, "\n");
+		wrap(b, "  ", "  ", notes.v[i].text);
+	}
+	ex_report_items_free(&notes);
+	for (i = 0; i < c->ngaps; i++) {
+		char d[64];
+		size_t o;
+
+		range(c->gaps[i].from, c->gaps[i].to, zone, t, sizeof(t));
+		o = strlen(t);
+		snprintf(t + o, sizeof(t) - o, "\nThe recorder holds no footage "
+		    "of this camera for this stretch: %s.",
+		    ex_report_format_duration(c->gaps[i].to - c->gaps[i].from,
+		    d, sizeof(d)));
+		fact(b, "  ", CAMERA_COL, "NO RECORDING", t);
+	}
 	for (i = 0; i < c->ndamage; i++) {
 		const ex_manifest_damage *d = &c->damage[i];
 		ex_report_buf db = { 0 };
@@ -351,7 +392,7 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 			b->failed = 1;
 			return;
 		}
-		fact(b, "  ", CAMERA_COL, "DAMAGE", s);
+		fact(b, "  ", CAMERA_COL, "DAMAGED SEGMENT", s);
 		free(s);
 	}
 	if (c->nfiles == 0) {
@@ -415,7 +456,8 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
     char **out, size_t *len, ex_error *err)
 {
 	ex_report_buf b = { 0 };
-	ex_report_items facts = { 0 }, howto = { 0 };
+	ex_report_items facts = { 0 }, howto = { 0 }, nocli = { 0 },
+	    words = { 0 };
 	const char *zone = m->request.zone != NULL ? m->request.zone :
 	    EX_TIME_DEFAULT_ZONE;
 	char *title = NULL;
@@ -431,7 +473,9 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 	}
 	ex_report_facts(m, &facts);
 	ex_report_howto(m, &howto);
-	if (facts.failed || howto.failed) {
+	ex_report_nocli(&nocli);
+	ex_report_glossary(m, &words);
+	if (facts.failed || howto.failed || nocli.failed || words.failed) {
 		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -448,11 +492,13 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 	    "index.html beside this one says the same in a web browser and "
 	    "plays the clips. The working copies (in each camera's working "
 	    "folder) play in any ordinary video player, with the date, time "
-	    "and camera burned into every frame.");
+	    "and camera burned into every frame. The words used are explained "
+	    "at the end (WORDS USED HERE). Commands to type start with \"$\" "
+	    "(type what follows it).");
 
 	heading(&b, "SUMMARY", '-');
 	ex_report_buf_put(&b, "\n");
-	put_items(&b, &facts);
+	put_items(&b, &facts, SUMMARY_COL);
 
 	heading(&b, "CAMERAS AND CLIPS", '-');
 	ex_report_buf_put(&b, "\n");
@@ -464,7 +510,13 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 	put_custody(&b, x, zone);
 
 	heading(&b, "HOW TO CHECK THIS EVIDENCE", '-');
-	put_items(&b, &howto);
+	ex_report_buf_put(&b, "\nWithout a command line\n");
+	put_items(&b, &nocli, SUMMARY_COL);
+	put_items(&b, &howto, SUMMARY_COL);
+
+	heading(&b, "WORDS USED HERE", '-');
+	ex_report_buf_put(&b, "\n");
+	put_items(&b, &words, SUMMARY_COL + 2);
 
 	ex_report_buf_put(&b, "\n");
 	{
@@ -488,6 +540,8 @@ out:
 	ex_report_buf_free(&b);
 	ex_report_items_free(&facts);
 	ex_report_items_free(&howto);
+	ex_report_items_free(&nocli);
+	ex_report_items_free(&words);
 	free(title);
 	return st;
 }

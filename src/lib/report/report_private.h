@@ -49,6 +49,30 @@ char *ex_report_clean(const char *s, int keep_lf);
 /* Characters (code points) in UTF-8 text s of n bytes. */
 size_t ex_report_width(const char *s, size_t n);
 
+/* "27 seconds", "1 minute 5 seconds", "2 hours 12.5 seconds" */
+char *ex_report_format_duration(int64_t usec, char *buf, size_t size);
+
+/* A change of the zone's UTC offset (summer time) inside a range. */
+typedef struct ex_report_change {
+	ex_instant at;          /* first instant read at the new offset */
+	int before, after;      /* UTC offsets, seconds east */
+	char abbr_before[16], abbr_after[16];   /* "BST", "GMT" */
+	char wall_before[8];    /* "02:00": the old clock at that moment */
+	char wall_after[8];     /* "01:00": what it was put to */
+	char wall_utc[8];       /* "01:00": UTC at that moment */
+	char amount[24];        /* "an hour", "30 minutes" */
+	const char *direction;  /* "back" or "forward" */
+} ex_report_change;
+
+/* 1 and *c filled when the offset at `to` differs from that at `from`
+ * (the first change is described); 0 otherwise or for unknown times. */
+int ex_report_clock_change(ex_instant from, ex_instant to, const char *zone,
+    ex_report_change *c);
+/* "Lasts 27 seconds: the clocks went back an hour during it (02:00 BST
+ * became 01:00 GMT)." for a range spanning a change, else NULL (also
+ * for no memory).  malloc'd. */
+char *ex_report_range_note(ex_instant from, ex_instant to, const char *zone);
+
 /* "1.2 MB (1,234,567 bytes)" */
 char *ex_report_format_size(uint64_t bytes, char *buf, size_t size);
 /* "+2.500 s" / "-0.040 s" / "0 s" */
@@ -108,9 +132,22 @@ void ex_report_items_free(ex_report_items *it);
 /* The bundle's facts: case, exhibit, operator, organisation, reason,
  * export time, recorder, zones, clock offset, requested range, signer. */
 void ex_report_facts(const ex_manifest *m, ex_report_items *it);
-/* "How to check this evidence": exhibit, minisign, sha256sum, times. */
+/* "How to check this evidence": the key from outside the bundle, exhibit
+ * verify, sha256sum and minisign from the bag root, the times. */
 void ex_report_howto(const ex_manifest *m, ex_report_items *it);
-/* "Masters cover", "Working covers", ... for a coverage row. */
+/* README.txt's check without a command line (index.html has a control
+ * for it instead), ending with ex_report_filecheck_limits(). */
+void ex_report_nocli(ex_report_items *it);
+/* What a matching SHA-256 does and does not prove. */
+const char *ex_report_filecheck_limits(void);
+/* "Words used here": one EX_RI_FACT per term. */
+void ex_report_glossary(const ex_manifest *m, ex_report_items *it);
+/* Paragraphs on why a camera's native copy starts before the request
+ * (keyframes) and why its masters reach beyond it (whole files). */
+void ex_report_camera_notes(const ex_manifest_camera *c, const char *zone,
+    ex_report_items *it);
+/* "Original files cover", "Working copies cover", ... for a coverage
+ * row. */
 const char *ex_report_coverage_label(ex_manifest_role role);
 /* The paragraph that introduces the custody chain. */
 const char *ex_report_custody_intro(void);
