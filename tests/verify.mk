@@ -33,3 +33,10 @@ EXTRA_DIST += \
 ## The conformance corpus conformance.sh runs verify over
 ## (tests/conformance/README); its file list is made by its make.sh.
 include tests/conformance/files.mk
+## verify: the first contact (issue 12): a custody signer not given is
+## unverified (--strict demands it), a folder that holds a bundle, desktop
+## files in a folder bundle, a copy cut short.
+TESTS += tests/cli/verify_first_contact.sh
+dist_check_SCRIPTS += tests/cli/verify_first_contact.sh
+EXTRA_DIST += tests/cli/verify_first_contact.sh
+## end verify first contact

@@ -159,14 +159,15 @@ print_text(const char *path, const ex_verify_report *r,
 		    "NOT TRUSTED (no public key was given with -p)" :
 		    "NOT TRUSTED (not one of the keys given with -p)");
 	else if (r->incomplete)
-		printf("signer:    cannot be read from this cut-short copy%s%s\n",
+		printf("signer:    unknown: this copy is cut short before its "
+		    "signature%s%s\n",
 		    nkeys == 0 ? "" : nkeys == 1 ?
 		    "; the key given with -p is key ID " :
 		    "; the keys given with -p are key IDs ",
 		    given_ids(keys, nkeys, ids, sizeof(ids)));
 	else
-		printf("signer:    unknown (manifest.xml's signature cannot be "
-		    "read)\n");
+		printf("signer:    unknown (manifest.xml's signature is missing "
+		    "or malformed)\n");
 	if (r->nfiles > 0)
 		printf("files:\n");
 	for (i = 0; i < r->nfiles; i++) {
@@ -209,8 +210,7 @@ print_text(const char *path, const ex_verify_report *r,
 		    "%zu problems, listed above)\n", nfail, nchecked,
 		    r->nproblems);
 	if (r->incomplete)
-		printf("Export signed by: NOT checked (cannot be read from this "
-		    "copy)\n");
+		printf("Export signed by: NOT checked (this copy is cut short)\n");
 	else if (r->signer_key_id[0] == '\0')
 		printf("Export signed by: unknown (see problems)\n");
 	else
