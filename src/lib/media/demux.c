@@ -150,3 +150,12 @@ ex_media_in_ts(const ex_media_in *in, ex_instant t)
 
 	return first + av_rescale_q(t - in->seg_start, AV_TIME_BASE_Q, in->tb);
 }
+
+ex_instant
+ex_media_in_instant_of(const ex_media_in *in, const AVStream *st, int64_t ts)
+{
+	int64_t first = in->first_pts == AV_NOPTS_VALUE ? 0 : in->first_pts;
+
+	return in->seg_start + av_rescale_q(ts, st->time_base,
+	    AV_TIME_BASE_Q) - av_rescale_q(first, in->tb, AV_TIME_BASE_Q);
+}

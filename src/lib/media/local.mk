@@ -8,6 +8,7 @@ libexmedia_la_SOURCES = \
 	src/lib/media/demux.c \
 	src/lib/media/decode.c \
 	src/lib/media/encode.c \
+	src/lib/media/audio.c \
 	src/lib/media/mux.c \
 	src/lib/media/result.c \
 	src/lib/media/native.c \

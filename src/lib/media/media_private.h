@@ -4,6 +4,7 @@
  * demux.c   opening recorder files safely, mapping pts to instants
  * decode.c  video decoder for an input stream
  * encode.c  the libx264 encoder for working copies
+ * audio.c   the sound of working copies: placed by time, encoded as AAC
  * mux.c     MP4 output files (faststart, bitexact, creation_time)
  * result.c  the result object, problems, progress, cancel, file naming
  * native.c  ex_media_native: stream-copy cut
@@ -43,6 +44,10 @@ ex_status ex_media_in_open(const ex_segment *seg, ex_media_in **out,
     ex_error *err);
 void ex_media_in_close(ex_media_in **in);
 
+/* Recorder instant of a timestamp of another stream st of in's file, on
+ * the clock its video's first timestamp anchors. */
+ex_instant ex_media_in_instant_of(const ex_media_in *in, const AVStream *st,
+    int64_t ts);
 /* Recorder instant of a timestamp of the video stream (the first one seen
  * becomes first_pts if the container did not give a start time). */
 ex_instant ex_media_in_instant(ex_media_in *in, int64_t ts);
@@ -125,6 +130,49 @@ ex_status ex_media_out_finish(ex_media_out **o, ex_error *err);
 /* Close without finishing and delete the file. */
 void ex_media_out_abort(ex_media_out **o);
 
+/* ---- audio.c ---------------------------------------------------------- */
+
+/* Can AAC store sound at this sample rate? */
+int ex_media_audio_rate_ok(int rate);
+
+/* The sound of one segment for a working copy (decoding thread). */
+typedef struct ex_media_audio_in ex_media_audio_in;
+
+/* Open seg's main audio stream (*index its source index, or -1 when it
+ * has none), ready to give the samples from about recorder instant
+ * seek_to on; sample positions count from recorder instant anchor.
+ * *rate and *channels are the call's format: 0 until the first segment
+ * with sound sets them (its rate; 1 or 2 channels).  *out is NULL (and
+ * the status EX_OK) when there is no sound to take, with *why saying why
+ * when there is an audio stream.  Fails only for lack of memory. */
+ex_status ex_media_audio_open(const ex_segment *seg, ex_instant anchor,
+    ex_instant seek_to, int *rate, int *channels, int *index,
+    ex_media_audio_in **out, const char **why, ex_error *err);
+/* The samples of recorder time [r, r + d) as a new planar float frame
+ * (owned by the caller; silence where the source has no sound); *out is
+ * NULL when the span holds no sample position. */
+ex_status ex_media_audio_take(ex_media_audio_in *a, ex_instant r,
+    ex_instant d, AVFrame **out, ex_error *err);
+void ex_media_audio_close(ex_media_audio_in **a);
+/* A new planar float frame of silence. */
+ex_status ex_media_audio_frame(int rate, int channels, int nb_samples,
+    AVFrame **out, ex_error *err);
+
+/* The AAC encoder of one working copy file (encoding thread). */
+typedef struct ex_media_audio_out ex_media_audio_out;
+
+/* Add an AAC stream to o (created, not yet started). */
+ex_status ex_media_audio_out_open(ex_media_out *o, int rate, int channels,
+    ex_media_audio_out **out, ex_error *err);
+/* Append samples (planar float; NULL for none) and then `silence`
+ * samples of silence, encoding every full AAC frame. */
+ex_status ex_media_audio_out_write(ex_media_audio_out *a, ex_media_out *o,
+    const AVFrame *samples, int64_t silence, ex_error *err);
+/* Encode what is left (a short last frame) and flush the encoder. */
+ex_status ex_media_audio_out_finish(ex_media_audio_out *a, ex_media_out *o,
+    ex_error *err);
+void ex_media_audio_out_free(ex_media_audio_out **a);
+
 /* ---- burn.c ----------------------------------------------------------- */
 
 /* The lines burned into one frame: [label,] time line[, correction]. */
@@ -151,6 +199,11 @@ typedef struct ex_media_item {
 	const ex_segment *seg;    /* where it came from */
 	ex_instant rec, t, dur;   /* recorder and true instant, duration */
 	enum AVPixelFormat src_fmt;   /* the decoder's pixel format */
+	AVFrame *audio;           /* the sound of [t, t + dur): planar float
+	                             samples (working.c), or NULL when the
+	                             source has no audio; owned */
+	int audio_index;          /* the source's main audio stream, or -1 */
+	const char *audio_why;    /* why that has no sound here, or NULL */
 	int split;                /* a hole before it: it starts a new file */
 	int has_cue;              /* cue holds the text drawn (the cue track) */
 	char cue[EX_TIME_BUFSZ + EX_MEDIA_CORRECTION_BUFSZ];

@@ -292,16 +292,6 @@ side_free(native *n)
 	n->nside = 0;
 }
 
-/* The recorder instant of a side stream's timestamp: on the segment's
- * clock, which the video's first timestamp anchors. */
-static ex_instant
-side_instant(ex_media_in *in, const AVStream *st, int64_t ts)
-{
-	int64_t first = in->first_pts == AV_NOPTS_VALUE ? 0 : in->first_pts;
-
-	return in->seg_start + av_rescale_q(ts, st->time_base,
-	    AV_TIME_BASE_Q) - av_rescale_q(first, in->tb, AV_TIME_BASE_Q);
-}
 
 /* The timecode of the video's first packet in the file, from the source's
  * timecode (of its first frame) and the frames since. */
@@ -513,7 +503,7 @@ side_packet(native *n, ex_media_in *in, AVPacket *pkt, ex_error *err)
 		return EX_OK;
 	}
 	s = in->fmt->streams[i];
-	at = side_instant(in, s, packet_ts(pkt));
+	at = ex_media_in_instant_of(in, s, packet_ts(pkt));
 	if (n->out == NULL)
 		return pktq_push_at(&n->pre, pkt, at, err);
 	if (at < n->file_start || n->map[i].out < 0) {
@@ -842,7 +832,8 @@ cut_segment(native *n, const ex_segment *seg, int *started, int *done,
 			av_packet_unref(pkt);
 			continue;
 		}
-		if (side_instant(in, in->fmt->streams[i], packet_ts(pkt)) >=
+		if (ex_media_in_instant_of(in, in->fmt->streams[i],
+		    packet_ts(pkt)) >=
 		    drain_to) {
 			av_packet_unref(pkt);
 			break;

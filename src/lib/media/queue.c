@@ -39,6 +39,7 @@ static void
 item_clear(ex_media_item *item)
 {
 	av_frame_free(&item->pic);
+	av_frame_free(&item->audio);
 	memset(item, 0, sizeof(*item));
 }
 

@@ -55,6 +55,12 @@ typedef struct decoding {
 	ex_instant prev_dur;
 	int split_pending;        /* a hole in the timeline: next frame starts a file */
 	int64_t repeats;          /* frames of this segment already covered */
+	/* The sound: the call's format (0 until a segment has sound), and
+	 * the open segment's reader, its stream and why it has none. */
+	int arate, achannels;
+	ex_media_audio_in *ain;
+	int aindex;
+	const char *awhy;
 } decoding;
 
 typedef struct working {
@@ -71,6 +77,8 @@ typedef struct working {
 	/* The calling (encoding) thread only.  The open output file: */
 	ex_media_out *out;
 	AVCodecContext *enc;
+	ex_media_audio_out *aout; /* its sound, or NULL */
+	int aout_rate;
 	AVPacket *epkt;
 	size_t file;              /* its index in job.res */
 	ex_instant file_first_true;
@@ -114,6 +122,7 @@ drop_writer(working *w)
 {
 	ex_media_out_abort(&w->out);
 	avcodec_free_context(&w->enc);
+	ex_media_audio_out_free(&w->aout);
 }
 
 static ex_status
@@ -134,9 +143,56 @@ finish_writer(working *w, ex_error *err)
 	st = drain_encoder(w, err);
 	if (st != EX_OK)
 		goto out;
+	if (w->aout != NULL &&
+	    (st = ex_media_audio_out_finish(w->aout, w->out, err)) != EX_OK)
+		goto out;
 	st = ex_media_out_finish(&w->out, err);
 out:
 	drop_writer(w);
+	return st;
+}
+
+/* Record in f what became of every stream of the segment the file starts
+ * with: the picture re-encoded as H.264, the main sound (when the file
+ * has it) as AAC, the rest left out. */
+static ex_status
+describe_streams(working *w, ex_media_file *f, const ex_media_item *it,
+    int audio_out, ex_error *err)
+{
+	ex_media_in *in = NULL;
+	ex_error ierr;
+	ex_status st = EX_OK;
+	int aout_index = w->overlay ? 2 : 1;
+
+	ex_error_clear(&ierr);
+	if (ex_media_in_open(it->seg, &in, &ierr) != EX_OK)
+		return EX_OK;   /* the decoding thread has read it: rare */
+	for (unsigned i = 0; i < in->fmt->nb_streams && st == EX_OK; i++) {
+		AVStream *s = in->fmt->streams[i];
+
+		if ((int)i == in->index)
+			st = ex_media_file_add_stream(f, s, EX_MEDIA_REENCODED,
+			    0, "h264", "re-encoded as H.264 with the time "
+			    "burned in", NULL, err);
+		else if ((int)i == it->audio_index && audio_out)
+			st = ex_media_file_add_stream(f, s, EX_MEDIA_REENCODED,
+			    aout_index, "aac", "re-encoded as AAC, cut to the "
+			    "copy's frames", NULL, err);
+		else if ((int)i == it->audio_index)
+			st = ex_media_file_add_stream(f, s, EX_MEDIA_LEFT_OUT,
+			    -1, NULL, it->audio_why != NULL ? it->audio_why :
+			    "the footage before it in this file has no sound",
+			    NULL, err);
+		else
+			st = ex_media_file_add_stream(f, s, EX_MEDIA_LEFT_OUT,
+			    -1, NULL, s->codecpar->codec_type ==
+			    AVMEDIA_TYPE_AUDIO ? "a working copy carries one "
+			    "sound track (the native copy and the original "
+			    "keep this one)" : "a working copy carries the "
+			    "picture and its sound only (the native copy or "
+			    "the original keeps this stream)", NULL, err);
+	}
+	ex_media_in_close(&in);
 	return st;
 }
 
@@ -162,14 +218,23 @@ open_writer(working *w, const ex_media_item *it, ex_error *err)
 	st = ex_media_job_next_path(&w->job, &path, err);
 	if (st != EX_OK)
 		goto out;
-	st = ex_media_out_open(path, par, w->enc->time_base, it->t,
+	st = ex_media_out_create(path, par, w->enc->time_base, it->t,
 	    w->overlay, &w->out, err);
 	if (st != EX_OK)
+		goto out;
+	if (it->audio != NULL &&
+	    (st = ex_media_audio_out_open(w->out, it->audio->sample_rate,
+	    it->audio->ch_layout.nb_channels, &w->aout, err)) != EX_OK)
+		goto out;
+	w->aout_rate = it->audio != NULL ? it->audio->sample_rate : 0;
+	if ((st = ex_media_out_start(w->out, err)) != EX_OK)
 		goto out;
 	st = ex_media_job_add_file(&w->job, path, "h264", pic->width,
 	    pic->height, &f, err);
 	path = NULL;    /* owned by the result now, or freed */
 	if (st != EX_OK)
+		goto out;
+	if ((st = describe_streams(w, f, it, w->aout != NULL, err)) != EX_OK)
 		goto out;
 	w->file = w->job.res->nfiles - 1;
 	w->file_first_true = it->t;
@@ -226,6 +291,11 @@ encode_item(working *w, ex_media_item *it, ex_error *err)
 		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
 	st = drain_encoder(w, err);
 	if (st != EX_OK)
+		return st;
+	/* The frame's sound; silence for a frame from footage without. */
+	if (w->aout != NULL && (st = ex_media_audio_out_write(w->aout, w->out,
+	    it->audio, it->audio != NULL ? 0 : av_rescale(it->dur,
+	    w->aout_rate, EX_USEC_PER_SEC), err)) != EX_OK)
 		return st;
 	st = ex_media_file_add_source(&w->job.res->files[w->file], it->seg,
 	    err);
@@ -470,6 +540,14 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 		st = burn_in(w, &it, err);
 	if (st != EX_OK)
 		goto out;
+	/* Its sound: the source's, or silence when this segment has none
+	 * but earlier footage of the call had. */
+	it.audio_index = d->aindex;
+	it.audio_why = d->awhy;
+	if (d->ain != NULL)
+		st = ex_media_audio_take(d->ain, rec, dur, &it.audio, err);
+	if (st != EX_OK)
+		goto out;
 	d->last_true = t;
 	d->prev_end_rec = rec + dur;
 	d->prev_dur = dur;
@@ -477,6 +555,7 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 		*stop = 1;
 out:
 	av_frame_free(&it.pic);
+	av_frame_free(&it.audio);
 	return st;
 }
 
@@ -551,6 +630,11 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 	if (d->prev_end_rec != EX_INSTANT_NONE &&
 	    seg->start - d->prev_end_rec > d->prev_dur / 2)
 		d->split_pending = 1;
+	st = ex_media_audio_open(seg, w->from_rec, allow_seek ? w->from_rec :
+	    seg->start, &d->arate, &d->achannels, &d->aindex, &d->ain,
+	    &d->awhy, err);
+	if (st != EX_OK)
+		goto out;
 	if (allow_seek && in->indexed && in->first_pts != AV_NOPTS_VALUE &&
 	    w->from_rec - SEEK_MARGIN_USEC > seg->start) {
 		if (av_seek_frame(in->fmt, in->index,
@@ -623,6 +707,7 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 		    "%lld frames overlapping earlier footage not repeated",
 		    (long long)d->repeats);
 out:
+	ex_media_audio_close(&d->ain);
 	av_frame_free(&frame);
 	av_packet_free(&pkt);
 	avcodec_free_context(&dec);
@@ -677,6 +762,7 @@ encode_all(working *w, ex_error *err)
 		else
 			st = encode_item(w, &it, err);
 		av_frame_free(&it.pic);
+		av_frame_free(&it.audio);
 		if (st != EX_OK)
 			return st;
 	}
