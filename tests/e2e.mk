@@ -18,3 +18,12 @@ E2E_TESTS = \
 TESTS += $(E2E_TESTS)
 dist_check_SCRIPTS += $(E2E_TESTS)
 EXTRA_DIST += tests/tools/mp4boxes.py tests/tools/zipcraft.py
+## page: the bundle's own pages (issue 12, findings 3 and 9): the page
+## across the clock change in a browser (its screenshot kept as
+## tests/work/page_clockchange.png), and the commands README.txt gives, run
+## as written after a custody event.
+PAGE_TESTS = tests/cli/page_clockchange.sh tests/cli/readme_instructions.sh
+TESTS += $(PAGE_TESTS)
+dist_check_SCRIPTS += $(PAGE_TESTS)
+EXTRA_DIST += $(PAGE_TESTS) tests/browser/page_read.mjs
+## end page
