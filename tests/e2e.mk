@@ -17,6 +17,18 @@ E2E_TESTS = \
 	tests/cli/export_errors.sh
 TESTS += $(E2E_TESTS)
 dist_check_SCRIPTS += $(E2E_TESTS)
+## export: the first contact (issue 12: the request as read, coverage and
+## gaps, empty ranges, quick checks before the passphrase, usage mistakes).
+TESTS += tests/cli/export_first_contact.sh
+dist_check_SCRIPTS += tests/cli/export_first_contact.sh
+EXTRA_DIST += tests/cli/export_first_contact.sh
+check_PROGRAMS += tests/unit/test_export_plan
+tests_unit_test_export_plan_SOURCES = tests/unit/test_export_plan.c \
+	tests/unit/scratch.h
+tests_unit_test_export_plan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_export_plan_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
+TESTS += tests/unit/test_export_plan
+## end export
 EXTRA_DIST += tests/tools/mp4boxes.py tests/tools/zipcraft.py
 ## page: the bundle's own pages (issue 12, findings 3 and 9): the page
 ## across the clock change in a browser (its screenshot kept as

@@ -18,7 +18,21 @@
  * has one) must agree.
  *
  * Damage in the footage does not fail an export: it is reported in the
- * result and the manifest.
+ * result and the manifest.  A camera with no footage in the range (no
+ * segment file overlaps it) fails the export (EX_ERR_USAGE, nothing
+ * written) unless allow_empty says that documenting the absence is the
+ * point.
+ *
+ * Before the work: ex_export_prepare() does every check that needs no key
+ * (the range, the zone, the output: it must not exist, its folder must
+ * exist and be writable, its name must agree with the container), opens
+ * the archive (only the requested cameras: an unknown one is an error
+ * naming those there are) and tells, per camera, what the archive holds
+ * for the range: coverage, every hole, the nearest recordings.  It writes
+ * nothing, and req->key may still be NULL, so a caller can show it and
+ * stop before it asks for a passphrase.  Given back in req->plan, the
+ * plan's archive is the one ex_export uses (it is not read again); without
+ * one, ex_export makes its own.
  *
  * Bundle layout (relative to the bag root):
  *   data/<camera>/master/<archive relpath, '/' -> '_'>    (+ .minisig)
@@ -32,8 +46,8 @@
  *   data/schemas/manifest.xsd, custody.xsd                (+ .minisig)
  *   manifest.xml, manifest.xml.minisig, custody.xml, BagIt tag files
  *
- * Ownership: the request is only read.  The result belongs to the caller
- * (ex_export_result_free).
+ * Ownership: the request (and the plan it names) is only read.  The
+ * result belongs to the caller (ex_export_result_free).
  */
 #ifndef EXHIBIT_EXPORT_H
 #define EXHIBIT_EXPORT_H
@@ -42,6 +56,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exhibit/archive.h"
 #include "exhibit/bundle.h"
 #include "exhibit/error.h"
 #include "exhibit/sign.h"
@@ -64,6 +79,8 @@ typedef enum ex_export_stage {
  * index into request->cameras, or -1 for the bundle as a whole. */
 typedef void (*ex_export_progress_fn)(void *user, int camera,
     ex_export_stage stage, int64_t done, int64_t expected);
+
+struct ex_export_plan;
 
 typedef struct ex_export_request {
 	const char *archive;            /* recorder archive folder */
@@ -90,7 +107,52 @@ typedef struct ex_export_request {
 	ex_export_progress_fn progress; /* may be NULL */
 	void *progress_user;
 	const volatile sig_atomic_t *cancel;   /* may be NULL */
+	int allow_empty;                /* 1: a camera with no footage in the
+	                                   range is exported (the bundle
+	                                   documents the absence), not an
+	                                   error */
+	const struct ex_export_plan *plan;     /* ex_export_prepare() of this
+	                                   request (same archive, cameras,
+	                                   range and clock offset), or NULL */
 } ex_export_request;
+
+/*
+ * What the archive holds for the range, for one camera.  Times are TRUE
+ * times (the clock offset applied); a span is [start, end).
+ */
+typedef struct ex_export_coverage {
+	const ex_camera *camera;        /* in plan->archive */
+	int64_t covered;                /* µs of the range with footage */
+	ex_span *gaps;                  /* every hole in the range, in order:
+	                                   one that starts at the range's
+	                                   start is footage missing at the
+	                                   start, one that ends at its end
+	                                   missing at the end; the whole
+	                                   range when covered is 0 */
+	size_t ngaps;
+	size_t nsegments;               /* segment files that overlap the
+	                                   range (damaged ones included) */
+	int empty;                      /* 1: nsegments is 0, nothing of
+	                                   the camera would be exported */
+	ex_instant first, last;         /* the camera's first recorded
+	                                   instant and the end of its last
+	                                   recording; EX_INSTANT_NONE when it
+	                                   holds no readable footage */
+	ex_span before, after;          /* the recorded spans nearest the
+	                                   range: the last ending at or before
+	                                   its start, the first starting at or
+	                                   after its end; both members
+	                                   EX_INSTANT_NONE when there is none */
+} ex_export_coverage;
+
+typedef struct ex_export_plan {
+	ex_archive *archive;            /* the requested cameras only */
+	ex_instant from, to;            /* the range, true time */
+	int64_t clock_offset;
+	ex_export_coverage *cameras;    /* in request order */
+	size_t ncameras;
+	char *archive_path;             /* as requested */
+} ex_export_plan;
 
 /* A warning for the operator: damage, gaps, missing cameras' footage. */
 typedef struct ex_export_note {
@@ -108,6 +170,13 @@ typedef struct ex_export_result {
 } ex_export_result;
 
 #define EX_EXPORT_DEFAULT_SEGMENT 60
+
+/* The quick checks and the coverage of req (see above); *out belongs to
+ * the caller (ex_export_plan_free) and must outlive any ex_export that is
+ * given it.  req->key, req->now and the progress fields are not used. */
+ex_status ex_export_prepare(const ex_export_request *req,
+    ex_export_plan **out, ex_error *err);
+void ex_export_plan_free(ex_export_plan **plan);
 
 ex_status ex_export(const ex_export_request *req, ex_export_result **out,
     ex_error *err);

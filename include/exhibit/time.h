@@ -51,6 +51,13 @@ typedef struct ex_local_time {
 ex_status ex_time_parse(const char *text, const char *zone, ex_instant *out,
     ex_error *err);
 
+/*
+ * 1 when text, a TIME that ex_time_parse accepts, carries its own offset
+ * ("Z" or "+01:00": read as given), 0 when it is a local time read in
+ * the zone (so that a caller can say how it was read).
+ */
+int ex_time_has_offset(const char *text);
+
 /* Parse a clock offset in seconds ("-2.5", "+90", "0.040") to microseconds. */
 ex_status ex_time_parse_offset(const char *text, int64_t *out_usec,
     ex_error *err);

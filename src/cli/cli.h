@@ -7,6 +7,7 @@
 #ifndef EXHIBIT_CLI_H
 #define EXHIBIT_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include "exhibit/error.h"
@@ -38,6 +39,10 @@ void cli_error(const ex_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "exhibit: warning: ..." on stderr. */
 void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "exhibit: ..." on stderr, for what the operator should know that is
+ * neither an error nor a warning (what a command understood, what it is
+ * doing while it makes them wait). */
+void cli_notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * For a report on stdout, whose format is ours: s escaped for printing as
  * one field, "" for NULL.  The result lives in one of CLI_ESC_SLOTS
@@ -46,6 +51,24 @@ void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 #define CLI_ESC_SLOTS 8
 const char *cli_esc(const char *s);
+/*
+ * getopt_long(argc, argv, shortopts, longopts, NULL) for a subcommand, with
+ * getopt's own messages replaced by one "exhibit:" line that names the
+ * option: "unknown option '--form' (did you mean --from?)" (the nearest
+ * long options by edit distance, or those it is a prefix of), "option
+ * '--no' is ambiguous (--no-masters, --no-working)", "option '--from'
+ * needs a value", "option '--xml' takes no value".  Returns what
+ * getopt_long returns, but '?' for every mistake (already reported): the
+ * caller then gives the usage hint.  shortopts is as for getopt_long
+ * (without a leading ':').
+ */
+int cli_getopt(int argc, char *const argv[], const char *shortopts,
+    const struct option *longopts);
+/* The long options nearest to the unknown name (no leading dashes, an
+ * "=value" ignored) written "--a or --b" into buf; 0 when none is close
+ * enough to suggest (buf then ""). */
+int cli_option_suggest(const char *name, const struct option *longopts,
+    char *buf, size_t size);
 /* Print "Try 'exhibit CMD --help'." and return EXIT_TROUBLE. */
 int cli_usage_hint(const char *cmd);
 /* 0 when exactly one operand (a BUNDLE) is left after the options; else

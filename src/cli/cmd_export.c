@@ -65,6 +65,8 @@ usage(FILE *fp)
 "                           exhibit may run on)\n"
 "      --still TIME         also a PNG still of each camera at TIME, burned in\n"
 "                           like the working copies (repeatable)\n"
+"      --allow-empty        export a camera with no footage in the range (the\n"
+"                           bundle documents the absence) instead of failing\n"
 "  -h, --help               show this help\n"
 "\n"
 "TIME is 2024-10-27T00:59:30Z, 2024-10-27T01:59:30+01:00, or a local time\n"
@@ -74,8 +76,14 @@ usage(FILE *fp)
 "With SOURCE_DATE_EPOCH set, the export time is taken from it and two exports\n"
 "of the same footage give byte-identical ZIP, tar and folder bundles.\n"
 "\n"
-"Exit status: 0 bundle written; 2 usage or system error (nothing is left at\n"
-"OUTPUT).  Damage in the footage is reported, not fatal.\n", fp);
+"Before any work export says on standard error how it read --from and --to\n"
+"(UTC and local time) and what each camera holds of the range: its footage,\n"
+"and a warning for every gap and for footage missing at the start or the end.\n"
+"Everything that needs no key is checked before the passphrase is asked.\n"
+"\n"
+"Exit status: 0 bundle written; 2 usage or system error, or a camera with no\n"
+"footage in the range without --allow-empty (nothing is left at OUTPUT).\n"
+"Damage and gaps in the footage are reported, not fatal.\n", fp);
 }
 
 /* --- progress on a terminal --------------------------------------------- */
@@ -171,6 +179,189 @@ on_progress(void *user, int camera, ex_export_stage stage, int64_t done,
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* --- what export understood, and what the archive holds ------------------ */
+
+/* "10 s", "9.96 s", "2 min 5 s", "1 h 0 min 5 s": a length for people. */
+static const char *
+duration(int64_t usec, char *buf, size_t size)
+{
+	long long ms = (long long)(usec / 1000), sec = ms / 1000;
+	char frac[8] = "";
+
+	if (ms % 1000 != 0) {
+		snprintf(frac, sizeof(frac), ".%03lld", ms % 1000);
+		while (frac[strlen(frac) - 1] == '0')
+			frac[strlen(frac) - 1] = '\0';
+	}
+	if (sec < 60)
+		snprintf(buf, size, "%lld%s s", sec, frac);
+	else if (sec < 3600)
+		snprintf(buf, size, "%lld min %lld%s s", sec / 60, sec % 60,
+		    frac);
+	else
+		snprintf(buf, size, "%lld h %lld min %lld%s s", sec / 3600,
+		    sec / 60 % 60, sec % 60, frac);
+	return buf;
+}
+
+#define WHEN_BUFSZ (2 * EX_TIME_BUFSZ + 8)
+
+/* "2024-10-27T00:59:50.000Z (2024-10-27 01:59:50.000 BST)" */
+static const char *
+when(ex_instant t, const char *zone, char *buf, size_t size)
+{
+	char u[EX_TIME_BUFSZ], l[EX_TIME_BUFSZ];
+
+	snprintf(buf, size, "%s (%s)", ex_time_format_utc(t, u, sizeof(u)),
+	    ex_time_format_display(t, zone, l, sizeof(l)));
+	return buf;
+}
+
+#define SPAN_BUFSZ (4 * EX_TIME_BUFSZ + 16)
+
+/* "A to B (A local to B local)": both readings of a span. */
+static const char *
+span(ex_instant a, ex_instant b, const char *zone, char *buf, size_t size)
+{
+	char ua[EX_TIME_BUFSZ], ub[EX_TIME_BUFSZ], la[EX_TIME_BUFSZ],
+	    lb[EX_TIME_BUFSZ];
+
+	snprintf(buf, size, "%s to %s (%s to %s)",
+	    ex_time_format_utc(a, ua, sizeof(ua)),
+	    ex_time_format_utc(b, ub, sizeof(ub)),
+	    ex_time_format_display(a, zone, la, sizeof(la)),
+	    ex_time_format_display(b, zone, lb, sizeof(lb)));
+	return buf;
+}
+
+/* How --from or --to was read: in UTC and local time, and the reading
+ * rule when the text gave no offset (the hour an operator loses by
+ * copying scan's UTC time without its Z). */
+static void
+state_time(const char *opt, const char *text, ex_instant t, const char *zone)
+{
+	char w[WHEN_BUFSZ], off[16];
+	ex_local_time lt;
+
+	when(t, zone, w, sizeof(w));
+	if (ex_time_has_offset(text) ||
+	    ex_time_local(t, zone, &lt, NULL) != EX_OK) {
+		cli_notef("%s %s", opt, w);
+		return;
+	}
+	cli_notef("%s %s: %s read as local time in %s (--tz); give Z or %s "
+	    "to be exact", opt, w, text, zone,
+	    ex_time_format_offset(lt.utc_offset, off, sizeof(off)));
+}
+
+/* What one camera holds of the range: its footage, a warning for every
+ * hole (man exhibit: a gap is a warning on standard error). */
+static void
+state_coverage(const ex_export_request *req, const ex_export_coverage *cov)
+{
+	const char *id = cov->camera->id, *zone = req->zone;
+	int64_t len = req->to - req->from;
+	char d1[64], d2[64], sp[SPAN_BUFSZ];
+	size_t k;
+
+	if (cov->covered == len) {
+		cli_notef("%s: footage for the whole range (%s)", id,
+		    duration(len, d1, sizeof(d1)));
+		return;
+	}
+	if (cov->covered == 0) {
+		cli_warnf("%s: no readable footage in the range; %zu damaged "
+		    "file%s kept as found", id, cov->nsegments,
+		    cov->nsegments == 1 ? "" : "s");
+		return;
+	}
+	cli_notef("%s: %s of footage of the %s asked for", id,
+	    duration(cov->covered, d1, sizeof(d1)), duration(len, d2,
+	    sizeof(d2)));
+	for (k = 0; k < cov->ngaps; k++) {
+		const ex_span *g = &cov->gaps[k];
+
+		span(g->start, g->end, zone, sp, sizeof(sp));
+		duration(g->end - g->start, d1, sizeof(d1));
+		if (g->start == req->from && g->end == cov->first)
+			cli_warnf("%s: footage missing at the start: the range "
+			    "starts %s before the recording; none from %s", id,
+			    d1, sp);
+		else if (g->start == req->from)
+			cli_warnf("%s: footage missing at the start: none for "
+			    "the first %s, from %s", id, d1, sp);
+		else if (g->end == req->to && g->start == cov->last)
+			cli_warnf("%s: footage missing at the end: the "
+			    "recording ends %s before the range; none from %s",
+			    id, d1, sp);
+		else if (g->end == req->to)
+			cli_warnf("%s: footage missing at the end: none for the "
+			    "last %s, from %s", id, d1, sp);
+		else
+			cli_warnf("%s: gap of %s in the footage, from %s", id,
+			    d1, sp);
+	}
+}
+
+/* A camera with no footage in the range: what it does hold, in UTC and
+ * local time, so that a range an hour off shows as such.  error: these
+ * lines explain a refusal (else they go with --allow-empty's export). */
+static void
+state_empty(const ex_export_request *req, const ex_export_coverage *cov,
+    int error)
+{
+	void (*say)(const char *, ...) __attribute__((format(printf, 1, 2))) =
+	    error ? cli_errorf : cli_notef;
+	const char *id = cov->camera->id, *zone = req->zone;
+	char w1[WHEN_BUFSZ], w2[WHEN_BUFSZ], d[64], sp[SPAN_BUFSZ];
+
+	say("%s: no footage from %s", id, span(req->from, req->to, zone, sp,
+	    sizeof(sp)));
+	if (cov->first == EX_INSTANT_NONE) {
+		say("%s holds no readable footage at all", id);
+		return;
+	}
+	say("%s holds footage from %s to %s", id, when(cov->first, zone, w1,
+	    sizeof(w1)), when(cov->last, zone, w2, sizeof(w2)));
+	if (cov->before.end != EX_INSTANT_NONE)
+		say("%s: the nearest recording before the range ends at %s, %s "
+		    "before it starts", id, when(cov->before.end, zone, w1,
+		    sizeof(w1)), duration(req->from - cov->before.end, d,
+		    sizeof(d)));
+	if (cov->after.start != EX_INSTANT_NONE)
+		say("%s: the nearest recording after the range starts at %s, %s "
+		    "after it ends", id, when(cov->after.start, zone, w1,
+		    sizeof(w1)), duration(cov->after.start - req->to, d,
+		    sizeof(d)));
+}
+
+/* Say what the plan found; 0, or -1 when a camera has no footage and
+ * --allow-empty was not given (the refusal already said). */
+static int
+state_plan(const ex_export_request *req, const ex_export_plan *plan)
+{
+	size_t c, nempty = 0;
+
+	for (c = 0; c < plan->ncameras; c++) {
+		const ex_export_coverage *cov = &plan->cameras[c];
+
+		if (cov->empty) {
+			state_empty(req, cov, !req->allow_empty);
+			nempty++;
+		} else {
+			state_coverage(req, cov);
+		}
+	}
+	if (nempty > 0 && !req->allow_empty) {
+		cli_errorf("nothing written: check --from and --to (a time "
+		    "without Z or an offset is local time in %s), or give "
+		    "--allow-empty to export a bundle that documents the "
+		    "absence", req->zone);
+		return -1;
+	}
+	return 0;
+}
+
 /* --- options -------------------------------------------------------------- */
 
 static int
@@ -194,7 +385,7 @@ enum {
 	OPT_CAMERA = 256, OPT_FROM, OPT_TO, OPT_CASE, OPT_EXHIBIT,
 	OPT_OPERATOR, OPT_ORG, OPT_REASON, OPT_TZ, OPT_OFFSET, OPT_SEGMENT,
 	OPT_CONTAINER, OPT_NO_MASTERS, OPT_NO_WORKING, OPT_PRESET, OPT_CRF,
-	OPT_JOBS, OPT_STILL
+	OPT_JOBS, OPT_STILL, OPT_ALLOW_EMPTY
 };
 
 static const struct option longopts[] = {
@@ -219,6 +410,7 @@ static const struct option longopts[] = {
 	{ "crf",          required_argument, NULL, OPT_CRF },
 	{ "jobs",         required_argument, NULL, OPT_JOBS },
 	{ "still",        required_argument, NULL, OPT_STILL },
+	{ "allow-empty",  no_argument,       NULL, OPT_ALLOW_EMPTY },
 	{ "help",         no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -233,6 +425,7 @@ cmd_export(int argc, char **argv)
 {
 	ex_export_request req;
 	ex_export_result *res = NULL;
+	ex_export_plan *plan = NULL;
 	ex_seckey *key = NULL;
 	ex_error err;
 	struct progress prog;
@@ -254,7 +447,7 @@ cmd_export(int argc, char **argv)
 	req.zone = EX_TIME_DEFAULT_ZONE;
 	ex_error_clear(&err);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "o:s:h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "o:s:h", longopts)) != -1) {
 		switch (ch) {
 		case 'o': req.output = optarg; break;
 		case 's': keypath = optarg; break;
@@ -295,6 +488,7 @@ cmd_export(int argc, char **argv)
 		case OPT_CONTAINER: container_s = optarg; break;
 		case OPT_NO_MASTERS: req.no_masters = 1; break;
 		case OPT_NO_WORKING: req.no_working = 1; break;
+		case OPT_ALLOW_EMPTY: req.allow_empty = 1; break;
 		case OPT_PRESET: req.preset = optarg; break;
 		case OPT_CRF:
 			if (parse_int("--crf", optarg, 0, 51, &req.crf) != 0)
@@ -323,13 +517,13 @@ cmd_export(int argc, char **argv)
 		}
 	}
 	if (argc - optind == 0) {
-		cli_errorf("export: no ARCHIVE given");
+		cli_errorf("no ARCHIVE given");
 		status = cli_usage_hint("export");
 		goto out;
 	}
 	if (argc - optind > 1) {
 		/* Most often a list typed with spaces: --camera cam1, cam2. */
-		cli_errorf("export: '%s' is a second ARCHIVE (one at a time; "
+		cli_errorf("'%s' is a second ARCHIVE (one at a time; "
 		    "a list such as --camera cam1,cam2 takes no spaces)",
 		    argv[optind + 1]);
 		status = cli_usage_hint("export");
@@ -358,7 +552,7 @@ cmd_export(int argc, char **argv)
 			    need[k].what);
 		}
 		if (nmissing > 0) {
-			cli_errorf("export: missing %s (each export needs -o, "
+			cli_errorf("missing %s (each export needs -o, "
 			    "--camera, --from, --to, -s, --case, --exhibit and "
 			    "--operator)", list);
 			status = cli_usage_hint("export");
@@ -401,12 +595,23 @@ cmd_export(int argc, char **argv)
 	}
 	if (cli_now(&req.now) != 0)
 		goto out;
+	req.cameras = cameras;
+	req.ncameras = ncameras;
+	/* Everything that needs no key, before the passphrase: the request
+	 * as read, the archive and its cameras, the output and its folder. */
+	state_time("--from", from_s, req.from, req.zone);
+	state_time("--to", to_s, req.to, req.zone);
+	if (ex_export_prepare(&req, &plan, &err) != EX_OK) {
+		cli_error(&err);
+		goto out;
+	}
+	if (state_plan(&req, plan) != 0)
+		goto out;
+	req.plan = plan;
 	if ((status = cli_load_secret_key(keypath, &key)) != EXIT_OK)
 		goto out;
 	status = EXIT_TROUBLE;
 	req.key = key;
-	req.cameras = cameras;
-	req.ncameras = ncameras;
 	req.cancel = &interrupted;
 	if (isatty(STDERR_FILENO) && ncameras <= MAX_CAMERAS) {
 		pthread_mutex_init(&prog.lock, NULL);
@@ -446,6 +651,7 @@ out:
 	for (i = 0; i < ncamlist; i++)
 		free(camlist[i]);
 	ex_export_result_free(&res);
+	ex_export_plan_free(&plan);
 	ex_seckey_free(&key);
 	return status;
 }

@@ -55,8 +55,7 @@ cmd_keygen(int argc, char **argv)
 
 	ex_error_clear(&err);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+s:p:Wc:h", longopts, NULL))
-	    != -1) {
+	while ((c = cli_getopt(argc, argv, "+s:p:Wc:h", longopts)) != -1) {
 		switch (c) {
 		case 's': o.seckey_path = optarg; break;
 		case 'p': o.pubkey_path = optarg; break;
@@ -70,18 +69,18 @@ cmd_keygen(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		cli_errorf("keygen: unexpected argument '%s'", argv[optind]);
+		cli_errorf("unexpected argument '%s'", argv[optind]);
 		return cli_usage_hint("keygen");
 	}
 	if (o.seckey_path == NULL || o.pubkey_path == NULL) {
-		cli_errorf("keygen: both -s SECRET_KEY and -p PUBLIC_KEY are "
+		cli_errorf("both -s SECRET_KEY and -p PUBLIC_KEY are "
 		    "required");
 		return cli_usage_hint("keygen");
 	}
 	/* Friendly early check; the library's O_EXCL is what guarantees it. */
 	if (access(o.seckey_path, F_OK) == 0 ||
 	    access(o.pubkey_path, F_OK) == 0) {
-		cli_errorf("keygen: %s: already exists; refusing to overwrite it",
+		cli_errorf("%s: already exists; refusing to overwrite it",
 		    access(o.seckey_path, F_OK) == 0 ? o.seckey_path :
 		    o.pubkey_path);
 		return EXIT_TROUBLE;

@@ -353,7 +353,7 @@ cmd_scan(int argc, char **argv)
 	opts.count_frames = 1;
 	ex_error_clear(&err);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:xz:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "c:xz:h", longopts)) != -1) {
 		switch (c) {
 		case 'c':
 			opts.camera = optarg;
@@ -372,7 +372,7 @@ cmd_scan(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		cli_errorf("scan: %s", argc - optind < 1 ? "no ARCHIVE given" :
+		cli_errorf("%s", argc - optind < 1 ? "no ARCHIVE given" :
 		    "more than one ARCHIVE given");
 		return cli_usage_hint("scan");
 	}
@@ -385,7 +385,7 @@ cmd_scan(int argc, char **argv)
 	    EX_TIME_DEFAULT_ZONE;
 	if (xml) {
 		if (print_xml(archive, zone) != 0) {
-			cli_errorf("scan: cannot write the XML report");
+			cli_errorf("cannot write the XML report");
 			goto out;
 		}
 	} else {

@@ -244,6 +244,9 @@ cli_load_secret_key(const char *path, ex_seckey **out)
 	    &pw)) != EXIT_OK)
 		return status;
 	status = EXIT_OK;
+	/* The key derivation takes seconds on purpose: say so. */
+	if (encrypted)
+		cli_notef("unlocking the secret key (a few seconds)...");
 	if (ex_seckey_load(path, pw, out, &err) != EX_OK) {
 		cli_error(&err);
 		status = EXIT_TROUBLE;

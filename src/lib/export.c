@@ -239,37 +239,97 @@ select_segments(const ex_camera *cam, ex_instant from, ex_instant to,
 	return EX_OK;
 }
 
-/* Gaps of cam inside [from, to) (recorder clock), as true-time ranges. */
+/*
+ * What cam holds for [from, to) (recorder clock), as true times: every
+ * hole in the range, the footage there is, the nearest recordings.
+ */
 static ex_status
-range_gaps(const ex_camera *cam, ex_instant from, ex_instant to,
-    int64_t offset, ex_manifest_camera *mc, ex_error *err)
+plan_camera(const ex_camera *cam, ex_instant from, ex_instant to,
+    int64_t offset, ex_export_coverage *cov, ex_error *err)
 {
 	ex_instant cursor = from;
-	size_t i;
+	int64_t missing = 0;
+	ex_segment *segs = NULL;
+	size_t i, nsegs = 0;
+	ex_status st;
 
+	cov->camera = cam;
+	cov->first = cov->last = EX_INSTANT_NONE;
+	cov->before.start = cov->before.end = EX_INSTANT_NONE;
+	cov->after.start = cov->after.end = EX_INSTANT_NONE;
 	for (i = 0; i <= cam->ncovered; i++) {
 		ex_instant s = i < cam->ncovered ? cam->covered[i].start : to;
 		ex_instant e = i < cam->ncovered ? cam->covered[i].end : to;
-		ex_manifest_range *g;
+		ex_span *g;
 
 		if (s > to)
 			s = to;
 		if (s > cursor) {
-			g = realloc(mc->gaps, (mc->ngaps + 1) * sizeof(*g));
+			g = realloc(cov->gaps, (cov->ngaps + 1) * sizeof(*g));
 			if (g == NULL)
 				return ex_error_set(err, EX_ERR_NOMEM,
 				    "out of memory");
-			mc->gaps = g;
-			g[mc->ngaps].from = ex_time_recorder_to_true(cursor,
+			cov->gaps = g;
+			g[cov->ngaps].start = ex_time_recorder_to_true(cursor,
 			    offset);
-			g[mc->ngaps].to = ex_time_recorder_to_true(s, offset);
-			mc->ngaps++;
+			g[cov->ngaps].end = ex_time_recorder_to_true(s, offset);
+			cov->ngaps++;
+			missing += s - cursor;
 		}
 		if (e > cursor)
 			cursor = e;
 		if (cursor >= to)
 			break;
 	}
+	cov->covered = (to - from) - missing;
+	if (cam->ncovered > 0) {
+		cov->first = ex_time_recorder_to_true(cam->covered[0].start,
+		    offset);
+		cov->last = ex_time_recorder_to_true(
+		    cam->covered[cam->ncovered - 1].end, offset);
+	}
+	for (i = 0; i < cam->ncovered; i++) {
+		const ex_span *sp = &cam->covered[i];
+
+		if (sp->end <= from) {
+			cov->before.start = ex_time_recorder_to_true(sp->start,
+			    offset);
+			cov->before.end = ex_time_recorder_to_true(sp->end,
+			    offset);
+		} else if (sp->start >= to &&
+		    cov->after.start == EX_INSTANT_NONE) {
+			cov->after.start = ex_time_recorder_to_true(sp->start,
+			    offset);
+			cov->after.end = ex_time_recorder_to_true(sp->end,
+			    offset);
+		}
+	}
+	/* The same choice of files as the export's (select_segments). */
+	if ((st = select_segments(cam, from, to, &segs, &nsegs, err)) !=
+	    EX_OK)
+		return st;
+	free(segs);
+	cov->nsegments = nsegs;
+	cov->empty = nsegs == 0;
+	return EX_OK;
+}
+
+/* The manifest's gaps of a camera: the plan's holes in the range. */
+static ex_status
+range_gaps(const ex_export_coverage *cov, ex_manifest_camera *mc,
+    ex_error *err)
+{
+	size_t i;
+
+	if (cov->ngaps == 0)
+		return EX_OK;
+	if ((mc->gaps = calloc(cov->ngaps, sizeof(*mc->gaps))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	for (i = 0; i < cov->ngaps; i++) {
+		mc->gaps[i].from = cov->gaps[i].start;
+		mc->gaps[i].to = cov->gaps[i].end;
+	}
+	mc->ngaps = cov->ngaps;
 	return EX_OK;
 }
 
@@ -521,7 +581,9 @@ wait_camera(struct cam_job *job, int native_only)
 struct exporter {
 	ex_export_request reqv;         /* the request, defaults filled in */
 	const ex_export_request *req;   /* &reqv */
-	ex_archive *archive;
+	const ex_export_plan *plan;     /* req->plan, or own_plan */
+	ex_export_plan *own_plan;       /* made by ex_export itself */
+	const ex_archive *archive;      /* plan->archive */
 	ex_pubkey pk;                   /* the signer's */
 	ex_bundle_writer *w;
 	char *stage;                    /* staging folder beside the output */
@@ -1125,26 +1187,83 @@ recheck_finish(struct recheck *rc, ex_error *err)
 
 /* ---- the job ------------------------------------------------------------ */
 
+/*
+ * The output must not exist, and its folder must exist and take a new
+ * entry: said now, in those words, not as a failure to make a temporary
+ * file once the work has begun.
+ */
 static ex_status
-check_request(const ex_export_request *req, ex_error *err)
+check_output(const char *output, ex_error *err)
 {
 	struct stat st;
+	char *path, *slash;
+	const char *dir;
+	ex_status rv = EX_OK;
+
+	if (lstat(output, &st) == 0)
+		return ex_error_set(err, EX_ERR_EXISTS,
+		    "%s: already exists; exhibit never overwrites a bundle",
+		    output);
+	if (errno != ENOENT && errno != ENOTDIR)
+		return ex_error_errno(err, "%s", output);
+	if ((path = strdup(output)) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	/* "out/" names the folder bundle "out". */
+	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+		path[strlen(path) - 1] = '\0';
+	if ((slash = strrchr(path, '/')) == NULL) {
+		dir = ".";
+	} else {
+		if (slash == path)
+			slash++;
+		*slash = '\0';
+		dir = path;
+	}
+	if (stat(dir, &st) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			rv = ex_error_set(err, EX_ERR_IO, "cannot write %s: the "
+			    "folder %s does not exist", output, dir);
+		else
+			rv = ex_error_errno(err, "cannot write %s: the folder "
+			    "%s", output, dir);
+	} else if (!S_ISDIR(st.st_mode)) {
+		rv = ex_error_set(err, EX_ERR_IO, "cannot write %s: %s is not "
+		    "a folder", output, dir);
+	} else if (access(dir, W_OK | X_OK) != 0) {
+		rv = ex_error_errno(err, "cannot write %s: the folder %s is "
+		    "not writable", output, dir);
+	}
+	free(path);
+	return rv;
+}
+
+/* What ex_export_prepare checks: everything that needs no key. */
+static ex_status
+check_plan_request(const ex_export_request *req, ex_error *err)
+{
+	size_t c, d;
+	ex_status st;
 
 	if (req->archive == NULL || req->output == NULL ||
-	    req->ncameras == 0 || req->key == NULL)
+	    req->ncameras == 0 || req->cameras == NULL)
 		return ex_error_set(err, EX_ERR_USAGE,
-		    "archive, output, camera and key are required");
-	if (req->case_ref == NULL || req->case_ref[0] == '\0' ||
-	    req->exhibit_ref == NULL || req->exhibit_ref[0] == '\0' ||
-	    req->operator_name == NULL || req->operator_name[0] == '\0')
-		return ex_error_set(err, EX_ERR_USAGE,
-		    "--case, --exhibit and --operator are required");
+		    "archive, output and camera are required");
+	for (c = 0; c < req->ncameras; c++) {
+		if (req->cameras[c] == NULL || req->cameras[c][0] == '\0')
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "an empty camera name");
+		for (d = 0; d < c; d++) {
+			if (strcmp(req->cameras[c], req->cameras[d]) == 0)
+				return ex_error_set(err, EX_ERR_USAGE,
+				    "camera '%s' is named twice",
+				    req->cameras[c]);
+		}
+	}
 	if (req->from >= req->to)
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "--from must be before --to");
-	if (req->segment_seconds <= 0)
-		return ex_error_set(err, EX_ERR_USAGE,
-		    "--segment must be a positive number of seconds");
+	if ((st = ex_time_zone_check(req->zone, err)) != EX_OK)
+		return st;
 	{
 		ex_container named;
 
@@ -1156,11 +1275,113 @@ check_request(const ex_export_request *req, ex_error *err)
 			    req->output, ex_bundle_container_name(named),
 			    ex_bundle_container_name(req->container));
 	}
-	if (lstat(req->output, &st) == 0)
-		return ex_error_set(err, EX_ERR_EXISTS,
-		    "%s: already exists; exhibit never overwrites a bundle",
-		    req->output);
-	return ex_time_zone_check(req->zone, err);
+	return check_output(req->output, err);
+}
+
+static ex_status
+check_request(const ex_export_request *req, ex_error *err)
+{
+	if (req->key == NULL)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "archive, output, camera and key are required");
+	if (req->case_ref == NULL || req->case_ref[0] == '\0' ||
+	    req->exhibit_ref == NULL || req->exhibit_ref[0] == '\0' ||
+	    req->operator_name == NULL || req->operator_name[0] == '\0')
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "--case, --exhibit and --operator are required");
+	if (req->segment_seconds <= 0)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "--segment must be a positive number of seconds");
+	return check_plan_request(req, err);
+}
+
+/* ---- the plan ----------------------------------------------------------- */
+
+void
+ex_export_plan_free(ex_export_plan **plan)
+{
+	size_t c;
+
+	if (plan == NULL || *plan == NULL)
+		return;
+	for (c = 0; (*plan)->cameras != NULL && c < (*plan)->ncameras; c++)
+		free((*plan)->cameras[c].gaps);
+	free((*plan)->cameras);
+	free((*plan)->archive_path);
+	ex_archive_free(&(*plan)->archive);
+	free(*plan);
+	*plan = NULL;
+}
+
+ex_status
+ex_export_prepare(const ex_export_request *req, ex_export_plan **out,
+    ex_error *err)
+{
+	ex_archive_options aopt;
+	ex_export_plan *p;
+	size_t c;
+	ex_status st;
+
+	*out = NULL;
+	if ((st = check_plan_request(req, err)) != EX_OK)
+		return st;
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->archive_path = strdup(req->archive)) == NULL ||
+	    (p->cameras = calloc(req->ncameras, sizeof(*p->cameras))) ==
+	    NULL) {
+		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	p->ncameras = req->ncameras;
+	p->from = req->from;
+	p->to = req->to;
+	p->clock_offset = req->clock_offset;
+	memset(&aopt, 0, sizeof(aopt));
+	aopt.cameras = req->cameras;
+	aopt.ncameras = req->ncameras;
+	if ((st = ex_archive_open(req->archive, &aopt, &p->archive, err)) !=
+	    EX_OK)
+		goto fail;
+	for (c = 0; c < req->ncameras; c++) {
+		const ex_camera *cam = ex_archive_camera(p->archive,
+		    req->cameras[c]);
+
+		if (cam == NULL) {
+			st = ex_error_set(err, EX_ERR_USAGE, "no camera '%s' in "
+			    "%s", req->cameras[c], p->archive->root);
+			goto fail;
+		}
+		if ((st = plan_camera(cam,
+		    ex_time_true_to_recorder(req->from, req->clock_offset),
+		    ex_time_true_to_recorder(req->to, req->clock_offset),
+		    req->clock_offset, &p->cameras[c], err)) != EX_OK)
+			goto fail;
+	}
+	*out = p;
+	return EX_OK;
+fail:
+	if (p != NULL && st == EX_OK)
+		st = EX_ERR_NOMEM;
+	ex_export_plan_free(&p);
+	return st;
+}
+
+/* Is plan the plan of req? */
+static int
+plan_matches(const ex_export_plan *p, const ex_export_request *req)
+{
+	size_t c;
+
+	if (strcmp(p->archive_path, req->archive) != 0 ||
+	    p->from != req->from || p->to != req->to ||
+	    p->clock_offset != req->clock_offset ||
+	    p->ncameras != req->ncameras)
+		return 0;
+	for (c = 0; c < p->ncameras; c++) {
+		if (strcmp(p->cameras[c].camera->id, req->cameras[c]) != 0)
+			return 0;
+	}
+	return 1;
 }
 
 static int
@@ -1211,16 +1432,16 @@ make_stage(const char *output, ex_error *err)
 }
 
 /*
- * Phase 1: check the request, read the archive (only the requested
- * cameras: an unknown one is a usage error naming those there are), open
- * the bundle and the staging folder (so an unusable output fails before
- * any work) and plan each camera.
+ * Phase 1: check the request, take its plan (the caller's, or one made
+ * here: the archive read, only the requested cameras, an unknown one a
+ * usage error naming those there are), refuse a camera with no footage
+ * unless allow_empty, open the bundle and the staging folder (so an
+ * unusable output fails before any work) and select each camera's files.
  */
 static ex_status
 open_job(struct exporter *x, ex_error *err)
 {
 	const ex_export_request *req = x->req;
-	ex_archive_options aopt;
 	ex_bundle_options bopt;
 	ex_bag_field *fields = NULL;
 	size_t nfields = 0;
@@ -1232,12 +1453,28 @@ open_job(struct exporter *x, ex_error *err)
 		return st;
 	if ((x->res = calloc(1, sizeof(*x->res))) == NULL)
 		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	memset(&aopt, 0, sizeof(aopt));
-	aopt.cameras = req->cameras;
-	aopt.ncameras = req->ncameras;
-	if ((st = ex_archive_open(req->archive, &aopt, &x->archive, err)) !=
-	    EX_OK)
-		return st;
+	if (req->plan != NULL) {
+		if (!plan_matches(req->plan, req))
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "the plan given is not of this request");
+		x->plan = req->plan;
+	} else {
+		if ((st = ex_export_prepare(req, &x->own_plan, err)) != EX_OK)
+			return st;
+		x->plan = x->own_plan;
+	}
+	x->archive = x->plan->archive;
+	for (c = 0; c < req->ncameras; c++) {
+		char a[EX_TIME_BUFSZ], b[EX_TIME_BUFSZ];
+
+		if (x->plan->cameras[c].empty && !req->allow_empty)
+			return ex_error_set(err, EX_ERR_USAGE,
+			    "%s: no footage from %s to %s; nothing written "
+			    "(an export that documents the absence must say "
+			    "so: --allow-empty)", req->cameras[c],
+			    ex_time_format_utc(req->from, a, sizeof(a)),
+			    ex_time_format_utc(req->to, b, sizeof(b)));
+	}
 
 	ex_seckey_pubkey(req->key, &x->pk);
 	ex_keyid_format(x->pk.keyid, x->res->signer_key_id,
@@ -1272,7 +1509,7 @@ open_job(struct exporter *x, ex_error *err)
 		job->pool = &x->pool;
 		job->index = (int)c;
 		job->stop = &x->stop;
-		job->cam = ex_archive_camera(x->archive, req->cameras[c]);
+		job->cam = x->plan->cameras[c].camera;
 		if ((job->dirname = safe_name(job->cam->id)) == NULL)
 			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		for (d = 0; d < c; d++) {
@@ -1353,14 +1590,12 @@ take_masters(struct exporter *x, ex_error *err)
 		mc->location = xstrdup(job->cam->location);
 		mc->requested.from = req->from;
 		mc->requested.to = req->to;
-		if ((st = range_gaps(job->cam,
-		    ex_time_true_to_recorder(req->from, req->clock_offset),
-		    ex_time_true_to_recorder(req->to, req->clock_offset),
-		    req->clock_offset, mc, err)) != EX_OK)
+		if ((st = range_gaps(&x->plan->cameras[c], mc, err)) != EX_OK)
 			return st;
 		if (job->nsegs == 0)
-			add_note(x->res, job->cam->id,
-			    "no recording in the requested range");
+			add_note(x->res, job->cam->id, "no footage in the "
+			    "range: the bundle documents its absence "
+			    "(--allow-empty)");
 		st = req->no_masters ? add_scan_damage(x, job, mc, err) :
 		    add_masters(x, job, mc, x->checks, &x->nchecks, err);
 		if (st != EX_OK)
@@ -1588,7 +1823,7 @@ close_job(struct exporter *x, ex_status st)
 	free(x->checks);
 	ex_report_extras_clear(&x->report);
 	ex_manifest_free(&x->m);
-	ex_archive_free(&x->archive);
+	ex_export_plan_free(&x->own_plan);
 	ex_export_result_free(&x->res);
 }
 

@@ -453,6 +453,19 @@ bad:
 	    "2024-10-27T01:59:30+01:00 or a local 2024-10-27T01:59:30)", text);
 }
 
+int
+ex_time_has_offset(const char *text)
+{
+	const char *t;
+
+	if (text == NULL)
+		return 0;
+	/* The date holds '-'; after the 'T' (or the space) only an offset
+	 * does. */
+	t = strpbrk(text, "Tt ");
+	return t != NULL && strpbrk(t + 1, "Zz+-") != NULL;
+}
+
 ex_status
 ex_time_parse_offset(const char *text, int64_t *out_usec, ex_error *err)
 {

@@ -3,9 +3,10 @@
 #  - export refuses an existing output (file or folder): exit 2, named, and
 #    the existing output is untouched;
 #  - a bad camera, a bad or ambiguous time, a reversed range, an unknown
-#    container, a missing archive, an output in a missing folder: exit 2,
-#    each named, and nothing bundle-like (no output, no temporary or
-#    staging file) is left;
+#    container, a missing archive, an output in a missing folder (said
+#    as such, not as a temporary file that cannot be made): exit 2, each
+#    named, and nothing bundle-like (no output, no temporary or staging
+#    file) is left;
 #  - an export stopped by SIGTERM part-way through the encoding: exit 2,
 #    "interrupted", and nothing is left;
 #  - verify: 2 for usage and system errors (no bundle, unreadable bundle,
@@ -38,10 +39,10 @@ listing > before.txt
 t_expect_status 2 "$EXHIBIT" export "$ARCHIVE" -o u.zip --camera cam1, cam2 \
 	--from 2024-10-27T00:59:48Z --to 2024-10-27T00:59:50Z -s k.key \
 	--case C-1 --exhibit ABC/1 --operator "Jo Bloggs"
-t_grep "^exhibit: export: 'cam2' is a second ARCHIVE \(one at a time; a list such as --camera cam1,cam2 takes no spaces\)" err.txt
+t_grep "^exhibit: 'cam2' is a second ARCHIVE \(one at a time; a list such as --camera cam1,cam2 takes no spaces\)" err.txt
 t_expect_status 2 "$EXHIBIT" export "$ARCHIVE" -o u.zip --camera cam1 \
 	--from 2024-10-27T00:59:48Z -s k.key --exhibit ABC/1
-t_grep '^exhibit: export: missing --to TIME, --case REF, --operator NAME \(' err.txt
+t_grep '^exhibit: missing --to TIME, --case REF, --operator NAME \(' err.txt
 nothing_new "a usage error"
 
 # An existing output is never replaced.
@@ -83,7 +84,7 @@ t_expect_status 2 "$EXHIBIT" export "$T_DIR/no-archive" -o n.zip --camera cam1 \
 t_grep 'no-archive: No such file or directory' err.txt
 nothing_new "a missing archive"
 t_expect_status 2 ex no-such-folder/n.zip
-t_grep '^exhibit: no-such-folder/n\.zip: ' err.txt
+t_grep '^exhibit: cannot write no-such-folder/n\.zip: the folder no-such-folder does not exist$' err.txt
 test ! -e no-such-folder || t_fail "no-such-folder was made"
 nothing_new "an output in a missing folder"
 
