@@ -12,11 +12,11 @@ _exhibit_opts_scan='-c --camera -x --xml -z --tz -h --help'
 _exhibit_opts_export='-o --output --camera --from --to -s --secret-key
 	--case --exhibit --operator --organisation --organization --reason --tz
 	--clock-offset --segment --container --no-masters --no-working --preset
-	--crf --jobs --still -h --help'
-_exhibit_opts_verify='-p --public-key --xml -h --help'
+	--crf --jobs --still --allow-empty -h --help'
+_exhibit_opts_verify='-p --public-key --xml --strict -h --help'
 _exhibit_opts_custody_add='-s --secret-key --actor --action --note -h
 	--help'
-_exhibit_opts_custody_show='-p --public-key -h --help'
+_exhibit_opts_custody_show='-p --public-key --strict -h --help'
 
 # Options that take a value (the next word).
 _exhibit_takes_value='-s --secret-key -p --public-key -c --comment --camera
