@@ -1491,6 +1491,131 @@ test_add_move(void **state)
 	free(data);
 }
 
+/* ---- folder bundles: desktop files; a folder that holds bundles ---- */
+
+static void
+test_desktop_file_rule(void **state)
+{
+	(void)state;
+	assert_string_equal(ex_bundle_desktop_file(".DS_Store", 0),
+	    "added by macOS Finder");
+	assert_non_null(ex_bundle_desktop_file("data/cam1/.DS_Store", 0));
+	assert_non_null(ex_bundle_desktop_file("data/Thumbs.db", 0));
+	assert_non_null(ex_bundle_desktop_file("desktop.ini", 0));
+	assert_non_null(ex_bundle_desktop_file("data/._README.txt", 0));
+	assert_non_null(ex_bundle_desktop_file("__MACOSX", 1));
+	assert_non_null(ex_bundle_desktop_file("__MACOSX/data", 1));
+	assert_non_null(ex_bundle_desktop_file("__MACOSX/data/._x", 0));
+	assert_non_null(ex_bundle_desktop_file("__MACOSX/.DS_Store", 0));
+	/* Nothing else: other names and cases, "._" alone, folders named
+	 * like the files, another name under __MACOSX/, __MACOSX lower. */
+	assert_null(ex_bundle_desktop_file("data/thumbs.db", 0));
+	assert_null(ex_bundle_desktop_file("Desktop.ini", 0));
+	assert_null(ex_bundle_desktop_file(".ds_store", 0));
+	assert_null(ex_bundle_desktop_file("data/._", 0));
+	assert_null(ex_bundle_desktop_file("data/x.DS_Store", 0));
+	assert_null(ex_bundle_desktop_file(".DS_Store", 1));
+	assert_null(ex_bundle_desktop_file("data/._x", 1));
+	assert_null(ex_bundle_desktop_file("__MACOSX/Thumbs.db", 0));
+	assert_null(ex_bundle_desktop_file("__MACOSX/README.txt", 0));
+	assert_null(ex_bundle_desktop_file("__MACOSX", 0));
+	assert_null(ex_bundle_desktop_file("data/__MACOSX", 1));
+	assert_null(ex_bundle_desktop_file("manifest.xml", 0));
+}
+
+static void
+test_folder_desktop_files(void **state)
+{
+	work *w = *state;
+	ex_bundle *b;
+	char **bagp = NULL;
+	size_t nbagp = 0, i;
+	ex_error err;
+
+	make_sources(w);
+	write_sample(w, EX_CONTAINER_DIR, at(w, "out/bag"), MTIME);
+	write_file(at(w, "out/bag/.DS_Store"), "Bud1", 4);
+	write_file(at(w, "out/bag/data/Thumbs.db"), "t", 1);
+	write_file(at(w, "out/bag/data/._a.mp4"), "a", 1);
+	assert_int_equal(mkdir(at(w, "out/bag/__MACOSX"), 0755), 0);
+	assert_int_equal(mkdir(at(w, "out/bag/__MACOSX/data"), 0755), 0);
+	write_file(at(w, "out/bag/__MACOSX/data/._a.mp4"), "a", 1);
+	write_file(at(w, "out/bag/__MACOSX/evil.txt"), "e", 1);
+	assert_int_equal(symlink("../manifest.xml",
+	    at(w, "out/bag/data/desktop.ini")), 0);
+	b = load_ok(at(w, "out/bag"), NULL);
+	assert_int_equal(b->nignored, 5);
+	assert_string_equal(b->ignored[0].path, ".DS_Store");
+	assert_string_equal(b->ignored[1].path, "__MACOSX");
+	assert_string_equal(b->ignored[2].path, "__MACOSX/data/._a.mp4");
+	assert_string_equal(b->ignored[3].path, "data/._a.mp4");
+	assert_string_equal(b->ignored[4].path, "data/Thumbs.db");
+	assert_string_equal(b->ignored[4].origin,
+	    "thumbnail cache added by Windows Explorer");
+	/* Ignored ones are no entries; the rest are, and fail as ever. */
+	assert_null(ex_bundle_find(b, ".DS_Store"));
+	assert_null(ex_bundle_find(b, "data/Thumbs.db"));
+	assert_null(ex_bundle_find(b, "__MACOSX"));
+	assert_int_equal(entry(b, "__MACOSX/evil.txt")->type, EX_ENTRY_FILE);
+	assert_int_equal(entry(b, "data/desktop.ini")->type,
+	    EX_ENTRY_SYMLINK);
+	expect_problem(b, EX_PROBLEM_SYMLINK, "data/desktop.ini: symbolic link");
+	assert_int_equal(b->nproblems, 1);
+	/* The BagIt check does not see them either. */
+	assert_int_equal(ex_bundle_check_bag(b, &bagp, &nbagp, &err), EX_OK);
+	for (i = 0; i < nbagp; i++) {
+		assert_null(strstr(bagp[i], "DS_Store"));
+		assert_null(strstr(bagp[i], "Thumbs"));
+		assert_null(strstr(bagp[i], "._a"));
+		free(bagp[i]);
+	}
+	free(bagp);
+	ex_bundle_free(&b);
+}
+
+static void
+test_bundle_held(void **state)
+{
+	work *w = *state;
+	char **names = NULL;
+	size_t n = 0, i;
+	ex_error err;
+
+	make_sources(w);
+	assert_int_equal(mkdir(at(w, "holder"), 0755), 0);
+	write_sample(w, EX_CONTAINER_DIR, at(w, "holder/bag"), MTIME);
+	write_file(at(w, "holder/copy.ZIP"), "PK", 2);
+	write_file(at(w, "holder/notes.txt"), "n", 1);
+	assert_int_equal(mkdir(at(w, "holder/empty"), 0755), 0);
+	assert_int_equal(symlink("bag", at(w, "holder/link")), 0);
+	assert_int_equal(symlink("copy.ZIP", at(w, "holder/link.zip")), 0);
+	assert_int_equal(ex_bundle_held(at(w, "holder"), &names, &n, &err),
+	    EX_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "bag");
+	assert_string_equal(names[1], "copy.ZIP");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	/* A bag itself, a file, a missing path: none. */
+	assert_int_equal(ex_bundle_held(at(w, "holder/bag"), &names, &n,
+	    &err), EX_OK);
+	assert_int_equal(n, 0);
+	assert_null(names);
+	assert_int_equal(ex_bundle_held(at(w, "holder/notes.txt"), &names,
+	    &n, &err), EX_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(ex_bundle_held(at(w, "nowhere"), &names, &n, &err),
+	    EX_OK);
+	assert_int_equal(n, 0);
+	/* Any of a bag's top names, even a dangling link, makes it one. */
+	assert_int_equal(symlink("nowhere", at(w, "holder/custody.xml")), 0);
+	assert_int_equal(ex_bundle_held(at(w, "holder"), &names, &n, &err),
+	    EX_OK);
+	assert_int_equal(n, 0);
+	assert_null(names);
+}
+
 int
 main(void)
 {
@@ -1539,6 +1664,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_add_move, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_bundle, setup,
+		    teardown),
+		cmocka_unit_test(test_desktop_file_rule),
+		cmocka_unit_test_setup_teardown(test_folder_desktop_files,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_held, setup,
 		    teardown),
 	};
 

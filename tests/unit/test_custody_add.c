@@ -556,10 +556,32 @@ test_custody_add_job(void **state)
 	assert_true(r->passed);
 	assert_int_equal(r->custody.nevents, 2);
 	ex_verify_report_free(&r);
+	/* Only the exporter's key: intact evidence from a trusted exporter
+	 * passes, event 2's signer unverified (no problem); EX_VERIFY_STRICT
+	 * demands every signer. */
 	assert_int_equal(ex_verify(w->a, p, 1, &r, &err), EX_OK);
 	assert_true(r->intact);
-	assert_false(r->passed);
+	assert_true(r->passed);
+	assert_false(r->trusted);
 	assert_false(r->custody.events[1].trusted);
+	assert_int_equal(r->custody_unverified, 1);
+	assert_int_equal(r->nproblems, 0);
+	assert_non_null(r->custody_log);
+	assert_string_equal(r->custody_log->events[1].actor, "PC Smith");
+	ex_verify_report_free(&r);
+	assert_int_equal(ex_verify_flags(w->a, p, 1, EX_VERIFY_STRICT, &r,
+	    &err), EX_OK);
+	assert_true(r->intact);
+	assert_false(r->passed);
+	assert_int_equal(r->nproblems, 1);
+	assert_int_equal(r->problems[0].kind, EX_VERIFY_UNTRUSTED);
+	assert_non_null(strstr(r->problems[0].message, "custody event 2: "));
+	ex_verify_report_free(&r);
+	/* Only the custody signer's key: the exporter is untrusted. */
+	assert_int_equal(ex_verify(w->a, &p[1], 1, &r, &err), EX_OK);
+	assert_true(r->intact);
+	assert_false(r->passed);
+	assert_false(r->signer_trusted);
 	ex_verify_report_free(&r);
 
 	assert_int_equal(ex_custody_show(w->a, &p[1], 1, &log, &rep, &err),
