@@ -712,11 +712,12 @@ test_working_pixel_formats(void **state)
 	probe p;
 
 	(void)state;
-	/* yuvj420p is relabelled yuv420p with full range, not converted. */
+	/* yuvj420p (full range) is converted to limited-range yuv420p, the
+	 * form every player reads right (issue 13). */
 	res = working_ok(&fullrange, range_of(T0, T0 + SEC), 0, dir);
 	check_working_file(&res->files[0], 0, 25);
 	probe_file(res->files[0].path, &p);
-	assert_int_equal(p.range, AVCOL_RANGE_JPEG);
+	assert_int_equal(p.range, AVCOL_RANGE_MPEG);
 	ex_media_result_free(&res);
 	/* 4:2:2 is converted to 4:2:0. */
 	dir = outdir("pixfmt2");
