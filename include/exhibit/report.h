@@ -13,13 +13,24 @@
  *
  * index.html lives at data/index.html: a working copy at
  * data/cam1/working/x.mp4 is played by <video src="cam1/working/x.mp4">.
- * The page is self-contained: CSS inline, no script, no font, no external
- * URL; thumbnails are data: URIs and the icon is "data:,", so opening it
- * makes no request beyond the bundle's data/ folder.  Every string from
- * the model is HTML-escaped (and control characters and invalid UTF-8
- * cleaned).  README.txt says the same in UTF-8 text, LF line ends, no line
- * longer than 78 characters.  Output depends only on the inputs (no clock,
- * no locale): the same model gives the same bytes.
+ * Both explain, in plain words, a range that spans a clock change (how
+ * long it really lasts), why a native copy starts before the request (on
+ * a keyframe), every term in a glossary ("Words used here"), and checks
+ * that work after custody events: exhibit verify with the control room's
+ * key obtained from outside the bundle, and sha256sum and minisign run
+ * from the bag root.  README.txt marks every command to type with a line
+ * starting "  $ ".
+ *
+ * The page is self-contained: CSS inline, one inline script (the "Check
+ * files on this computer" control, which hashes files the reader picks
+ * with the browser's SHA-256 and compares them with the page's list),
+ * pinned by its hash in the page's Content-Security-Policy; no font, no
+ * external URL; thumbnails are data: URIs and the icon is "data:,", so
+ * opening it makes no request beyond the bundle's data/ folder.  Every
+ * string from the model is HTML-escaped (and control characters and
+ * invalid UTF-8 cleaned).  README.txt says the same in UTF-8 text, LF line
+ * ends, no line longer than 78 characters.  Output depends only on the
+ * inputs (no clock, no locale): the same model gives the same bytes.
  *
  * Ownership: the generators only read the model and extras; what they
  * return is malloc'd and freed by the caller.  An ex_report_extras owns

@@ -8,7 +8,8 @@
 # words used are explained, that cam2's native copy starting a second
 # early (on a keyframe) is explained, and that the "Check files on this
 # computer" control answers "matches" for a file of the bundle and "does
-# not match" for a changed copy.  The full-page screenshot is kept as
+# not match" for a changed copy; and that an altered script is refused by
+# the page's own policy.  The full-page screenshot is kept as
 # tests/work/page_clockchange.png (and the page's text beside it).
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -100,5 +101,19 @@ t_grep 'minisign -Vm manifest\.xml -p control-room\.pub$' page.txt
 key=$(tail -n 1 k.pub)
 if grep -qF -- "$key" page.txt; then
 	t_fail "the page prints the signer's public key as if it proved anything"
+fi
+
+# The page's policy runs only the script whose hash it names: the same page
+# with one word of the script changed gets no answer, and says why.
+sed 's/checking/Checking/' b/data/index.html >b/data/altered.html
+cmp -s b/data/index.html b/data/altered.html &&
+	t_fail "the alteration did not change the page"
+t_expect_status 1 node browser/page_read.mjs "$CHROMIUM" b/data \
+	altered.html altered.txt altered.png "$good" \
+	changed/cam2-native-001.mp4
+t_grep "^FAIL: console error: .*script.*Content Security Policy" out.txt
+t_grep "^FAIL: no answer from the file check for " out.txt
+if grep -q 'matches the file listed' out.txt; then
+	t_fail "an altered script ran despite the page's policy"
 fi
 t_done

@@ -446,12 +446,13 @@ test_html_times_and_howto(void **state)
 	assert_non_null(strstr(html, "<pre><code>exhibit verify BUNDLE "
 	    "--strict -p control-room.pub -p OFFICER.pub</code></pre>"));
 	assert_non_null(strstr(html, "<pre><code>minisign -Vm manifest.xml "
-	    "-p control-room.pub</code></pre>"));
-	assert_non_null(strstr(html, "<pre><code>minisign -Vm "
-	    "data/cam1/working/cam1-working-001.mp4 -p control-room.pub"));
+	    "-p control-room.pub\nminisign -Vm "
+	    "data/cam1/working/cam1-working-001.mp4 -p control-room.pub"
+	    "</code></pre>"));
 	assert_null(strstr(html, KEY));
-	assert_non_null(strstr(html,
-	    "<pre><code>sha256sum -c manifest-sha256.txt</code></pre>"));
+	assert_non_null(strstr(html, "<pre><code>sha256sum -c "
+	    "manifest-sha256.txt\nsha256sum -c tagmanifest-sha256.txt"
+	    "</code></pre>"));
 	assert_non_null(strstr(html, "gives one folder, ABC_1: the bag root, "
 	    "which holds manifest-sha256.txt"));
 	assert_non_null(strstr(html, "(key ID DB745ACCFC037EFF)"));

@@ -596,6 +596,7 @@ ex_report_facts(const ex_manifest *m, ex_report_items *it)
 	const char *zone = q->zone != NULL ? q->zone : EX_TIME_DEFAULT_ZONE;
 	char l1[EX_TIME_BUFSZ], l2[EX_TIME_BUFSZ], u1[EX_TIME_BUFSZ],
 	    u2[EX_TIME_BUFSZ], off[48];
+	ex_report_change ch;
 	size_t i;
 
 	item_add(it, EX_RI_FACT, "Case", "%s", or_empty(b->case_ref));
@@ -674,28 +675,28 @@ ex_report_facts(const ex_manifest *m, ex_report_items *it)
 	    ex_report_local(q->to, zone, l2, sizeof(l2)),
 	    ex_report_utc(q->from, u1, sizeof(u1)),
 	    ex_report_utc(q->to, u2, sizeof(u2)));
-	{
-		ex_report_change ch;
-		char len[64];
+	if (ex_report_clock_change(q->from, q->to, zone, &ch)) {
+		char len[64], not[128];
 
-		if (ex_report_clock_change(q->from, q->to, zone, &ch))
-			item_add(it, EX_RI_FACT, "Clock change", "The clocks "
-			    "went %s %s during the requested time: at %s %s "
-			    "(%s UTC) local time became %s %s. Local times "
-			    "after that moment read %s %s, so %s comes %s "
-			    "after %s, not %s it. The requested time lasts "
-			    "%s. UTC times (the world standard time, which "
-			    "has no summer time) run straight on.",
-			    ch.direction, ch.amount, ch.wall_before,
-			    ch.abbr_before, ch.wall_utc, ch.wall_after,
-			    ch.abbr_after, ch.amount, ch.after < ch.before ?
-			    "earlier" : "later",
-			    ex_report_local(q->to, zone, l2, sizeof(l2)),
-			    ex_report_format_duration(q->to - q->from, len,
-			    sizeof(len)),
-			    ex_report_local(q->from, zone, l1, sizeof(l1)),
-			    ch.after < ch.before ? "before" : "long after",
-			    len);
+		ex_report_format_duration(q->to - q->from, len, sizeof(len));
+		/* Back: the end reads earlier than the start; forward: the
+		 * clock faces differ by the change plus the length. */
+		if (ch.after < ch.before)
+			snprintf(not, sizeof(not), "before it");
+		else
+			snprintf(not, sizeof(not), "%s and %s after it",
+			    ch.amount, len);
+		item_add(it, EX_RI_FACT, "Clock change", "The clocks went %s "
+		    "%s during the requested time: at %s %s (%s UTC) local "
+		    "time became %s %s. Local times after that moment read %s "
+		    "%s, so %s comes %s after %s, not %s. The requested time "
+		    "lasts %s. UTC times (the world standard time, which has "
+		    "no summer time) run straight on.", ch.direction,
+		    ch.amount, ch.wall_before, ch.abbr_before, ch.wall_utc,
+		    ch.wall_after, ch.abbr_after, ch.amount,
+		    ch.after < ch.before ? "earlier" : "later",
+		    ex_report_local(q->to, zone, l2, sizeof(l2)), len,
+		    ex_report_local(q->from, zone, l1, sizeof(l1)), not, len);
 	}
 	item_add(it, EX_RI_FACT, "Local times in", "%s", zone);
 	item_add(it, EX_RI_FACT, "Working copies", "H.264 video in MP4 files "
@@ -719,16 +720,17 @@ where_to_run(const ex_manifest *m, ex_report_items *it, const char *top)
 	if (strcmp(k, "dir") == 0) {
 		item_add(it, EX_RI_PARA, NULL, "Run these in the bag root: "
 		    "the bundle folder itself, which holds manifest-sha256.txt "
-		    "and the data folder where this page is (from the data "
-		    "folder, that is one folder up: cd ..). If the folder was "
-		    "packed into a ZIP or other file since, unpack it first.");
+		    "and the data folder (where index.html and README.txt are; "
+		    "from the data folder, the bag root is one folder up: "
+		    "cd ..). If the folder was packed into a ZIP or other file "
+		    "since, unpack it first.");
 		return;
 	}
 	item_add(it, EX_RI_PARA, NULL, "Unpack the bundle first: %s. That "
 	    "gives one folder, %s: the bag root, which holds "
-	    "manifest-sha256.txt and the data folder where this page is. Run "
-	    "these in the bag root (from the data folder, that is one folder "
-	    "up: cd ..):",
+	    "manifest-sha256.txt and the data folder (where index.html and "
+	    "README.txt are). Run these in the bag root (from the data "
+	    "folder, that is one folder up: cd ..):",
 	    strcmp(k, "tar") == 0 ? "tar -xf with the tar file's name" :
 	    strcmp(k, "iso") == 0 ? "open the ISO image (or mount it, or "
 	    "unpack it with 7z x or bsdtar -xf)" : "unzip with the ZIP "

@@ -284,9 +284,14 @@ put_items(ex_report_buf *b, const ex_report_items *it)
 			ex_report_buf_put(b, "</p>\n");
 			break;
 		case EX_RI_CMD:
-			ex_report_buf_put(b, "<pre><code>");
+			/* Commands in a row share one block, a line each. */
+			if (i == 0 || it->v[i - 1].kind != EX_RI_CMD)
+				ex_report_buf_put(b, "<pre><code>");
 			ex_report_buf_html(b, e->text);
-			ex_report_buf_put(b, "</code></pre>\n");
+			if (i + 1 < it->n && it->v[i + 1].kind == EX_RI_CMD)
+				ex_report_buf_put(b, "\n");
+			else
+				ex_report_buf_put(b, "</code></pre>\n");
 			break;
 		}
 	}
