@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
@@ -391,11 +392,22 @@ converter(decoding *d, const AVFrame *frame, const AVFrame *p,
 	case AV_PIX_FMT_YUVJ411P: fmt = AV_PIX_FMT_YUV411P; break;
 	default: break;
 	}
-	d->sws = sws_getContext(frame->width, frame->height, fmt,
-	    frame->width, frame->height, AV_PIX_FMT_YUV420P,
-	    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT,
-	    NULL, NULL, NULL);
+	/* The ranges are options set before the context is initialised:
+	 * set afterwards (sws_setColorspaceDetails) they would not reach the
+	 * plain-copy path swscale picks for equal formats. */
+	d->sws = sws_alloc_context();
 	if (d->sws == NULL ||
+	    av_opt_set_int(d->sws, "srcw", frame->width, 0) < 0 ||
+	    av_opt_set_int(d->sws, "srch", frame->height, 0) < 0 ||
+	    av_opt_set_int(d->sws, "src_format", fmt, 0) < 0 ||
+	    av_opt_set_int(d->sws, "dstw", frame->width, 0) < 0 ||
+	    av_opt_set_int(d->sws, "dsth", frame->height, 0) < 0 ||
+	    av_opt_set_int(d->sws, "dst_format", AV_PIX_FMT_YUV420P, 0) < 0 ||
+	    av_opt_set_int(d->sws, "sws_flags", SWS_BICUBIC |
+	    SWS_ACCURATE_RND | SWS_BITEXACT, 0) < 0 ||
+	    av_opt_set_int(d->sws, "src_range", full, 0) < 0 ||
+	    av_opt_set_int(d->sws, "dst_range", 0, 0) < 0 ||
+	    sws_init_context(d->sws, NULL, NULL) < 0 ||
 	    sws_setColorspaceDetails(d->sws, sws_getCoefficients(srcspace),
 	    full, sws_getCoefficients(p->colorspace), 0, 0, 1 << 16,
 	    1 << 16) < 0) {

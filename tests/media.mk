@@ -1,0 +1,22 @@
+## tests/media.mk (included by the build): every stream and every pixel,
+## as the camera recorded them (issue 13).  Footage is made at test time
+## with ffmpeg; nothing binary is committed.
+##
+## fidelity_streams.sh  native copies keep the source's packets (video,
+##                      AAC, timecode, SEI messages) over the range, leave
+##                      out what MP4 cannot hold (G.711, PCM); working
+##                      copies carry the sound as AAC, in sync, as long as
+##                      the picture
+## fidelity_colour.sh   working copies are yuv420p, limited range, colour
+##                      description set; full-range ramps come out with the
+##                      levels of ffmpeg's own conversion
+MEDIA_TESTS = \
+	tests/cli/fidelity_streams.sh \
+	tests/cli/fidelity_colour.sh
+TESTS += $(MEDIA_TESTS)
+dist_check_SCRIPTS += $(MEDIA_TESTS)
+## seiput.py: SEI user-data-unregistered messages into every picture;
+## avcheck.py: packet runs, click times, luma rows.
+EXTRA_DIST += \
+	tests/tools/seiput.py \
+	tests/tools/avcheck.py
