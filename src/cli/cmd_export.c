@@ -601,6 +601,19 @@ cmd_export(int argc, char **argv)
 	 * as read, the archive and its cameras, the output and its folder. */
 	state_time("--from", from_s, req.from, req.zone);
 	state_time("--to", to_s, req.to, req.zone);
+	if (req.clock_offset != 0) {
+		char d[64], a[EX_TIME_BUFSZ], b[EX_TIME_BUFSZ];
+
+		cli_notef("--clock-offset %s: the recorder's clock was %s %s "
+		    "true time, so its footage is chosen from %s to %s on its "
+		    "own clock", offset_s, duration(req.clock_offset < 0 ?
+		    -req.clock_offset : req.clock_offset, d, sizeof(d)),
+		    req.clock_offset < 0 ? "behind" : "ahead of",
+		    ex_time_format_utc(ex_time_true_to_recorder(req.from,
+		    req.clock_offset), a, sizeof(a)),
+		    ex_time_format_utc(ex_time_true_to_recorder(req.to,
+		    req.clock_offset), b, sizeof(b)));
+	}
 	if (ex_export_prepare(&req, &plan, &err) != EX_OK) {
 		cli_error(&err);
 		goto out;

@@ -125,9 +125,12 @@ if [ "$(id -u)" != 0 ]; then
 	chmod 755 ro && rmdir ro
 fi
 nothing_new "the quick checks"
-# The control: a request that passes them does read the passphrase file.
-export_p n.zip p.key --camera cam1 \
+# The control: a request that passes them does read the passphrase file
+# (and a clock offset is said as the footage it chooses).
+export_p n.zip p.key --camera cam1 --clock-offset -2.5 \
 	--from 2024-10-27T00:59:38Z --to 2024-10-27T00:59:40Z
+t_grep '^exhibit: --clock-offset -2\.5: the recorder.s clock was 2\.5 s behind true time, so its footage is chosen from 2024-10-27T00:59:35\.500Z to 2024-10-27T00:59:37\.500Z on its own clock$' err.txt
+t_grep '^exhibit: cam1: footage for the whole range \(2 s\)$' err.txt
 t_grep 'pw-not-yet \(from EXHIBIT_PASSPHRASE_FILE\).*No such file or directory' err.txt
 nothing_new "a missing passphrase file"
 
