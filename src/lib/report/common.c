@@ -759,12 +759,6 @@ ex_report_howto(const ex_manifest *m, ex_report_items *it)
 			first = m->cameras[c].files[0].path;
 	ex_bundle_top_name(or_empty(m->bundle.exhibit_ref), top, sizeof(top));
 
-	item_add(it, EX_RI_PARA, NULL, "Every file in this bundle has a "
-	    "fingerprint (SHA-256) in the lists manifest.xml and "
-	    "manifest-sha256.txt, and a signature made with the exporter's "
-	    "key (key ID %s); manifest.xml is signed too. This page is one of "
-	    "those files, so a change to it is caught like any other.", kid);
-
 	item_add(it, EX_RI_HEAD, NULL, "First: the exporter's public key, "
 	    "from outside the bundle");
 	item_add(it, EX_RI_PARA, NULL, "A signature proves who made a file "
@@ -845,6 +839,17 @@ ex_report_howto(const ex_manifest *m, ex_report_items *it)
 		    ex_report_format_offset(m->recorder.clock_offset_usec,
 		    off, sizeof(off)));
 	}
+}
+
+void
+ex_report_howto_intro(const ex_manifest *m, ex_report_items *it)
+{
+	item_add(it, EX_RI_PARA, NULL, "Every file in this bundle has a "
+	    "fingerprint (SHA-256) in the lists manifest.xml and "
+	    "manifest-sha256.txt, and a signature made with the exporter's "
+	    "key (key ID %s); manifest.xml is signed too. This page is one of "
+	    "those files, so a change to it is caught like any other.",
+	    or_empty(m->bundle.signer_key_id));
 }
 
 void

@@ -705,7 +705,7 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
     size_t *len, ex_error *err)
 {
 	ex_report_buf b = { 0 };
-	ex_report_items facts = { 0 }, howto = { 0 };
+	ex_report_items facts = { 0 }, intro = { 0 }, howto = { 0 };
 	const char *zone = m->request.zone != NULL ? m->request.zone :
 	    EX_TIME_DEFAULT_ZONE;
 	char *title = NULL, n1[32], n2[32], hash[64];
@@ -723,8 +723,9 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
 		goto out;
 	}
 	ex_report_facts(m, &facts);
+	ex_report_howto_intro(m, &intro);
 	ex_report_howto(m, &howto);
-	if (facts.failed || howto.failed) {
+	if (facts.failed || intro.failed || howto.failed) {
 		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -778,6 +779,7 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
 	put_custody(&b, x, zone);
 
 	ex_report_buf_put(&b, "<h2>How to check this evidence</h2>\n");
+	put_items(&b, &intro);
 	put_filecheck(&b, m);
 	put_items(&b, &howto);
 
@@ -794,6 +796,7 @@ ex_report_html(const ex_manifest *m, const ex_report_extras *x, char **out,
 out:
 	ex_report_buf_free(&b);
 	ex_report_items_free(&facts);
+	ex_report_items_free(&intro);
 	ex_report_items_free(&howto);
 	free(title);
 	return st;

@@ -456,8 +456,8 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
     char **out, size_t *len, ex_error *err)
 {
 	ex_report_buf b = { 0 };
-	ex_report_items facts = { 0 }, howto = { 0 }, nocli = { 0 },
-	    words = { 0 };
+	ex_report_items facts = { 0 }, intro = { 0 }, howto = { 0 },
+	    nocli = { 0 }, words = { 0 };
 	const char *zone = m->request.zone != NULL ? m->request.zone :
 	    EX_TIME_DEFAULT_ZONE;
 	char *title = NULL;
@@ -472,10 +472,12 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 		goto out;
 	}
 	ex_report_facts(m, &facts);
+	ex_report_howto_intro(m, &intro);
 	ex_report_howto(m, &howto);
 	ex_report_nocli(&nocli);
 	ex_report_glossary(m, &words);
-	if (facts.failed || howto.failed || nocli.failed || words.failed) {
+	if (facts.failed || intro.failed || howto.failed || nocli.failed ||
+	    words.failed) {
 		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -510,6 +512,7 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 	put_custody(&b, x, zone);
 
 	heading(&b, "HOW TO CHECK THIS EVIDENCE", '-');
+	put_items(&b, &intro, SUMMARY_COL);
 	ex_report_buf_put(&b, "\nWithout a command line\n");
 	put_items(&b, &nocli, SUMMARY_COL);
 	put_items(&b, &howto, SUMMARY_COL);
@@ -539,6 +542,7 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 out:
 	ex_report_buf_free(&b);
 	ex_report_items_free(&facts);
+	ex_report_items_free(&intro);
 	ex_report_items_free(&howto);
 	ex_report_items_free(&nocli);
 	ex_report_items_free(&words);

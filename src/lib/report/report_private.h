@@ -135,6 +135,8 @@ void ex_report_facts(const ex_manifest *m, ex_report_items *it);
 /* "How to check this evidence": the key from outside the bundle, exhibit
  * verify, sha256sum and minisign from the bag root, the times. */
 void ex_report_howto(const ex_manifest *m, ex_report_items *it);
+/* The paragraph that opens "How to check": fingerprints and signatures. */
+void ex_report_howto_intro(const ex_manifest *m, ex_report_items *it);
 /* README.txt's check without a command line (index.html has a control
  * for it instead), ending with ex_report_filecheck_limits(). */
 void ex_report_nocli(ex_report_items *it);
