@@ -42,6 +42,24 @@ typedef enum ex_segment_state {
 	EX_SEG_UNREADABLE         /* nothing usable (empty, not media, ...) */
 } ex_segment_state;
 
+/* In-stream signatures a camera writes into its video (SEI user data
+ * unregistered messages with the framework's UUID). */
+#define EX_SIGNED_AXIS  0x1u    /* Axis Signed Video */
+#define EX_SIGNED_ONVIF 0x2u    /* ONVIF Media Signing */
+
+/* The names of the signatures in flags, space-separated, as the manifest
+ * writes them ("axis-signed-video onvif-media-signing"); "" for none.
+ * Returns the length written (truncated to fit size). */
+size_t ex_signatures_names(unsigned flags, char *buf, size_t size);
+
+/* One stream of a segment file, as probed. */
+typedef struct ex_segment_stream {
+	char type[16];            /* "video", "audio", "subtitle", "data",
+	                             "attachment", "unknown" */
+	char codec[32];           /* FFmpeg's codec name, or the stream's
+	                             tag when FFmpeg has none ("tmcd") */
+} ex_segment_stream;
+
 typedef struct ex_segment {
 	char *path;               /* path to open (root joined with relpath) */
 	char *relpath;            /* path relative to the archive root, '/'-separated */
@@ -67,6 +85,9 @@ typedef struct ex_segment {
 	int64_t frames;           /* video frames counted, -1 if not counted */
 	int64_t keyframes;        /* keyframes counted, -1 if not counted */
 	int vfr;                  /* 1 when frame durations vary */
+	ex_segment_stream *streams;       /* every stream, in file order */
+	size_t nstreams;
+	unsigned signatures;      /* EX_SIGNED_* seen in the video's SEI */
 	/* Where the start time came from: "index", "path", "container". */
 	const char *time_source;
 	/* SHA-256 the recorder wrote for this file (lower-case hex), or "" */

@@ -97,6 +97,48 @@ print_span(const char *label, const ex_span *sp, const char *zone)
 	    cli_esc(ex_time_format_display(sp->end, zone, lb, sizeof(lb))));
 }
 
+/*
+ * The kinds of stream the camera's files hold ("video h264, audio aac"),
+ * each once, and the in-stream signatures seen in any of them, with how
+ * many files carry them.
+ */
+static void
+print_streams(const ex_camera *c)
+{
+	char seen[512], one[64], names[128];
+	unsigned all = 0;
+	size_t i, j, used = 0, signed_files = 0;
+
+	seen[0] = '\0';
+	for (i = 0; i < c->nsegments; i++) {
+		const ex_segment *s = &c->segments[i];
+
+		for (j = 0; j < s->nstreams; j++) {
+			snprintf(one, sizeof(one), "%s %s", s->streams[j].type,
+			    s->streams[j].codec);
+			if (strstr(seen, one) != NULL &&
+			    (strstr(seen, one)[strlen(one)] == ',' ||
+			    strstr(seen, one)[strlen(one)] == '\0'))
+				continue;
+			if (used + strlen(one) + 3 < sizeof(seen))
+				used += (size_t)snprintf(seen + used,
+				    sizeof(seen) - used, "%s%s",
+				    used > 0 ? ", " : "", one);
+		}
+		if (s->signatures != 0)
+			signed_files++;
+		all |= s->signatures;
+	}
+	if (used > 0)
+		printf("  %-10s %s\n", "streams", cli_esc(seen));
+	if (all != 0) {
+		ex_signatures_names(all, names, sizeof(names));
+		printf("  %-10s %s in %zu of %zu files (in-stream "
+		    "signatures, kept by native copies)\n", "signed", names,
+		    signed_files, c->nsegments);
+	}
+}
+
 static void
 print_camera(const ex_camera *c, const char *zone)
 {
@@ -127,6 +169,7 @@ print_camera(const ex_camera *c, const char *zone)
 		print_span("gap", &c->gaps[i], zone);
 	for (i = 0; i < c->noverlaps; i++)
 		print_span("overlap", &c->overlaps[i], zone);
+	print_streams(c);
 	for (i = 0; i < c->nsegments; i++) {
 		const ex_segment *s = &c->segments[i];
 
@@ -227,7 +270,8 @@ xml_span(xmlTextWriterPtr w, const char *elem, const ex_span *sp,
 static int
 xml_segment(xmlTextWriterPtr w, const ex_segment *s, const char *zone)
 {
-	char buf[32];
+	char buf[32], names[128];
+	size_t i;
 
 	if (xmlTextWriterStartElement(w, BAD_CAST "segment") < 0 ||
 	    attr(w, "path", s->relpath) != 0 ||
@@ -255,8 +299,20 @@ xml_segment(xmlTextWriterPtr w, const ex_segment *s, const char *zone)
 	if (s->recorder_sha256[0] != '\0' &&
 	    attr(w, "recorder-sha256", s->recorder_sha256) != 0)
 		return -1;
+	if (s->signatures != 0) {
+		ex_signatures_names(s->signatures, names, sizeof(names));
+		if (attr(w, "signatures", names) != 0)
+			return -1;
+	}
 	if (s->problem != NULL && attr(w, "problem", s->problem) != 0)
 		return -1;
+	for (i = 0; i < s->nstreams; i++)
+		if (xmlTextWriterStartElement(w, BAD_CAST "stream") < 0 ||
+		    attr_i64(w, "index", (int64_t)i) != 0 ||
+		    attr(w, "type", s->streams[i].type) != 0 ||
+		    attr(w, "codec", s->streams[i].codec) != 0 ||
+		    xmlTextWriterEndElement(w) < 0)
+			return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 

@@ -806,11 +806,127 @@ test_timeline(void **state)
 	free(c.overlaps);
 }
 
+/* SEI user data unregistered with the signing frameworks' UUIDs, in the
+ * framings recorders use; anything else, or cut short, finds nothing. */
+static const unsigned char axis_uuid[16] = { 0x53, 0x69, 0x67, 0x6e, 0x65,
+	0x64, 0x20, 0x56, 0x69, 0x64, 0x65, 0x6f, 0x2e, 0x2e, 0x2e, 0x30 };
+static const unsigned char onvif_uuid[16] = { 0x00, 0x5b, 0xc9, 0x3f, 0x2d,
+	0x71, 0x5e, 0x95, 0xad, 0xa4, 0x79, 0x6f, 0x90, 0x87, 0x7a, 0x6f };
+/* x264's own version message: user data unregistered, not a signature */
+static const unsigned char x264_uuid[16] = { 0xdc, 0x45, 0xe9, 0xbd, 0xe6,
+	0xd9, 0x48, 0xb7, 0x96, 0x2c, 0xd8, 0x20, 0xd9, 0x23, 0xee, 0xef };
+
+/* One SEI NAL unit (header, messages, trailing bits): per uuid a message
+ * of payload type 5, the uuid and the bytes 00 00 01, which need an
+ * emulation prevention byte (00 00 03 01) that the reader must take out
+ * to find the next message. */
+static size_t
+sei_nal(unsigned char *out, int hevc, const unsigned char *uuid,
+    const unsigned char *uuid2)
+{
+	unsigned char rbsp[64];
+	size_t n = 0, o = 0, i, zeros = 0;
+
+	for (; uuid != NULL; uuid = uuid2, uuid2 = NULL) {
+		rbsp[n++] = 5;          /* payload type */
+		rbsp[n++] = 19;         /* payload size */
+		memcpy(rbsp + n, uuid, 16);
+		n += 16;
+		rbsp[n++] = 0;
+		rbsp[n++] = 0;
+		rbsp[n++] = 1;
+	}
+	rbsp[n++] = 0x80;       /* rbsp trailing bits */
+	if (hevc) {
+		out[o++] = 39 << 1; /* prefix SEI */
+		out[o++] = 1;
+	} else {
+		out[o++] = 6;
+	}
+	for (i = 0; i < n; i++) {
+		if (zeros >= 2 && rbsp[i] <= 3) {
+			out[o++] = 3;
+			zeros = 0;
+		}
+		out[o++] = rbsp[i];
+		zeros = rbsp[i] == 0 ? zeros + 1 : 0;
+	}
+	return o;
+}
+
+static void
+test_sei_signatures(void **state)
+{
+	unsigned char pkt[256], nal[96];
+	size_t n, m;
+	int hevc;
+
+	(void)state;
+	for (hevc = 0; hevc <= 1; hevc++) {
+		/* Length-prefixed (MP4): a slice-like NAL, then the SEI. */
+		m = sei_nal(nal, hevc, axis_uuid, NULL);
+		n = 0;
+		pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 2;
+		pkt[n++] = hevc ? 1 << 1 : 0x65;
+		pkt[n++] = 0x88;
+		pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 0;
+		pkt[n++] = (unsigned char)m;
+		memcpy(pkt + n, nal, m);
+		n += m;
+		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 4),
+		    EX_SIGNED_AXIS);
+		/* The same bytes cut short: nothing, and no overread. */
+		assert_int_equal(ex_sei_signatures(pkt, n - 3, hevc, 4), 0);
+		/* The other codec's NAL header: not an SEI there. */
+		assert_int_equal(ex_sei_signatures(pkt, n, !hevc, 4), 0);
+		/* Annex B (MPEG-TS): start codes, ONVIF and x264's UUIDs. */
+		n = 0;
+		pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 1;
+		m = sei_nal(nal, hevc, x264_uuid, NULL);
+		memcpy(pkt + n, nal, m);
+		n += m;
+		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 0), 0);
+		pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 1;
+		m = sei_nal(nal, hevc, onvif_uuid, NULL);
+		memcpy(pkt + n, nal, m);
+		n += m;
+		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 0),
+		    EX_SIGNED_ONVIF);
+		/* A signature message after another one in the same NAL unit
+		 * is found only if the emulation prevention byte in the first
+		 * is taken out. */
+		n = 0;
+		pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 1;
+		m = sei_nal(nal, hevc, x264_uuid, axis_uuid);
+		assert_true(memmem(nal, m, "\0\0\3\1", 4) != NULL);
+		memcpy(pkt + n, nal, m);
+		n += m;
+		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 0),
+		    EX_SIGNED_AXIS);
+	}
+	assert_int_equal(ex_sei_length_size((const unsigned char *)"\1\x64"
+	    "\0\x1f\xff", 5, 0), 4);
+	assert_int_equal(ex_sei_length_size((const unsigned char *)"\0\0\0"
+	    "\1", 4, 0), 0);
+	assert_int_equal(ex_sei_length_size(NULL, 0, 1), 0);
+	{
+		char names[64];
+
+		ex_signatures_names(EX_SIGNED_AXIS | EX_SIGNED_ONVIF, names,
+		    sizeof(names));
+		assert_string_equal(names,
+		    "axis-signed-video onvif-media-signing");
+		ex_signatures_names(0, names, sizeof(names));
+		assert_string_equal(names, "");
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_sei_signatures),
 		cmocka_unit_test(test_time_from_name),
 		cmocka_unit_test(test_relpath_problem),
 		cmocka_unit_test(test_timeline),

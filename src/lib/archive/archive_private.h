@@ -89,6 +89,18 @@ int ex_frigate_is_recordings(const char *dir);
 ex_status ex_plain_time_from_name(const char *name, const char *zone,
     ex_instant *out, ex_error *err);
 
+/* --- in-stream signatures (sei.c) -------------------------------------- */
+
+/* The EX_SIGNED_* flags of the SEI messages in one video packet: NAL
+ * units after a length of length_size bytes (1-4: MP4, Matroska), or
+ * after start codes (0: Annex B, MPEG-TS and MPEG-PS). */
+unsigned ex_sei_signatures(const unsigned char *data, size_t size, int hevc,
+    int length_size);
+/* The NAL length size that extradata (avcC or hvcC) gives, 0 for Annex B
+ * or no extradata. */
+int ex_sei_length_size(const unsigned char *extradata, size_t size,
+    int hevc);
+
 /* --- probing (probe.c) ------------------------------------------------- */
 
 /* Probe seg->path read-only with libavformat and fill the probe fields,

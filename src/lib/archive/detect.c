@@ -208,6 +208,7 @@ free_camera(ex_camera *c)
 		free(c->segments[i].path);
 		free(c->segments[i].relpath);
 		free(c->segments[i].problem);
+		free(c->segments[i].streams);
 	}
 	free(c->segments);
 	free(c->covered);

@@ -10,6 +10,7 @@ libexarchive_la_SOURCES = \
 	src/lib/archive/frigate.c \
 	src/lib/archive/plain.c \
 	src/lib/archive/probe.c \
+	src/lib/archive/sei.c \
 	src/lib/archive/timeline.c
 nodist_libexarchive_la_SOURCES = src/lib/archive/recorder_xsd.c
 libexarchive_la_LIBADD = libexcore.la
@@ -43,5 +44,7 @@ tests_unit_test_archive_LDADD = libexarchive.la $(DEP_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/test_archive
 endif
 
-TESTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh
-dist_check_SCRIPTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh
+TESTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh \
+	tests/cli/scan_streams.sh
+dist_check_SCRIPTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh \
+	tests/cli/scan_streams.sh

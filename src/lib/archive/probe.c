@@ -111,6 +111,37 @@ log_detail(char *buf, size_t size)
 	return buf;
 }
 
+/* Every stream of the file: its type and codec (or tag). */
+static ex_status
+list_streams(ex_segment *seg, const AVFormatContext *ic, ex_error *err)
+{
+	char tag[AV_FOURCC_MAX_STRING_SIZE];
+	const char *type;
+	unsigned i;
+
+	free(seg->streams);
+	seg->nstreams = 0;
+	if ((seg->streams = calloc(ic->nb_streams + 1,
+	    sizeof(*seg->streams))) == NULL)
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	for (i = 0; i < ic->nb_streams; i++) {
+		const AVCodecParameters *par = ic->streams[i]->codecpar;
+		ex_segment_stream *s = &seg->streams[i];
+
+		type = av_get_media_type_string(par->codec_type);
+		copy_name(s->type, sizeof(s->type), type != NULL ? type :
+		    "unknown");
+		if (par->codec_id != AV_CODEC_ID_NONE || par->codec_tag == 0)
+			copy_name(s->codec, sizeof(s->codec),
+			    avcodec_get_name(par->codec_id));
+		else
+			copy_name(s->codec, sizeof(s->codec),
+			    av_fourcc_make_string(tag, par->codec_tag));
+	}
+	seg->nstreams = ic->nb_streams;
+	return EX_OK;
+}
+
 ex_status
 ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
     int64_t *last_offset,
@@ -131,7 +162,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	struct stat sb;
 	ex_error ferr;
 	ex_status st = EX_OK;
-	int ret, vi, read_error = 0, fd = -1;
+	int ret, vi, read_error = 0, fd = -1, hevc, lsize;
 
 	*first_offset = 0;
 	*length = 0;
@@ -184,6 +215,8 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		    sizeof(ebuf), ret), log_detail(detail, sizeof(detail)));
 		goto out;
 	}
+	if ((st = list_streams(seg, ic, err)) != EX_OK)
+		goto out;
 	vi = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
 	if (vi < 0) {
 		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
@@ -225,6 +258,10 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	    ex_time_parse(tag->value, "UTC", created, NULL) != EX_OK)
 		*created = EX_INSTANT_NONE;
 	declared = vs->nb_frames;
+	hevc = vs->codecpar->codec_id == AV_CODEC_ID_HEVC;
+	lsize = ex_sei_length_size(vs->codecpar->extradata,
+	    (size_t)(vs->codecpar->extradata_size > 0 ?
+	    vs->codecpar->extradata_size : 0), hevc);
 
 	if ((pkt = av_packet_alloc()) == NULL)
 		goto nomem;
@@ -270,6 +307,9 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		}
 		if (pkt->flags & AV_PKT_FLAG_KEY)
 			keys++;
+		if (seg->signatures != (EX_SIGNED_AXIS | EX_SIGNED_ONVIF))
+			seg->signatures |= ex_sei_signatures(pkt->data,
+			    (size_t)pkt->size, hevc, lsize);
 		av_packet_unref(pkt);
 	}
 	seg->frames = (int64_t)n;
