@@ -31,7 +31,8 @@
  * encrypted entries, size mismatches, data appended after a ZIP, limits)
  * are collected, each naming its entry, and do not stop loading; only an
  * I/O error (EX_ERR_IO) or input that is not a ZIP/tar/ISO/folder at all
- * (EX_ERR_FORMAT) fails.
+ * (EX_ERR_FORMAT) fails.  In a folder bundle the files desktop systems
+ * add (ex_bundle_desktop_file) are listed apart, in bundle->ignored.
  *
  * Ownership: every string and array reachable from an ex_bundle belongs to
  * it and is freed by ex_bundle_free().  Options and limits are read during

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "exhibit/bundle.h"
 #include "exhibit/custody_add.h"
 #include "passphrase.h"
 
@@ -225,6 +226,31 @@ unverified(const ex_custody_report *rep, char *buf, size_t size)
 	return total;
 }
 
+/* -1 (said) when path is a folder that holds bundles instead of being
+ * one (ex_bundle_held), as verify says it; else 0. */
+static int
+holds_bundles(const char *path)
+{
+	char **held = NULL;
+	size_t n = 0, i;
+	ex_error err;
+
+	ex_error_clear(&err);
+	if (ex_bundle_held(path, &held, &n, &err) != EX_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	cli_errorf("custody show: %s is not a bundle; it contains the "
+	    "bundle%s %s%s (name %s)", path, n > 1 ? "s" : "", held[0],
+	    n > 1 ? " and others" : "", n > 1 ? "one of them" : "that one");
+	for (i = 0; i < n; i++)
+		free(held[i]);
+	free(held);
+	return -1;
+}
+
 static int
 custody_show(int argc, char **argv)
 {
@@ -258,7 +284,8 @@ custody_show(int argc, char **argv)
 			return cli_usage_hint("custody show");
 		}
 	}
-	if (cli_one_bundle("custody show", argc, optind) != 0)
+	if (cli_one_bundle("custody show", argc, optind) != 0 ||
+	    holds_bundles(argv[optind]) != 0)
 		return EXIT_TROUBLE;
 	st = ex_custody_show(argv[optind], keys, nkeys, &log, &rep, &err);
 	if (st != EX_OK && st != EX_ERR_VERIFY) {
