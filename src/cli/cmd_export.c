@@ -291,12 +291,12 @@ state_coverage(const ex_export_request *req, const ex_export_coverage *cov)
 			cli_warnf("%s: footage missing at the start: none for "
 			    "the first %s, from %s", id, d1, sp);
 		else if (g->end == req->to && g->start == cov->last)
-			cli_warnf("%s: footage missing at the end: the "
-			    "recording ends %s before the range; none from %s",
-			    id, d1, sp);
+			cli_warnf("%s: footage missing at the end: the range "
+			    "ends %s after the recording; none from %s", id,
+			    d1, sp);
 		else if (g->end == req->to)
-			cli_warnf("%s: footage missing at the end: none for the "
-			    "last %s, from %s", id, d1, sp);
+			cli_warnf("%s: footage missing at the end: none for "
+			    "the last %s, from %s", id, d1, sp);
 		else
 			cli_warnf("%s: gap of %s in the footage, from %s", id,
 			    d1, sp);
@@ -329,8 +329,8 @@ state_empty(const ex_export_request *req, const ex_export_coverage *cov,
 		    sizeof(w1)), duration(req->from - cov->before.end, d,
 		    sizeof(d)));
 	if (cov->after.start != EX_INSTANT_NONE)
-		say("%s: the nearest recording after the range starts at %s, %s "
-		    "after it ends", id, when(cov->after.start, zone, w1,
+		say("%s: the nearest recording after the range starts at %s, "
+		    "%s after it ends", id, when(cov->after.start, zone, w1,
 		    sizeof(w1)), duration(cov->after.start - req->to, d,
 		    sizeof(d)));
 }

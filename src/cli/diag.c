@@ -89,7 +89,7 @@ cli_notef(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* --- usage mistakes -------------------------------------------------------- */
+/* --- usage mistakes ----------------------------------------------------- */
 
 /* Edit distance between a[0..na) and b[0..nb), a swap of two neighbours
  * counting as one edit ("form" is one edit from "from"); at most 64

@@ -1221,8 +1221,8 @@ check_output(const char *output, ex_error *err)
 	}
 	if (stat(dir, &st) != 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			rv = ex_error_set(err, EX_ERR_IO, "cannot write %s: the "
-			    "folder %s does not exist", output, dir);
+			rv = ex_error_set(err, EX_ERR_IO, "cannot write %s: "
+			    "the folder %s does not exist", output, dir);
 		else
 			rv = ex_error_errno(err, "cannot write %s: the folder "
 			    "%s", output, dir);
@@ -1347,8 +1347,9 @@ ex_export_prepare(const ex_export_request *req, ex_export_plan **out,
 		    req->cameras[c]);
 
 		if (cam == NULL) {
-			st = ex_error_set(err, EX_ERR_USAGE, "no camera '%s' in "
-			    "%s", req->cameras[c], p->archive->root);
+			st = ex_error_set(err, EX_ERR_USAGE,
+			    "no camera '%s' in %s", req->cameras[c],
+			    p->archive->root);
 			goto fail;
 		}
 		if ((st = plan_camera(cam,
