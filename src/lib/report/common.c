@@ -847,8 +847,9 @@ ex_report_howto_intro(const ex_manifest *m, ex_report_items *it)
 	item_add(it, EX_RI_PARA, NULL, "Every file in this bundle has a "
 	    "fingerprint (SHA-256) in the lists manifest.xml and "
 	    "manifest-sha256.txt, and a signature made with the exporter's "
-	    "key (key ID %s); manifest.xml is signed too. This page is one of "
-	    "those files, so a change to it is caught like any other.",
+	    "key (key ID %s); manifest.xml is signed too. index.html and "
+	    "README.txt are among those files, so a change to them is caught "
+	    "like any other.",
 	    or_empty(m->bundle.signer_key_id));
 }
 

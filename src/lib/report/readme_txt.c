@@ -356,14 +356,6 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 		    range(c->coverage[i].from,
 		    c->coverage[i].to, zone, t, sizeof(t)));
 	}
-	ex_report_camera_notes(c, zone, &notes);
-	if (notes.failed)
-		b->failed = 1;
-	for (i = 0; i < notes.n; i++) {
-		ex_report_buf_put(b, "\n");
-		wrap(b, "  ", "  ", notes.v[i].text);
-	}
-	ex_report_items_free(&notes);
 	for (i = 0; i < c->ngaps; i++) {
 		char d[64];
 		size_t o;
@@ -395,6 +387,14 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 		fact(b, "  ", CAMERA_COL, "DAMAGED SEGMENT", s);
 		free(s);
 	}
+	ex_report_camera_notes(c, zone, &notes);
+	if (notes.failed)
+		b->failed = 1;
+	for (i = 0; i < notes.n; i++) {
+		ex_report_buf_put(b, "\n");
+		wrap(b, "  ", "  ", notes.v[i].text);
+	}
+	ex_report_items_free(&notes);
 	if (c->nfiles == 0) {
 		ex_report_buf_put(b, "\n");
 		wrap(b, "  ", "  ", "This camera recorded nothing in the "
