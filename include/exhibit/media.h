@@ -55,16 +55,24 @@
  * data tracks (telemetry and the like), other subtitle formats,
  * attachments and further video streams.  Nothing is filtered: the
  * video packets, and the in-stream data in them (SEI messages, including
- * signed-video signatures), are written as they were read.
+ * signed-video signatures), are written as they were read (MPEG-TS
+ * sources' Annex B start codes become MP4 length prefixes, and their
+ * AAC's ADTS headers are dropped: the muxer's framing, not the data).
  *
- * Audio in working copies: the source's first audio stream (any codec
- * FFmpeg decodes), decoded, resampled as needed and encoded as AAC-LC
- * (FFmpeg's native encoder, 128 kbit/s per channel pair, the source's
- * rate and up to two channels), stream 2 after the cue track (stream 1)
- * or stream 1 without a burn-in.  It covers exactly the file's frames:
- * the first sample at the first frame's time, the last at the end of the
- * last frame (silence fills where the source has none), so picture and
- * sound stay within one AAC frame (1024 samples) of each other.
+ * Audio in working copies: the source's main audio stream (FFmpeg's
+ * choice among several; any codec FFmpeg decodes, G.711 and PCM
+ * included), decoded and encoded as AAC-LC by FFmpeg's native encoder
+ * (64 kbit/s mono, 128 kbit/s stereo, at most 6 bits a sample), at the
+ * source's own sample rate (not resampled; a rate AAC cannot store
+ * leaves the sound out, with the reason) and in one or two channels (the
+ * first two of more).  It is
+ * stream 2, after the burn-in's cue track, or stream 1 without a
+ * burn-in.  It covers exactly the file's frames: the first sample at the
+ * first frame's time, the last at the end of the last frame (silence
+ * fills where the source has none), so picture and sound stay within one
+ * AAC frame (1024 samples) of each other.  A file takes its sound format
+ * from the first footage of the call that has sound; footage with none
+ * (or of another rate) gets silence in a file that has sound.
  *
  * Colour (working copies): always yuv420p in limited (TV) range.  A
  * full-range source (yuvj420p, or tagged full range) is converted by

@@ -1,8 +1,8 @@
 /*
  * mux.c — MP4 output files.
  *
- * One video stream, AVFMT_FLAG_BITEXACT (no encoder version strings, so
- * the same packets give the same bytes), +faststart so the index precedes
+ * The video stream first, AVFMT_FLAG_BITEXACT (no encoder version
+ * strings, so the same packets give the same bytes), +faststart so the index precedes
  * the data (players and browsers can start at once), and the mvhd
  * creation_time set from the file's first frame.  The faststart pass
  * reopens the file by name, so outputs are always real files.
@@ -10,6 +10,9 @@
  * Working copies add a second stream: the burn-in's cues, encoded by
  * FFmpeg's mov_text encoder (which takes ASS dialogue lines and writes
  * the tx3g sample description) and interleaved with the video by dts.
+ * Further streams (a native copy's audio and subtitles, a working copy's
+ * AAC) are added between creation and start (ex_media_out_add); the
+ * muxer interleaves all of them by dts.
  */
 #include "config.h"
 

@@ -18,9 +18,12 @@
  * keyframe and before the end of the last frame written), then written as
  * they were read.  A timecode track is carried as the MP4's timecode
  * (the muxer writes the tmcd track from the video stream's "timecode"),
- * restarted at the cut's first frame.  Nothing passes through a bitstream
- * filter, so every NAL unit of the video, SEI messages included, reaches
- * the file as the camera wrote it.
+ * restarted at the cut's first frame.  No bitstream filter is applied to
+ * the video, so every NAL unit, SEI messages included, reaches the file as
+ * the camera wrote it (the MP4 muxer only turns Annex B start codes into
+ * length prefixes, for MPEG-TS sources).  AAC from MPEG-TS loses its ADTS
+ * headers the same way (the muxer's automatic aac_adtstoasc: MP4 stores
+ * the same AAC frames without them).
  */
 #include "config.h"
 
