@@ -1116,6 +1116,7 @@ fill_manifest_head(ex_manifest *m, const ex_export_request *req,
 	m->request.container = strdup(container);
 	m->request.no_masters = req->no_masters;
 	m->request.no_working = req->no_working;
+	m->request.allow_empty = req->allow_empty != 0;
 	return EX_OK;
 }
 

@@ -92,6 +92,11 @@ t_grep '^exhibit: warning: cam1: no footage in the range: the bundle documents i
 no_line 'nothing written' err.txt
 t_expect_status 0 "$EXHIBIT" verify hour.zip -p k.pub
 t_grep 'RESULT: PASS' out.txt
+# ... and the signed manifest says the absence was asked for on purpose,
+# the camera's whole range one gap.
+unzip -p hour.zip ABC_1/manifest.xml > hour.xml
+t_grep '<request [^>]* allow-empty="true">' hour.xml
+t_grep '<gap from="2024-10-26T23:59:38\.000000Z" to="2024-10-26T23:59:58\.000000Z"/>' hour.xml
 
 # 4. Quick checks come before the passphrase: its file does not exist, so
 # had it been read first, the error would be about it.
