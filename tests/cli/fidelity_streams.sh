@@ -5,7 +5,8 @@
 # instant in the sound:
 #   cam1  MOV: full-range H.264 with an SEI user-data-unregistered message
 #         carrying the Axis signed-video UUID in every picture
-#         (tests/tools/seiput.py), AAC 48 kHz, a timecode track 10:00:00:00
+#         (tests/tools/seiput.py), AAC 48 kHz, a timecode track 10:00:00:00,
+#         turned 90 degrees (display matrix)
 #   cam2  Matroska: H.264, G.711 A-law 8 kHz
 #   cam3  Matroska: H.265 (tagged full range), G.711 mu-law 8 kHz
 #   cam4  Matroska: H.264, PCM 16-bit 48 kHz stereo
@@ -14,7 +15,8 @@
 #    run of the source's, from the keyframe at 1 s; cam1's AAC packets are
 #    a run of the source's, on the video's clock (first within one AAC
 #    frame of the start, last ending within one of the video's end); the
-#    timecode track restarts at 10:00:01:00; every picture keeps its SEI
+#    timecode track restarts at 10:00:01:00; the rotation is the source's;
+#    every picture keeps its SEI
 #    message byte for byte; G.711 and PCM are left out (MP4 cannot hold
 #    them);
 #  - working: yuv420p, limited range; AAC at the source's rate, as long as
@@ -43,7 +45,10 @@ n=$($SEIPUT $AXIS v1.h264 s1.h264) || t_fail "seiput failed"
 test "$n" = 150 || t_fail "seiput wrote $n messages, not 150"
 $FF -framerate 25 -f h264 -i s1.h264 -f lavfi -i "$(snd 48000 mono)" \
 	-map 0:v -map 1:a -c:v copy -c:a aac -timecode 10:00:00:00 -shortest \
-	arc/cam1/20240701T120000Z.mov || t_fail "ffmpeg failed (cam1)"
+	c1.mov || t_fail "ffmpeg failed (cam1)"
+# Turned a quarter (the display matrix a camera mounted on its side sets).
+$FF -i c1.mov -map 0 -c copy -metadata:s:v:0 rotate=90 \
+	arc/cam1/20240701T120000Z.mov || t_fail "ffmpeg failed (cam1 rotation)"
 $FF -f lavfi -i "$pic" -f lavfi -i "$(snd 8000 mono)" -c:v libx264 \
 	-preset ultrafast -g 25 -pix_fmt yuv420p -c:a pcm_alaw \
 	arc/cam2/20240701T120000Z.mkv || t_fail "ffmpeg failed (cam2)"
@@ -55,10 +60,14 @@ $FF -f lavfi -i "$pic" -f lavfi -i "$(snd 48000 stereo)" -c:v libx264 \
 	-preset ultrafast -g 25 -pix_fmt yuv420p -c:a pcm_s16le \
 	arc/cam4/20240701T120000Z.mkv || t_fail "ffmpeg failed (cam4)"
 # The sources are what the test says.
-probe() { ffprobe -v error -show_entries "$1" -of csv=p=0 "$2"; }
+# (A stream's side data, e.g. its rotation, adds a ',' and an empty line.)
+probe() { ffprobe -v error -show_entries "$1" -of csv=p=0 "$2" |
+	sed -e '/^$/d' -e 's/,$//'; }
 test "$(probe stream=codec_type,codec_name arc/cam1/*.mov | tr '\n' ' ')" = \
 	"h264,video aac,audio unknown,data " ||
 	t_fail "cam1 source streams: $(probe stream=codec_type arc/cam1/*.mov)"
+test "$(probe stream_side_data=rotation arc/cam1/*.mov)" = 90 ||
+	t_fail "cam1 source is not turned: $(probe stream_side_data=rotation arc/cam1/*.mov)"
 probe stream=pix_fmt arc/cam1/*.mov | grep -qx yuvj420p ||
 	t_fail "cam1 source is not full range"
 test "$($CHECK sei arc/cam1/*.mov $AXIS)" = \
@@ -76,7 +85,7 @@ md5s() { $FF -i "$1" -map "0:$2" -c copy -f framemd5 "$3" ||
 	t_fail "framemd5 of $1 stream $2"; }
 # The value of one entry of one stream.
 entry() { ffprobe -v error -select_streams "$2" -show_entries "$3" \
-	-of csv=p=0 "$1" | head -n 1; }
+	-of csv=p=0 "$1" | sed -e '/^$/d' -e 's/,$//' | head -n 1; }
 # |a - b| <= c, all in seconds.
 within() { python3 -c "import sys; sys.exit(0 if abs($1 - ($2)) <= $3 else 1)"; }
 
@@ -116,8 +125,11 @@ for cam in cam1 cam2 cam3 cam4; do
 			t_fail "cam1: native audio starts at $astart s, not with the video"
 		within "$aend" "$vend" 0.0214 ||
 			t_fail "cam1: native audio ends at $aend s, the video at $vend s"
+		# The camera's rotation.
+		test "$(probe stream_side_data=rotation "$nat")" = 90 ||
+			t_fail "cam1: native rotation '$(probe stream_side_data=rotation "$nat")'"
 		# The timecode of the first frame (1 s after 10:00:00:00).
-		tc=$(probe stream_tags=timecode "$nat" | grep -v '^$' | sort -u)
+		tc=$(probe stream_tags=timecode "$nat" | sort -u)
 		test "$tc" = "10:00:01:00" ||
 			t_fail "cam1: native timecode '$tc', not 10:00:01:00"
 		# The SEI messages of frames 25.. as written, one per picture.

@@ -570,6 +570,22 @@ open_file(native *n, ex_media_in *in, const ex_segment *seg,
 	n->last_dts = AV_NOPTS_VALUE;
 	n->file_start = at;
 	side_timecode(n, in, key);
+	/* The camera's rotation (display matrix), as the source states it. */
+	{
+		size_t size = 0;
+		uint8_t *m = av_stream_get_side_data(in->st,
+		    AV_PKT_DATA_DISPLAYMATRIX, &size);
+		uint8_t *copy;
+
+		if (m != NULL && size > 0) {
+			copy = av_stream_new_side_data(n->out->st,
+			    AV_PKT_DATA_DISPLAYMATRIX, size);
+			if (copy == NULL)
+				return ex_error_set(err, EX_ERR_NOMEM,
+				    "out of memory");
+			memcpy(copy, m, size);
+		}
+	}
 	if ((st = side_open(n, in, f, err)) != EX_OK ||
 	    (st = ex_media_out_start(n->out, err)) != EX_OK)
 		return st;
