@@ -114,12 +114,16 @@ printf 'E' | dd of=long-path.tar bs=1 seek=$((pax + 5 + 8)) conv=notrunc 2>/dev/
 sees gnu long-path.tar "E1/data/E$(printf 'c%.0s' $(seq 1 89))/master/"
 sees ustar long-path.tar " $name\$"
 refuse long-path.tar "pax path and ustar name disagree, so readers that honour pax and readers that do not see different files"
-# A pax size over a ustar size of 0: pax readers read 5419 bytes, a
+# A pax size over a ustar size of 0: pax readers read README.txt's size, a
 # ustar-only reader an empty file (and then the content as headers).
+# (README.txt's size is the export's, not a constant.)
+rsize=$(python3 -c 'import sys, tarfile
+print(tarfile.open(sys.argv[1]).getmember("E1/data/README.txt").size)' good.tar)
+[ "$rsize" -gt 0 ] || t_fail "good.tar: no README.txt size"
 $CRAFT make pax-size good.tar pax-size.tar
-sees gnu pax-size.tar ' 5419 .* E1/data/README\.txt$'
+sees gnu pax-size.tar " $rsize .* E1/data/README\\.txt\$"
 sees ustar pax-size.tar '^- 0 E1/data/README\.txt$'
-refuse pax-size.tar "'E1/data/README.txt': pax size 5419 contradicts the ustar size 0"
+refuse pax-size.tar "'E1/data/README.txt': pax size $rsize contradicts the ustar size 0"
 # A pax mtime over another ustar mtime.
 $CRAFT make mtime-pax good.tar mtime-pax.tar
 sees gnu mtime-pax.tar ' 1970-01-01 00:00 E1/data/README\.txt$'
@@ -141,7 +145,7 @@ refuse gnu-longname.tar "a GNU long name header ('L'" "exhibit never writes one"
 # entry after it to E1/data/EVIL.txt; bsdtar ignores it.
 $CRAFT make global-pax good.tar global-pax.tar
 sees gnu global-pax.tar ' E1/data/EVIL\.txt$'
-sees py global-pax.tar '^E1/data/EVIL\.txt 5419$'
+sees py global-pax.tar "^E1/data/EVIL\\.txt $rsize\$"
 hides bsd global-pax.tar 'EVIL'
 refuse global-pax.tar "a global pax header ('g'" "exhibit never writes one"
 
@@ -177,19 +181,27 @@ sees bsd checksum.tar 'Damaged tar archive'
 refuse checksum.tar "has a wrong or malformed checksum"
 
 # --- incomplete copies -------------------------------------------------------
+# Where README.txt's header and data are (their offsets depend on the
+# export's sizes, not constants).
+set -- $(python3 -c 'import sys, tarfile
+m = tarfile.open(sys.argv[1]).getmember("E1/data/README.txt")
+print(m.offset, m.offset_data, m.size)' good.tar)
+rhead=$1 rdata=$2 rsz=$3
+[ "$rsz" -gt 200 ] || t_fail "good.tar: README.txt too small to cut inside"
 # Cut inside a file's data: readers list less than the bundle holds.
-head -c 40000 good.tar >cut.tar
+cut=$((rdata + 100))
+head -c $cut good.tar >cut.tar
 sees gnu cut.tar 'Unexpected EOF'
 hides gnu cut.tar 'manifest\.xml'
-refuse cut.tar "incomplete copy: the tar ends at byte 40000 inside entry 'E1/data/schemas/manifest.xsd'"
+refuse cut.tar "incomplete copy: the tar ends at byte $cut inside entry 'E1/data/README.txt'"
 # One problem, not a pile of libarchive's damage reports.
 if grep -qE 'damaged archive|cannot be read|declared size' all.txt; then
 	cat all.txt >&2; t_fail "cut.tar: follow-on damage reports"
 fi
 [ "$(grep -c 'incomplete copy' all.txt)" -ge 1 ] || t_fail "cut.tar: no incomplete copy"
 # Cut inside a header, and cut before the end marker.
-head -c 33380 good.tar >cut-header.tar
-refuse cut-header.tar "incomplete copy: the tar ends at byte 33380 inside the header at byte 33280"
+head -c $((rhead + 100)) good.tar >cut-header.tar
+refuse cut-header.tar "incomplete copy: the tar ends at byte $((rhead + 100)) inside the header at byte $rhead"
 size=$(wc -c <good.tar)
 head -c $((size - 1024)) good.tar >no-end.tar
 sees gnu no-end.tar 'tagmanifest'
