@@ -72,7 +72,7 @@ int cli_option_suggest(const char *name, const struct option *longopts,
 /* Print "Try 'exhibit CMD --help'." and return EXIT_TROUBLE. */
 int cli_usage_hint(const char *cmd);
 /* 0 when exactly one operand (a BUNDLE) is left after the options; else
- * say what is wrong ("CMD: no BUNDLE given", "CMD: one BUNDLE at a time"),
+ * say what is wrong ("no BUNDLE given", "one BUNDLE at a time"),
  * give the usage hint and return EXIT_TROUBLE. */
 int cli_one_bundle(const char *cmd, int argc, int optind_);
 /* Exit status for a library failure: EXIT_FAILED for EX_ERR_VERIFY and

@@ -103,7 +103,7 @@ custody_add(int argc, char **argv)
 
 	ex_error_clear(&err);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:h", add_opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "s:h", add_opts)) != -1) {
 		switch (ch) {
 		case 's':
 			keypath = optarg;
@@ -127,13 +127,13 @@ custody_add(int argc, char **argv)
 	if (cli_one_bundle("custody add", argc, optind) != 0)
 		return EXIT_TROUBLE;
 	if (keypath == NULL || actor == NULL || action == NULL) {
-		cli_errorf("custody add: %s is required", keypath == NULL ?
+		cli_errorf("%s is required", keypath == NULL ?
 		    "-s SECRET_KEY" : actor == NULL ? "--actor NAME" :
 		    "--action ACTION");
 		return cli_usage_hint("custody add");
 	}
 	if (actor[0] == '\0' || action[0] == '\0') {
-		cli_errorf("custody add: --%s must not be empty",
+		cli_errorf("--%s must not be empty",
 		    actor[0] == '\0' ? "actor" : "action");
 		return cli_usage_hint("custody add");
 	}
@@ -242,7 +242,7 @@ holds_bundles(const char *path)
 	}
 	if (n == 0)
 		return 0;
-	cli_errorf("custody show: %s is not a bundle; it contains the "
+	cli_errorf("%s is not a bundle; it contains the "
 	    "bundle%s %s%s (name %s)", path, n > 1 ? "s" : "", held[0],
 	    n > 1 ? " and others" : "", n > 1 ? "one of them" : "that one");
 	for (i = 0; i < n; i++)
@@ -267,7 +267,7 @@ custody_show(int argc, char **argv)
 	ex_error_clear(&err);
 	memset(&rep, 0, sizeof(rep));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:h", show_opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "p:h", show_opts)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (cli_add_public_key(optarg, keys, &nkeys,
@@ -337,7 +337,7 @@ cmd_custody(int argc, char **argv)
 		return custody_add(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return custody_show(argc - 1, argv + 1);
-	cli_errorf("custody: unknown subcommand '%s' (use add or show)",
+	cli_errorf("unknown custody subcommand '%s' (use add or show)",
 	    argv[1]);
 	return cli_usage_hint("custody");
 }

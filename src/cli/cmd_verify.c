@@ -436,7 +436,7 @@ cmd_verify(int argc, char **argv)
 
 	ex_error_clear(&err);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "p:h", longopts)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (cli_add_public_key(optarg, keys, &nkeys,
@@ -466,7 +466,7 @@ cmd_verify(int argc, char **argv)
 	}
 	if (xml) {
 		if (print_xml(argv[optind], r) != 0) {
-			cli_errorf("verify: cannot write the XML report");
+			cli_errorf("cannot write the XML report");
 			goto out;
 		}
 	} else {

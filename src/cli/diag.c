@@ -312,7 +312,7 @@ cli_one_bundle(const char *cmd, int argc, int optind_)
 {
 	if (argc - optind_ == 1)
 		return 0;
-	cli_errorf("%s: %s", cmd, argc - optind_ == 0 ? "no BUNDLE given" :
+	cli_errorf("%s", argc - optind_ == 0 ? "no BUNDLE given" :
 	    "one BUNDLE at a time");
 	return cli_usage_hint(cmd);
 }

@@ -283,9 +283,11 @@ fi
 
 # ---- usage ---------------------------------------------------------------
 t_expect_status 2 "$X" custody add b.zip -s second.key --action received
-t_grep 'custody add: --actor NAME is required' err.txt
+t_grep '^exhibit: --actor NAME is required$' err.txt
 t_expect_status 2 "$X" custody frobnicate b.zip
-t_grep "custody: unknown subcommand 'frobnicate'" err.txt
+t_grep "^exhibit: unknown custody subcommand 'frobnicate' \(use add or show\)\$" err.txt
+t_expect_status 2 "$X" custody add b.zip -s second.key --actr A --action received
+t_grep "^exhibit: unknown option '--actr' \(did you mean --actor\?\)\$" err.txt
 t_expect_status 2 "$X" custody show no-such.zip
 t_grep 'no-such\.zip: No such file or directory' err.txt
 t_expect_status 0 "$X" custody add --help

@@ -114,13 +114,15 @@ nothing_new "an interrupted export"
 
 # verify's exit codes for what is not a verdict.
 t_expect_status 2 "$EXHIBIT" verify
-t_grep 'verify: no BUNDLE given' err.txt
+t_grep '^exhibit: no BUNDLE given$' err.txt
 t_expect_status 2 "$EXHIBIT" verify no-such.zip
 t_grep '^exhibit: no-such\.zip: No such file or directory$' err.txt
 t_expect_status 2 "$EXHIBIT" verify old.zip -p no-such.pub
 t_grep '^exhibit: no-such\.pub: No such file or directory$' err.txt
 t_expect_status 2 "$EXHIBIT" verify --bogus old.zip
-t_grep "unrecognized option '--bogus'" err.txt
+t_grep "^exhibit: unknown option '--bogus'\$" err.txt
+t_expect_status 2 "$EXHIBIT" verify --stirct old.zip
+t_grep "^exhibit: unknown option '--stirct' \(did you mean --strict\?\)\$" err.txt
 t_expect_status 1 "$EXHIBIT" verify old.zip -p k.pub
 t_grep 'old\.zip: not a ZIP, tar or ISO 9660 bundle' err.txt
 t_done

@@ -128,7 +128,7 @@ no 'unlisted|not covered' err.txt
 "$X" verify holder/ABC_1 -p first.pub >/dev/null ||
 	t_fail "the bundle the message names does not verify"
 t_expect_status 2 "$X" custody show holder -p first.pub
-t_grep '^exhibit: custody show: holder is not a bundle; it contains the bundles ABC-1\.zip and others \(name one of them\)$' err.txt
+t_grep '^exhibit: holder is not a bundle; it contains the bundles ABC-1\.zip and others \(name one of them\)$' err.txt
 # A bundle that lost some of its tag files is still a bundle: verified as
 # one, and it fails (never "not a bundle"), even holding another bundle.
 cp -R holder/ABC_1 lost
