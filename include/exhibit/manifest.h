@@ -130,10 +130,13 @@ typedef enum ex_manifest_fate {
 	EX_FATE_RECORDED = 0,   /* a master: the stream as the camera wrote it */
 	EX_FATE_KEPT,           /* copied packet for packet, untouched */
 	EX_FATE_REENCODED,      /* decoded and encoded again (codec: as what) */
-	EX_FATE_LEFT_OUT        /* not in this file (reason: why) */
+	EX_FATE_LEFT_OUT,       /* not in this file (reason: why) */
+	EX_FATE_ADDED           /* made by exhibit, from no source stream
+	                           (the burn-in's text track) */
 } ex_manifest_fate;
 
-/* "recorded", "kept", "re-encoded", "left-out" (NULL: unknown value). */
+/* "recorded", "kept", "re-encoded", "left-out", "added" (NULL: unknown
+ * value). */
 const char *ex_manifest_fate_name(ex_manifest_fate fate);
 
 /* One stream of a file (video, audio, timecode, data ...), or one stream
@@ -142,7 +145,8 @@ typedef struct ex_manifest_stream {
 	int index;              /* stream index in this file; -1: not in it
 	                           (left out) */
 	int source_index;       /* index in the file it was made from; -1
-	                           for a master's own streams */
+	                           for a master's own streams and for a
+	                           stream exhibit added */
 	char *type;             /* required: "video", "audio", "subtitle",
 	                           "data", "attachment" (FFmpeg's media
 	                           types); a timecode track is "data" with

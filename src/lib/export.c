@@ -669,6 +669,135 @@ fill_file(ex_manifest_file *f, const char *bag_path,
 
 /* The files of one media result; report: say so as progress (not while the
  * camera is still encoding, when its line shows the encoder). */
+/* ---- streams in the manifest ----------------------------------------- */
+
+/* Append a stream to f; strings copied (NULL stays NULL). */
+static ex_status
+add_stream(ex_manifest_file *f, int index, int source_index,
+    const char *type, const char *codec, ex_manifest_fate fate,
+    const char *reason, unsigned signatures, ex_error *err)
+{
+	ex_manifest_stream *ms;
+	char names[128];
+
+	if (ex_manifest_add_stream(f, &ms, err) != EX_OK)
+		return EX_ERR_NOMEM;
+	ms->index = index;
+	ms->source_index = source_index;
+	ms->fate = fate;
+	ms->type = strdup(type);
+	ms->codec = codec != NULL && codec[0] != '\0' ? strdup(codec) : NULL;
+	ms->reason = reason != NULL ? strdup(reason) : NULL;
+	if (signatures != 0 && ex_signatures_names(signatures, names,
+	    sizeof(names)) > 0)
+		ms->signatures = strdup(names);
+	if (ms->type == NULL || (codec != NULL && codec[0] != '\0' &&
+	    ms->codec == NULL) || (reason != NULL && ms->reason == NULL) ||
+	    (signatures != 0 && ms->signatures == NULL))
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	return EX_OK;
+}
+
+/* A master's streams, as the camera wrote them; the in-stream signatures
+ * are the video's. */
+static ex_status
+master_streams(ex_manifest_file *f, const ex_segment *s, ex_error *err)
+{
+	ex_status st;
+	size_t i;
+	int video_seen = 0;
+
+	for (i = 0; i < s->nstreams; i++) {
+		int video = !video_seen &&
+		    strcmp(s->streams[i].type, "video") == 0;
+
+		video_seen |= video;
+		if ((st = add_stream(f, (int)i, -1, s->streams[i].type,
+		    s->streams[i].codec, EX_FATE_RECORDED, NULL,
+		    video ? s->signatures : 0, err)) != EX_OK)
+			return st;
+	}
+	return EX_OK;
+}
+
+/* The segment a derived file was first made from (its in-stream
+ * signatures), or NULL. */
+static const ex_segment *
+first_source(const struct cam_job *job, const ex_media_file *mf)
+{
+	size_t i;
+
+	if (mf->nsources == 0)
+		return NULL;
+	for (i = 0; i < job->nsegs; i++)
+		if (strcmp(job->segs[i].relpath, mf->sources[0]) == 0)
+			return &job->segs[i];
+	return NULL;
+}
+
+/*
+ * A native or working copy's streams, in the file's index order, then the
+ * source's streams it left out: what became of each (media.h), the burn-in's
+ * text track of a working copy as a stream exhibit added, and for a native
+ * copy the signatures its untouched video keeps.
+ */
+static ex_status
+derived_streams(ex_manifest_file *f, const ex_media_file *mf,
+    const struct cam_job *job, ex_manifest_role role, ex_error *err)
+{
+	const ex_segment *src = first_source(job, mf);
+	ex_status st;
+	size_t i;
+	int index, top = -1, cue;
+
+	for (i = 0; i < mf->nstreams; i++)
+		if (mf->streams[i].output_index > top)
+			top = mf->streams[i].output_index;
+	/* The burn-in's text track is stream 1 of a working copy. */
+	cue = role == EX_ROLE_WORKING;
+	for (i = 0; i < mf->nstreams && cue; i++)
+		cue = mf->streams[i].output_index != 1;
+	if (cue && top < 1)
+		top = 1;
+	for (index = 0; index <= top; index++) {
+		if (cue && index == 1) {
+			if ((st = add_stream(f, 1, -1, "subtitle", "mov_text",
+			    EX_FATE_ADDED, "the burned-in text of each frame",
+			    0, err)) != EX_OK)
+				return st;
+			continue;
+		}
+		for (i = 0; i < mf->nstreams; i++) {
+			const ex_media_stream *ms = &mf->streams[i];
+			int video = ms->source_index >= 0 && src != NULL &&
+			    (size_t)ms->source_index < src->nstreams &&
+			    strcmp(ms->type, "video") == 0 &&
+			    ms->fate == EX_MEDIA_KEPT;
+
+			if (ms->output_index != index)
+				continue;
+			if ((st = add_stream(f, index, ms->source_index,
+			    ms->type, ms->out_codec[0] != '\0' ?
+			    ms->out_codec : ms->codec,
+			    ms->fate == EX_MEDIA_KEPT ? EX_FATE_KEPT :
+			    EX_FATE_REENCODED, ms->reason,
+			    video ? src->signatures : 0, err)) != EX_OK)
+				return st;
+		}
+	}
+	for (i = 0; i < mf->nstreams; i++) {
+		const ex_media_stream *ms = &mf->streams[i];
+
+		if (ms->output_index >= 0)
+			continue;
+		if ((st = add_stream(f, -1, ms->source_index, ms->type,
+		    ms->codec, EX_FATE_LEFT_OUT, ms->reason != NULL ?
+		    ms->reason : "not carried", 0, err)) != EX_OK)
+			return st;
+	}
+	return EX_OK;
+}
+
 static ex_status
 add_media_files(struct exporter *x, struct cam_job *job,
     ex_manifest_camera *mc, const ex_media_result *r, ex_manifest_role role,
@@ -732,6 +861,9 @@ add_media_files(struct exporter *x, struct cam_job *job,
 			    &f->nderived_from, mf->sources[k], err)) != EX_OK)
 				return st;
 		}
+		if (role != EX_ROLE_STILL && (st = derived_streams(f, mf,
+		    job, role, err)) != EX_OK)
+			return st;
 		if (role == EX_ROLE_WORKING) {
 			f->encoder_preset = strdup(req->preset != NULL ?
 			    req->preset : EX_MEDIA_DEFAULT_PRESET);
@@ -979,6 +1111,8 @@ add_masters(struct exporter *x, struct cam_job *job, ex_manifest_camera *mc,
 			f->height = s->height;
 			f->frames = s->frames;
 		}
+		if ((st = master_streams(f, s, err)) != EX_OK)
+			return st;
 		if (first == EX_INSTANT_NONE || f->start < first)
 			first = f->start;
 		if (last == EX_INSTANT_NONE || f->end > last)

@@ -179,5 +179,43 @@ for cam in cam1 cam2 cam3 cam4; do
 	within "$click" "$flash" "$aframe" ||
 		t_fail "$cam: click at $click s, flash at $flash s: out of sync"
 done
+
+# The signed manifest says, per file, every stream and what became of it,
+# and that the source signs its video (valid against its schema).
+command -v xmllint >/dev/null 2>&1 || t_skip "xmllint not installed"
+xmllint --noout --schema "$TOP_SRCDIR/schemas/manifest.xsd" b/manifest.xml \
+	2>lint.txt || { cat lint.txt >&2; t_fail "manifest.xml is not valid"; }
+# streams PATH: the <stream> lines of that file, attributes as written.
+streams() { awk -v p="<path>$1</path>" '$0 ~ p { on = 1; next }
+	on && /<\/file>/ { exit } on && /<stream / { sub(/^ +/, ""); print }' \
+	b/manifest.xml; }
+expect() {  # expect PATH LINE...: exactly these stream lines
+	f=$1; shift
+	streams "$f" > got.txt
+	printf '%s\n' "$@" > want.txt
+	cmp -s got.txt want.txt ||
+		{ diff want.txt got.txt >&2; t_fail "streams of $f in manifest.xml"; }
+}
+expect data/cam1/master/cam1_20240701T120000Z.mov \
+	'<stream index="0" type="video" codec="h264" fate="recorded" signatures="axis-signed-video"/>' \
+	'<stream index="1" type="audio" codec="aac" fate="recorded"/>' \
+	'<stream index="2" type="data" codec="tmcd" fate="recorded"/>'
+expect data/cam1/native/cam1-native-001.mp4 \
+	'<stream index="0" type="video" codec="h264" fate="kept" source-index="0" signatures="axis-signed-video"/>' \
+	'<stream index="1" type="audio" codec="aac" fate="kept" source-index="1"/>' \
+	"<stream index=\"2\" type=\"data\" codec=\"tmcd\" fate=\"kept\" source-index=\"2\" reason=\"carried as the MP4 timecode track, starting at the timecode of the copy's first frame\"/>"
+expect data/cam1/working/cam1-working-001.mp4 \
+	'<stream index="0" type="video" codec="h264" fate="re-encoded" source-index="0" reason="re-encoded as H.264 with the time burned in"/>' \
+	'<stream index="1" type="subtitle" codec="mov_text" fate="added" reason="the burned-in text of each frame"/>' \
+	"<stream index=\"2\" type=\"audio\" codec=\"aac\" fate=\"re-encoded\" source-index=\"1\" reason=\"re-encoded as AAC, cut to the copy's frames\"/>" \
+	'<stream type="data" codec="tmcd" fate="left-out" source-index="2" reason="a working copy carries the picture and its sound only (the native copy or the original keeps this stream)"/>'
+expect data/cam2/native/cam2-native-001.mp4 \
+	'<stream index="0" type="video" codec="h264" fate="kept" source-index="0"/>' \
+	'<stream type="audio" codec="pcm_alaw" fate="left-out" source-index="1" reason="G.711 audio cannot be stored in MP4 without converting it; the working copy has this sound as AAC"/>'
+expect data/cam3/native/cam3-native-001.mp4 \
+	'<stream index="0" type="video" codec="hevc" fate="kept" source-index="0"/>' \
+	'<stream type="audio" codec="pcm_mulaw" fate="left-out" source-index="1" reason="G.711 audio cannot be stored in MP4 without converting it; the working copy has this sound as AAC"/>'
+streams data/cam4/working/cam4-working-001.mp4 > got.txt
+t_grep '^<stream index="2" type="audio" codec="aac" fate="re-encoded" source-index="1" ' got.txt
 t_expect_status 0 "$EXHIBIT" verify b -p k.pub
 t_done

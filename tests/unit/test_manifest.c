@@ -183,6 +183,8 @@ sample(void)
 	add_stream(f, 0, 0, "video", "h264", EX_FATE_REENCODED, NULL, NULL);
 	add_stream(f, 1, 1, "audio", "aac", EX_FATE_REENCODED,
 	    "G.711 A-law decoded, encoded as AAC", NULL);
+	add_stream(f, 2, -1, "subtitle", "mov_text", EX_FATE_ADDED,
+	    "the burned-in text of each frame", NULL);
 	add_stream(f, -1, 2, "data", "bin_data", EX_FATE_LEFT_OUT,
 	    "a working copy carries picture and sound only", NULL);
 
@@ -369,14 +371,16 @@ test_round_trip(void **state)
 	assert_string_equal(f->encoder_preset, "veryfast");
 	assert_int_equal(f->encoder_threads, 2);
 	/* Every stream and what became of it. */
-	assert_int_equal(f->nstreams, 3);
+	assert_int_equal(f->nstreams, 4);
+	assert_int_equal(f->streams[2].fate, EX_FATE_ADDED);
+	assert_int_equal(f->streams[2].source_index, -1);
 	assert_int_equal(f->streams[1].fate, EX_FATE_REENCODED);
 	assert_string_equal(f->streams[1].codec, "aac");
 	assert_string_equal(f->streams[1].reason,
 	    "G.711 A-law decoded, encoded as AAC");
-	assert_int_equal(f->streams[2].fate, EX_FATE_LEFT_OUT);
-	assert_int_equal(f->streams[2].index, -1);
-	assert_int_equal(f->streams[2].source_index, 2);
+	assert_int_equal(f->streams[3].fate, EX_FATE_LEFT_OUT);
+	assert_int_equal(f->streams[3].index, -1);
+	assert_int_equal(f->streams[3].source_index, 2);
 	assert_int_equal(c->files[0].nstreams, 3);
 	assert_int_equal(c->files[0].streams[0].fate, EX_FATE_RECORDED);
 	assert_int_equal(c->files[0].streams[0].source_index, -1);
@@ -457,11 +461,16 @@ test_write_refuses_incomplete_model(void **state)
 	    "among the documents");
 	m->documents[0].role = EX_ROLE_DOCUMENT;
 	/* A stream left out has no index in the file; a kept one has. */
-	m->cameras[0].files[1].streams[2].index = 2;
+	m->cameras[0].files[1].streams[3].index = 2;
 	assert_int_equal(ex_manifest_write(m, &xml, &len, &err), EX_ERR_USAGE);
-	expect_has(err.message, "data/cam1/working/cam1-001.mp4: stream 2: "
+	expect_has(err.message, "data/cam1/working/cam1-001.mp4: stream 3: "
 	    "fate 3 does not fit its indexes");
-	m->cameras[0].files[1].streams[2].index = -1;
+	m->cameras[0].files[1].streams[3].index = -1;
+	/* An added stream comes from no source stream. */
+	m->cameras[0].files[1].streams[2].source_index = 0;
+	assert_int_equal(ex_manifest_write(m, &xml, &len, &err), EX_ERR_USAGE);
+	expect_has(err.message, "stream 2: fate 4 does not fit");
+	m->cameras[0].files[1].streams[2].source_index = -1;
 	m->cameras[0].files[1].streams[0].source_index = -1;
 	assert_int_equal(ex_manifest_write(m, &xml, &len, &err), EX_ERR_USAGE);
 	expect_has(err.message, "stream 0: fate 2 does not fit");

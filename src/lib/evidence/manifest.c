@@ -44,7 +44,7 @@ role_from_name(const char *name, ex_manifest_role *out)
 }
 
 static const char *const fate_names[] = { "recorded", "kept", "re-encoded",
-	"left-out" };
+	"left-out", "added" };
 
 const char *
 ex_manifest_fate_name(ex_manifest_fate fate)
@@ -319,7 +319,8 @@ check_file(const ex_manifest_camera *c, const ex_manifest_file *f,
 		NEED_STR(st->type, "stream type");
 		if (ex_manifest_fate_name(st->fate) == NULL ||
 		    (st->fate == EX_FATE_LEFT_OUT) != (st->index < 0) ||
-		    (st->fate == EX_FATE_RECORDED) != (st->source_index < 0))
+		    (st->fate == EX_FATE_RECORDED || st->fate ==
+		    EX_FATE_ADDED) != (st->source_index < 0))
 			return ex_error_set(err, EX_ERR_USAGE,
 			    "manifest: %s: stream %zu: fate %d does not fit "
 			    "its indexes", f->path, i, (int)st->fate);
