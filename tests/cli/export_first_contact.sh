@@ -181,4 +181,26 @@ t_grep "^exhibit: unknown option '--coment' \\(did you mean --comment\\?\\)\$" e
 t_expect_status 2 "$EXHIBIT" keygen -W -s a.key
 t_grep '^exhibit: both -s SECRET_KEY and -p PUBLIC_KEY are required$' err.txt
 test ! -e u.zip && test ! -e a.key || t_fail "a usage error wrote a file"
+
+# 6. Plain words for a file that starts between keyframes (finding 10):
+# a recorder's segment cut inside a group of pictures, as recorders cut
+# them; the native copy cannot start before the first keyframe and the
+# warning says so without "packets" or "keyframe".
+if command -v ffmpeg >/dev/null 2>&1; then
+	mkdir -p gop/cam1
+	ffmpeg -nostdin -loglevel error -y -f lavfi \
+	    -i testsrc2=size=160x90:rate=25 -t 6 -c:v libx264 -preset ultrafast \
+	    -g 50 -keyint_min 50 -sc_threshold 0 -bf 0 -pix_fmt yuv420p \
+	    -f mpegts full.ts || t_fail "ffmpeg failed"
+	# One fifth in (a 188-byte packet boundary): 1.2 s into a 2 s GOP.
+	dd if=full.ts of=gop/cam1/20241027T005930Z.ts bs=188 \
+	    skip=$(( $(wc -c < full.ts) / 188 / 5 )) status=none
+	t_expect_status 0 "$EXHIBIT" export gop -o gop.zip -s k.key --case C \
+	    --exhibit G/1 --operator O --preset ultrafast --camera cam1 \
+	    --from 2024-10-27T00:59:30Z --to 2024-10-27T00:59:34Z
+	t_grep '^exhibit: warning: cam1: cam1/20241027T005930Z\.ts \(native\): the first 0\.[0-9] s of this file \([0-9]+ frames\) could not be copied without re-encoding: those pictures depend on one recorded before the file starts$' err.txt
+	if grep -Eiq 'packet|keyframe' err.txt; then
+		cat err.txt >&2; t_fail "export warnings still use jargon"
+	fi
+fi
 t_done
