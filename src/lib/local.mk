@@ -1,5 +1,7 @@
 ## Opening input files: never waiting, only regular files (exhibit/fileio.h).
 libexcore_la_SOURCES += include/exhibit/fileio.h src/lib/fileio.c
+## The containers recorder files are opened as, in scan and export.
+libexcore_la_SOURCES += src/lib/ffformats.h
 
 ## src/lib: unit tests of the core module
 if HAVE_CMOCKA

@@ -22,9 +22,83 @@
 
 #include "archive/archive_private.h"
 #include "exhibit/fileio.h"
+#include "ffformats.h"
 
-/* Formats a recorder writes; anything else is refused unprobed. */
-#define FORMATS "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts"
+/* --- MPEG program streams cut while writing ---------------------------- */
+
+#define PS_TAIL (256 * 1024)	/* > the largest pack a PES can make */
+
+/* Walk the packs from b[at], a pack start code, to the end of the n bytes:
+ * 1 if a length runs past the end (the file was cut inside a pack), 0 if
+ * everything ends cleanly, -1 if this was no pack after all. */
+static int
+ps_walk(const unsigned char *b, size_t n, size_t at)
+{
+	size_t p = at, len;
+
+	for (;;) {
+		if (n - p < 5)
+			return 1;
+		if ((b[p + 4] & 0xc4) == 0x44) {		/* MPEG-2 */
+			if (n - p < 14)
+				return 1;
+			p += 14 + (b[p + 13] & 7);
+		} else if ((b[p + 4] & 0xf1) == 0x21) {	/* MPEG-1 */
+			p += 12;
+		} else
+			return -1;
+		for (;;) {
+			if (p >= n)
+				return p > n;
+			if (n - p < 4)
+				return 1;
+			if (b[p] != 0 || b[p + 1] != 0 || b[p + 2] != 1 ||
+			    b[p + 3] < 0xb9)
+				return -1;
+			if (b[p + 3] == 0xb9)		/* program end */
+				return 0;
+			if (b[p + 3] == 0xba)		/* the next pack */
+				break;
+			if (n - p < 6)
+				return 1;
+			len = 6 + ((size_t)b[p + 4] << 8 | b[p + 5]);
+			if (len > n - p)
+				return 1;
+			p += len;
+		}
+	}
+}
+
+/* Does the MPEG program stream in fd end inside a pack?  The demuxer
+ * reads a cut-short last packet as a whole one, so look at the last pack
+ * itself: its packets' lengths must end at the end of the file (or at a
+ * program end code).  A pack start code found inside payload data is
+ * passed over for an earlier one. */
+static int
+ps_cut_short(int fd, int64_t size)
+{
+	unsigned char *b;
+	size_t n, i;
+	int cut = 0, w;
+
+	n = size > PS_TAIL ? PS_TAIL : (size_t)size;
+	if (n < 4 || (b = malloc(n)) == NULL)
+		return 0;
+	if (pread(fd, b, n, (off_t)(size - (int64_t)n)) != (ssize_t)n)
+		goto out;
+	for (i = n - 3; i-- > 0;) {
+		if (b[i] != 0 || b[i + 1] != 0 || b[i + 2] != 1 ||
+		    b[i + 3] != 0xba)
+			continue;
+		if ((w = ps_walk(b, n, i)) >= 0) {
+			cut = w;
+			break;
+		}
+	}
+out:
+	free(b);
+	return cut;
+}
 
 /* --- FFmpeg's log ------------------------------------------------------ */
 
@@ -191,7 +265,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	snprintf(url, sizeof(url), "file:%s", ex_file_fd_name(fd, seg->path,
 	    fdname, sizeof(fdname)));
 	if (av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
-	    av_dict_set(&opts, "format_whitelist", FORMATS, 0) < 0 ||
+	    av_dict_set(&opts, "format_whitelist", EX_FF_FORMATS, 0) < 0 ||
 	    /* Only the decoders exhibit needs may see recorder data. */
 	    av_dict_set(&opts, "codec_whitelist", "h264,hevc", 0) < 0 ||
 	    av_dict_set(&opts, "probesize", "5000000", 0) < 0 ||
@@ -339,8 +413,13 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		else if (n > 1)
 			lastdur = pts[n - 1] - pts[n - 2];
 	}
+	/* MPEG-TS and MPEG-PS stamp pictures on a free-running 90 kHz clock
+	 * (PCR/SCR) that does not start at zero: the file starts at its
+	 * first timestamp.  MP4, Matroska and AVI count from the file's
+	 * start (AVI by frame number). */
 	zero = 0;
-	if (strcmp(ic->iformat->name, "mpegts") == 0)
+	if (strcmp(ic->iformat->name, "mpegts") == 0 ||
+	    strcmp(ic->iformat->name, "mpeg") == 0)
 		zero = ic->start_time != AV_NOPTS_VALUE ? ic->start_time :
 		    av_rescale_q(pts[0], tb, AV_TIME_BASE_Q);
 	*first_offset = av_rescale_q(pts[0], tb, AV_TIME_BASE_Q) - zero;
@@ -355,6 +434,11 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		ex_segment_set_problem(seg, EX_SEG_DAMAGED,
 		    "%zu frames readable; the file ends inside a transport "
 		    "stream packet (file truncated)", n);
+	if (strcmp(ic->iformat->name, "mpeg") == 0 &&
+	    ps_cut_short(fd, seg->size))
+		ex_segment_set_problem(seg, EX_SEG_DAMAGED,
+		    "%zu frames readable; the file ends inside a program "
+		    "stream pack (file truncated)", n);
 	if (read_error != 0 || corrupt > 0 || (declared > 0 &&
 	    (int64_t)n < declared) || ex_avlog_errors() > 0) {
 		char what[200];

@@ -19,11 +19,11 @@
 #include <libavutil/mathematics.h>
 
 #include "exhibit/fileio.h"
+#include "ffformats.h"
 #include "media/media_private.h"
 
 #define PROBE_BYTES "5000000"
 #define ANALYZE_USEC "5000000"
-#define FORMAT_WHITELIST "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts"
 
 const char *
 ex_media_averr(int code, char *buf, size_t size)
@@ -76,7 +76,7 @@ ex_media_in_open(const ex_segment *seg, ex_media_in **out, ex_error *err)
 	}
 	snprintf(url, len, "file:%s", file);
 	av_dict_set(&opts, "protocol_whitelist", "file", 0);
-	av_dict_set(&opts, "format_whitelist", FORMAT_WHITELIST, 0);
+	av_dict_set(&opts, "format_whitelist", EX_FF_FORMATS, 0);
 	av_dict_set(&opts, "probesize", PROBE_BYTES, 0);
 	av_dict_set(&opts, "analyzeduration", ANALYZE_USEC, 0);
 	ret = avformat_open_input(&in->fmt, url, NULL, &opts);

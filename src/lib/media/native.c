@@ -182,6 +182,7 @@ side_fate(const ex_media_in *in, const AVStream *st, int *carry)
 	case AVMEDIA_TYPE_AUDIO:
 		switch (par->codec_id) {
 		case AV_CODEC_ID_AAC:
+		case AV_CODEC_ID_MP2:	/* MPEG-PS recorders, DVD */
 		case AV_CODEC_ID_MP3:
 		case AV_CODEC_ID_AC3:
 		case AV_CODEC_ID_EAC3:
