@@ -74,6 +74,12 @@
  * from the first footage of the call that has sound; footage with none
  * (or of another rate) gets silence in a file that has sound.
  *
+ * Orientation (working copies): a source whose display matrix turns its
+ * pictures (a camera mounted on its side) is turned upright, to the
+ * nearest quarter turn as FFmpeg's player does, before the burn-in: the
+ * working copy carries no rotation and its text reads level.  A native
+ * copy keeps the source's display matrix.
+ *
  * Colour (working copies): always yuv420p in limited (TV) range.  A
  * full-range source (yuvj420p, or tagged full range) is converted by
  * swscale told both ranges.  The colour primaries, transfer and matrix

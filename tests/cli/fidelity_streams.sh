@@ -218,4 +218,36 @@ expect data/cam3/native/cam3-native-001.mp4 \
 streams data/cam4/working/cam4-working-001.mp4 > got.txt
 t_grep '^<stream index="2" type="audio" codec="aac" fate="re-encoded" source-index="1" ' got.txt
 t_expect_status 0 "$EXHIBIT" verify b -p k.pub
+
+# A camera mounted on its side: the working copy is turned upright (its
+# text level, no rotation flag left for players to apply), as FFmpeg's
+# own player turns it: a red corner lands where ffmpeg puts it.
+mkdir -p rot/cam1
+$FF -f lavfi -i "color=gray:s=320x240:r=25:d=3,drawbox=x=0:y=0:w=80:h=60:c=red:t=fill" \
+	-c:v libx264 -preset ultrafast -pix_fmt yuv420p r0.mp4 &&
+$FF -i r0.mp4 -c copy -metadata:s:v:0 rotate=90 \
+	rot/cam1/20240701T120000Z.mp4 || t_fail "ffmpeg failed (rotated)"
+t_expect_status 0 "$EXHIBIT" export rot -o rb --container dir --camera cam1 \
+	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:02Z -s k.key \
+	--case C-1 --exhibit R/1 --operator "Jo Bloggs" --preset ultrafast
+rw=rb/data/cam1/working/cam1-working-001.mp4
+test "$(entry "$rw" v:0 stream=width,height)" = 240,320 ||
+	t_fail "the turned camera's working copy is $(entry "$rw" v:0 stream=width,height), not 240x320"
+test -z "$(entry "$rw" v:0 stream_side_data=rotation)" ||
+	t_fail "the working copy still asks players to turn it"
+test "$(entry rb/data/cam1/native/cam1-native-001.mp4 v:0 stream_side_data=rotation)" = 90 ||
+	t_fail "the native copy lost the camera's rotation"
+# The mean colour of a 40x40 square of frame 10, at the bottom-left and
+# the right middle (away from the burn-in), as r,g,b.
+square() { $FF -i "$1" -vf "select=eq(n\\,10),crop=40:40:$2:$3,format=rgb24" \
+	-frames:v 1 -f rawvideo - | python3 -c 'import sys
+b = sys.stdin.buffer.read(); n = len(b) // 3
+print(",".join(str(round(sum(b[i::3]) / n / 32)) for i in range(3)))'; }
+for at in "0 280" "200 140"; do
+	got=$(square "$rw" $at) want=$(square rot/cam1/20240701T120000Z.mp4 $at)
+	test -n "$got" && test "$got" = "$want" ||
+		t_fail "turned picture at $at: $got, ffmpeg's turn gives $want"
+done
+test "$(square "$rw" 0 280)" != "$(square "$rw" 200 140)" ||
+	t_fail "the turned test picture has no red corner to compare"
 t_done

@@ -11,7 +11,10 @@
  * memory does not grow with the range; the output does not depend on how
  * the two threads happen to interleave (only the encoder's thread count
  * matters).  Problems are recorded by the decoding thread only, files and
- * progress by the calling thread only (disjoint parts of the result).  A frame is kept when from <= its true time < to, and only if it
+ * progress by the calling thread only (disjoint parts of the result).
+ * A picture from a camera mounted on its side (a display matrix) is
+ * turned upright before the burn-in, so the working copy needs no
+ * rotation flag and its text reads level.  A frame is kept when from <= its true time < to, and only if it
  * is later than the last frame kept (segments that overlap do not repeat
  * footage).  Its output timestamp is its true time minus the file's first
  * frame's, so the source's frame spacing survives.  Each output file has
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/display.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -51,6 +55,10 @@ typedef struct decoding {
 	int sws_width, sws_height, sws_full;
 	enum AVColorSpace sws_space, sws_srcspace;
 	ex_media_picpool *pool;
+	int rotation;             /* degrees clockwise the open segment's
+	                             pictures are turned to stand upright
+	                             (its display matrix): 0, 90, 180, 270 */
+	ex_media_picpool *rpool;  /* turned pictures */
 	ex_instant last_true;     /* last frame kept */
 	ex_instant prev_end_rec;  /* end of the last frame kept (recorder) */
 	ex_instant prev_dur;
@@ -473,6 +481,81 @@ out:
 	return st;
 }
 
+/*
+ * How far a stream's pictures must be turned, clockwise, to stand as the
+ * camera meant them: its display matrix (a camera mounted on its side)
+ * read as FFmpeg's own player does, to the nearest quarter turn.
+ */
+static int
+stream_rotation(const AVStream *st)
+{
+	const int32_t *m = (const int32_t *)av_stream_get_side_data(st,
+	    AV_PKT_DATA_DISPLAYMATRIX, NULL);
+	double theta;
+	int q;
+
+	if (m == NULL)
+		return 0;
+	theta = -av_display_rotation_get(m) / 90.0;
+	if (theta != theta)     /* NaN: not a rotation */
+		return 0;
+	q = (int)(theta < 0 ? theta - 0.5 : theta + 0.5) % 4;
+	return (q < 0 ? q + 4 : q) * 90;
+}
+
+/* One plane turned: src w x h into dst (h x w for a quarter turn). */
+static void
+turn_plane(const uint8_t *src, int sstride, int w, int h, uint8_t *dst,
+    int dstride, int rotation)
+{
+	int x, y;
+
+	for (y = 0; y < h; y++) {
+		const uint8_t *row = src + (size_t)y * sstride;
+
+		for (x = 0; x < w; x++) {
+			uint8_t v = row[x];
+
+			if (rotation == 90)             /* clockwise */
+				dst[(size_t)x * dstride + (h - 1 - y)] = v;
+			else if (rotation == 270)       /* anticlockwise */
+				dst[(size_t)(w - 1 - x) * dstride + y] = v;
+			else                            /* half turn */
+				dst[(size_t)(h - 1 - y) * dstride +
+				    (w - 1 - x)] = v;
+		}
+	}
+}
+
+/* Turn *pic (yuv420p) upright by d->rotation into a picture of its own;
+ * the burn-in is then drawn on the upright picture. */
+static ex_status
+upright(decoding *d, AVFrame **pic, ex_error *err)
+{
+	AVFrame *in = *pic, *out = NULL;
+	int quarter = d->rotation != 180, i;
+	ex_status st;
+
+	st = ex_media_picpool_get(&d->rpool, quarter ? in->height : in->width,
+	    quarter ? in->width : in->height, &out, err);
+	if (st != EX_OK)
+		return st;
+	if (av_frame_copy_props(out, in) < 0) {
+		av_frame_free(&out);
+		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < 3; i++) {
+		int w = i == 0 ? in->width : (in->width + 1) / 2;
+		int h = i == 0 ? in->height : (in->height + 1) / 2;
+
+		turn_plane(in->data[i], in->linesize[i], w, h, out->data[i],
+		    out->linesize[i], d->rotation);
+	}
+	av_frame_free(pic);
+	*pic = out;
+	return EX_OK;
+}
+
 /* Draw the burn-in of a frame at true time t into it->pic, and keep the
  * same text as the frame's cue. */
 static ex_status
@@ -548,6 +631,8 @@ handle_frame(working *w, ex_media_in *in, const ex_segment *seg,
 	it.split = d->split_pending;
 	d->split_pending = 0;
 	st = to_yuv420p(w, frame, &it.pic, err);
+	if (st == EX_OK && d->rotation != 0)
+		st = upright(d, &it.pic, err);
 	if (st == EX_OK)
 		st = burn_in(w, &it, err);
 	if (st != EX_OK)
@@ -639,6 +724,7 @@ decode_segment(working *w, const ex_segment *seg, int allow_seek,
 		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	d->rotation = stream_rotation(in->st);
 	if (d->prev_end_rec != EX_INSTANT_NONE &&
 	    seg->start - d->prev_end_rec > d->prev_dur / 2)
 		d->split_pending = 1;
@@ -755,6 +841,7 @@ decode_all(void *arg)
 	sws_freeContext(w->d.sws);
 	w->d.sws = NULL;
 	ex_media_picpool_free(&w->d.pool);
+	ex_media_picpool_free(&w->d.rpool);
 	return NULL;
 }
 
