@@ -29,3 +29,11 @@ tests_unit_test_media_streams_CFLAGS = $(UNIT_CFLAGS) -DFFMPEG='"$(FFMPEG)"'
 tests_unit_test_media_streams_LDADD = libexmedia.la $(UNIT_LIBS)
 TESTS += tests/unit/test_media_streams
 endif
+
+## containers.sh (issue 13 item 4): MPEG-PS (H.264, MP2) and AVI (H.264,
+## PCM) sources, H.265 in MP4 as hev1 and hvc1, H.265 signed video in MP4
+## and MPEG-TS: scanned whole, exported frame-accurately (frame codes read
+## back, pictures and packets against the source's), truncated PS and AVI
+## reported damaged.
+TESTS += tests/cli/containers.sh
+dist_check_SCRIPTS += tests/cli/containers.sh
