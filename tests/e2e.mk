@@ -39,3 +39,10 @@ TESTS += $(PAGE_TESTS)
 dist_check_SCRIPTS += $(PAGE_TESTS)
 EXTRA_DIST += $(PAGE_TESTS) tests/browser/page_read.mjs
 ## end page
+## pagesound: the page plays each clip with its sound and says what each
+## file holds (issue 13, item 5); footage made with ffmpeg, the screenshot
+## kept as tests/work/page_sound.png.
+TESTS += tests/cli/page_sound.sh
+dist_check_SCRIPTS += tests/cli/page_sound.sh
+EXTRA_DIST += tests/cli/page_sound.sh tests/browser/page_sound.mjs
+## end pagesound

@@ -3,7 +3,9 @@
  * hostile strings escaped, the same bytes for the same model, a <video>
  * and a thumbnail for every working copy, no URL that leaves the bundle,
  * times in local time and UTC across the clock change, README wrapped at
- * 78 columns, and thumbnails of the sample footage.
+ * 78 columns, what each file holds (its sound and what became of it,
+ * streams kept and left out, the camera's in-stream signature), and
+ * thumbnails of the sample footage.
  */
 #include "config.h"
 
@@ -570,6 +572,182 @@ test_readme_wraps(void **state)
 	ex_manifest_free(&m);
 }
 
+/* ---- what each file holds ------------------------------------------------ */
+
+static void
+add_stream(ex_manifest_file *f, int index, int source_index,
+    const char *type, const char *codec, ex_manifest_fate fate,
+    const char *reason, const char *signatures)
+{
+	ex_manifest_stream *s;
+
+	assert_int_equal(ex_manifest_add_stream(f, &s, NULL), EX_OK);
+	s->index = index;
+	s->source_index = source_index;
+	s->type = xs(type);
+	s->codec = codec != NULL ? xs(codec) : NULL;
+	s->fate = fate;
+	s->reason = reason != NULL ? xs(reason) : NULL;
+	s->signatures = signatures != NULL ? xs(signatures) : NULL;
+}
+
+static void
+derived(ex_manifest_file *f)
+{
+	assert_int_equal(ex_manifest_add_string(&f->derived_from,
+	    &f->nderived_from, "cam1/20241027T010000Z.mp4", NULL), EX_OK);
+}
+
+/* cam1 as a signed camera with G.711 sound (master, native copy without
+ * the sound, working copy with it as AAC), cam2 without sound. */
+static ex_manifest *
+model_streams(int hostile)
+{
+	ex_manifest *m = model(hostile);
+	ex_manifest_camera *c = &m->cameras[0];
+	ex_manifest_file *ma = &c->files[0], *na = &c->files[1],
+	    *wo = &c->files[2];
+	size_t i;
+
+	add_stream(ma, 0, -1, "video", "h264", EX_FATE_RECORDED, NULL,
+	    "axis-signed-video onvif-media-signing");
+	add_stream(ma, 1, -1, "audio", "pcm_alaw", EX_FATE_RECORDED, NULL,
+	    NULL);
+	add_stream(ma, 2, -1, "data", "tmcd", EX_FATE_RECORDED, NULL, NULL);
+	derived(na);
+	add_stream(na, 0, 0, "video", "h264", EX_FATE_KEPT, NULL,
+	    "axis-signed-video onvif-media-signing");
+	add_stream(na, 1, 2, "data", "tmcd", EX_FATE_KEPT, "carried as the "
+	    "MP4 timecode track", NULL);
+	add_stream(na, -1, 1, "audio", "pcm_alaw", EX_FATE_LEFT_OUT, hostile ?
+	    "<b>MP4</b> & \"G.711\"" : "G.711 audio cannot be stored in MP4 "
+	    "without converting it; the working copy has this sound as AAC",
+	    NULL);
+	derived(wo);
+	add_stream(wo, 0, 0, "video", "h264", EX_FATE_REENCODED,
+	    "re-encoded as H.264 with the time burned in", NULL);
+	add_stream(wo, 1, -1, "subtitle", "mov_text", EX_FATE_ADDED,
+	    "the burned-in text of each frame", NULL);
+	add_stream(wo, 2, 1, "audio", "aac", EX_FATE_REENCODED,
+	    "re-encoded as AAC, cut to the copy's frames", NULL);
+	add_stream(wo, -1, 2, "data", "tmcd", EX_FATE_LEFT_OUT, "a working "
+	    "copy carries the picture and its sound only", NULL);
+	c = &m->cameras[1];
+	for (i = 0; i < c->nfiles; i++) {
+		if (c->files[i].role != EX_ROLE_WORKING)
+			continue;
+		add_stream(&c->files[i], 0, 0, "video", "h264",
+		    EX_FATE_REENCODED, NULL, NULL);
+		add_stream(&c->files[i], 1, -1, "subtitle", "mov_text",
+		    EX_FATE_ADDED, NULL, NULL);
+	}
+	return m;
+}
+
+static void
+test_streams_sound_and_signatures(void **state)
+{
+	ex_manifest *m = model(0);
+	ex_report_extras x;
+	char *html, *txt;
+	const char *p;
+
+	(void)state;
+	/* Without stream records (an older model): no such lines. */
+	extras(&x, m, 0);
+	html = page(m, &x);
+	assert_null(strstr(html, "<th>Sound</th>"));
+	assert_null(strstr(html, "Camera&#39;s signature"));
+	assert_null(strstr(html, "<th>G.711</th>"));
+	free(html);
+	ex_report_extras_clear(&x);
+	ex_manifest_free(&m);
+
+	m = model_streams(0);
+	extras(&x, m, 0);
+	html = page(m, &x);
+	/* The working clip: its sound and what became of it, the camera's
+	 * signature; the <video> is not muted. */
+	assert_non_null(p = strstr(html, "<tr class=\"streams\"><th>Sound"
+	    "</th><td>yes \xe2\x80\x94 the camera&#39;s sound (G.711 A-law), "
+	    "re-encoded as AAC</td></tr>\n"
+	    "<tr class=\"streams\"><th>Camera&#39;s signature</th><td>The "
+	    "camera signed its video (Axis Signed Video and ONVIF Media "
+	    "Signing). The native copy keeps those signatures byte for byte, "
+	    "and they can be checked with the camera maker&#39;s tools; the "
+	    "working copy (re-encoded) does not carry them.</td></tr>\n"));
+	for (p = strstr(html, "<video"); p != NULL; p = strstr(p + 1,
+	    "<video")) {
+		const char *end = strchr(p, '>');
+		const char *mu = strstr(p, "muted");
+
+		assert_non_null(end);
+		assert_true(mu == NULL || mu > end);
+	}
+	/* cam2's clips: none. */
+	assert_non_null(p = strstr(html, "<tr class=\"streams\"><th>Sound"
+	    "</th><td>none recorded</td></tr>\n"));
+	assert_non_null(strstr(p + 1, "<th>Sound</th><td>none recorded"));
+	/* The master and the native copy: kept, left out and why. */
+	assert_non_null(strstr(html, "<span class=\"line streams\">Sound: yes "
+	    "\xe2\x80\x94 the camera&#39;s sound (G.711 A-law), as recorded"
+	    "</span><span class=\"line streams\">Kept: every stream, as the "
+	    "camera recorded it: the camera&#39;s picture (H.264), the "
+	    "camera&#39;s sound (G.711 A-law), the camera&#39;s timecode"
+	    "</span><span class=\"line streams\">Camera&#39;s signature: The "
+	    "camera signed its video (Axis Signed Video and ONVIF Media "
+	    "Signing). This original file holds those signatures as "
+	    "recorded, and they can be checked with the camera maker&#39;s "
+	    "tools.</span>"));
+	assert_non_null(strstr(html, "<span class=\"line streams\">Sound: not "
+	    "in this copy (see Left out)</span><span class=\"line streams\">"
+	    "Kept: as the camera recorded them, packet for packet: the "
+	    "camera&#39;s picture (H.264), the camera&#39;s timecode</span>"
+	    "<span class=\"line streams\">Left out: the camera&#39;s sound "
+	    "(G.711 A-law) is not in this copy: G.711 audio cannot be stored "
+	    "in MP4 without converting it; the working copy has this sound "
+	    "as AAC</span><span class=\"line streams\">Camera&#39;s "
+	    "signature: The camera signed its video"));
+	/* The new words explained. */
+	assert_non_null(strstr(html, "<tr><th>AAC</th><td>The usual sound "));
+	assert_non_null(strstr(html, "<tr><th>G.711</th><td>The sound format "
+	    "of telephones"));
+	assert_non_null(strstr(html, "<tr><th>Camera&#39;s signature</th>"
+	    "<td>Some cameras sign their video"));
+	assert_non_null(strstr(html, "<tr><th>Stream</th><td>One track of "));
+	free(html);
+
+	/* README.txt: the same lines, wrapped. */
+	txt = readme(m, &x);
+	assert_wrapped(txt);
+	assert_non_null(strstr(txt, "\n    Sound:   yes \xe2\x80\x94 the "
+	    "camera's sound (G.711 A-law), re-encoded as AAC\n"
+	    "    Camera's signature: The camera signed its video (Axis Signed "
+	    "Video and\n"));
+	assert_non_null(strstr(txt, "\n    Sound:   none recorded\n"));
+	assert_non_null(strstr(txt, "\n    Sound:   not in this copy (see "
+	    "Left out)\n    Kept:    as the camera recorded them, packet for "
+	    "packet: the camera's\n             picture (H.264), the camera's "
+	    "timecode\n    Left out: the camera's sound (G.711 A-law) is not "
+	    "in this copy: G.711\n"));
+	assert_non_null(strstr(txt, "\nG.711:                The sound "
+	    "format of telephones"));
+	free(txt);
+	ex_report_extras_clear(&x);
+	ex_manifest_free(&m);
+
+	/* A reason with markup is escaped on the page. */
+	m = model_streams(1);
+	extras(&x, m, 1);
+	html = page(m, &x);
+	assert_non_null(strstr(html, "is not in this copy: &lt;b&gt;MP4&lt;/b"
+	    "&gt; &amp; &quot;G.711&quot;</span>"));
+	assert_null(strstr(html, "<b>MP4"));
+	free(html);
+	ex_report_extras_clear(&x);
+	ex_manifest_free(&m);
+}
+
 /* ---- extras ---------------------------------------------------------------- */
 
 static void
@@ -696,6 +874,7 @@ main(void)
 		cmocka_unit_test(test_html_no_outside_url),
 		cmocka_unit_test(test_html_times_and_howto),
 		cmocka_unit_test(test_readme_wraps),
+		cmocka_unit_test(test_streams_sound_and_signatures),
 		cmocka_unit_test(test_extras_ownership),
 		cmocka_unit_test(test_thumbnail_of_sample),
 		cmocka_unit_test(test_thumbnail_refuses_non_video),

@@ -876,6 +876,29 @@ ex_report_filecheck_limits(void)
 	    "shows that the bundle is the control room's.";
 }
 
+/* Does any file of m have a stream of codec (NULL: any), or, when sig,
+ * one with in-stream signatures? */
+static int
+any_stream(const ex_manifest *m, const char *codec, int sig)
+{
+	size_t c, f, s;
+
+	for (c = 0; c < m->ncameras; c++)
+		for (f = 0; f < m->cameras[c].nfiles; f++) {
+			const ex_manifest_file *mf = &m->cameras[c].files[f];
+
+			for (s = 0; s < mf->nstreams; s++) {
+				const ex_manifest_stream *st = &mf->streams[s];
+
+				if (sig ? st->signatures != NULL :
+				    codec == NULL || (st->codec != NULL &&
+				    strcmp(st->codec, codec) == 0))
+					return 1;
+			}
+		}
+	return 0;
+}
+
 void
 ex_report_glossary(const ex_manifest *m, ex_report_items *it)
 {
@@ -883,6 +906,9 @@ ex_report_glossary(const ex_manifest *m, ex_report_items *it)
 	    EX_TIME_DEFAULT_ZONE;
 	char crf[32];
 
+	if (any_stream(m, "aac", 0))
+		item_add(it, EX_RI_FACT, "AAC", "The usual sound format of "
+		    "MP4 files, which every ordinary video player plays.");
 	item_add(it, EX_RI_FACT, "Bag root", "The top folder of the bundle, "
 	    "which holds manifest-sha256.txt and the data folder (the bundle "
 	    "follows BagIt, a standard for packing files with their "
@@ -895,6 +921,13 @@ ex_report_glossary(const ex_manifest *m, ex_report_items *it)
 	item_add(it, EX_RI_FACT, "Burn-in", "The date, time and camera written "
 	    "into every picture of a working copy, so they stay with the "
 	    "picture whatever plays it.");
+	if (any_stream(m, NULL, 1))
+		item_add(it, EX_RI_FACT, "Camera's signature", "Some cameras "
+		    "sign their video as they record it, inside the video "
+		    "itself (Axis Signed Video, ONVIF Media Signing). The "
+		    "camera maker's tools check such a signature: it shows the "
+		    "pictures are the ones the camera made. Only an untouched "
+		    "copy keeps it; re-encoding removes it.");
 	item_add(it, EX_RI_FACT, "Clock change", "When the clocks go back "
 	    "(for the end of summer time) an hour of local time happens "
 	    "twice; when they go forward, an hour is skipped.");
@@ -909,6 +942,13 @@ ex_report_glossary(const ex_manifest *m, ex_report_items *it)
 	    "cut short or is partly unreadable (recorders can fail mid-write); "
 	    "what could be recovered is in the bundle, what could not is "
 	    "named.");
+	if (any_stream(m, "pcm_alaw", 0) || any_stream(m, "pcm_mulaw",
+	    0))
+		item_add(it, EX_RI_FACT, "G.711", "The sound format of "
+		    "telephones, common on IP cameras (A-law in most of the "
+		    "world, \xce\xbc-law in North America and Japan). MP4 "
+		    "files cannot hold it as recorded, so a working copy has "
+		    "the sound as AAC.");
 	item_add(it, EX_RI_FACT, "Key ID", "The 16-character name of a key "
 	    "(letters A-F and digits); a signature names the key ID that made "
 	    "it.");
@@ -937,6 +977,11 @@ ex_report_glossary(const ex_manifest *m, ex_report_items *it)
 	    "a secret key can make for a file; anyone with the matching "
 	    "public key can check it. Each file's is in the .minisig file "
 	    "beside it.");
+	if (any_stream(m, NULL, 0))
+		item_add(it, EX_RI_FACT, "Stream", "One track of a video file: "
+		    "the picture, the sound, the camera's timecode or other "
+		    "data. Each file's entry here lists the streams it keeps "
+		    "and any it leaves out, and why.");
 	item_add(it, EX_RI_FACT, "UTC", "Coordinated Universal Time, the world "
 	    "standard time. It has no summer time, so UTC times always run "
 	    "in order.");
@@ -1001,6 +1046,269 @@ ex_report_camera_notes(const ex_manifest_camera *cam, const char *zone,
 				    span_words(cv->to - q->to, d2,
 				    sizeof(d2)));
 		}
+	}
+}
+
+/* ---- what a file holds ----------------------------------------------------- */
+
+/* A codec in plain words ("G.711 A-law", "AAC"); else FFmpeg's name. */
+static const char *
+codec_words(const char *codec)
+{
+	static const struct {
+		const char *name, *words;
+	} tab[] = {
+		{ "aac", "AAC" }, { "pcm_alaw", "G.711 A-law" },
+		{ "pcm_mulaw", "G.711 \xce\xbc-law" }, { "mp3", "MP3" },
+		{ "opus", "Opus" }, { "ac3", "AC-3" }, { "eac3", "E-AC-3" },
+		{ "adpcm_g726", "G.726" }, { "adpcm_g726le", "G.726" },
+		{ "g722", "G.722" }, { "h264", "H.264" }, { "hevc", "H.265" },
+		{ "mjpeg", "Motion JPEG" }, { "mpeg4", "MPEG-4" },
+		{ "mpeg2video", "MPEG-2" }, { "tmcd", "timecode" },
+		{ "mov_text", "text" },
+	};
+	size_t i;
+
+	if (codec == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcmp(codec, tab[i].name) == 0)
+			return tab[i].words;
+	if (strncmp(codec, "pcm_", 4) == 0)
+		return "uncompressed PCM";
+	return codec;
+}
+
+/* "the camera's sound (G.711 A-law)" into buf. */
+static const char *
+stream_words(const char *type, const char *codec, char *buf, size_t size)
+{
+	const char *cw = codec_words(codec);
+	const char *what = type == NULL ? "a stream" :
+	    strcmp(type, "video") == 0 ? "the camera's picture" :
+	    strcmp(type, "audio") == 0 ? "the camera's sound" :
+	    strcmp(type, "subtitle") == 0 ? "a text track" :
+	    strcmp(type, "attachment") == 0 ? "an attached file" :
+	    codec != NULL && (strcmp(codec, "tmcd") == 0 ||
+	    strcmp(codec, "timecode") == 0) ? "the camera's timecode" :
+	    "a data track";
+
+	if (cw != NULL && strcmp(cw, "timecode") != 0)
+		snprintf(buf, size, "%s (%s)", what, cw);
+	else
+		snprintf(buf, size, "%s", what);
+	return buf;
+}
+
+/* The file of camera c of `role` made from the same recorder file as f
+ * (a master: that file itself), or NULL. */
+static const ex_manifest_file *
+sibling(const ex_manifest_camera *c, const ex_manifest_file *f,
+    ex_manifest_role role)
+{
+	const char *src = f->nderived_from > 0 ? f->derived_from[0] : NULL;
+	size_t i;
+
+	if (src == NULL)
+		return NULL;
+	for (i = 0; i < c->nfiles; i++) {
+		const ex_manifest_file *g = &c->files[i];
+
+		if (g->role != role || g == f)
+			continue;
+		if (role == EX_ROLE_MASTER && g->source_path != NULL &&
+		    strcmp(g->source_path, src) == 0)
+			return g;
+		if (role != EX_ROLE_MASTER && g->nderived_from > 0 &&
+		    strcmp(g->derived_from[0], src) == 0)
+			return g;
+	}
+	return NULL;
+}
+
+/* The codec of source stream `source_index` of f's recorder file, from
+ * its master or its native copy; NULL when neither says. */
+static const char *
+source_codec(const ex_manifest_camera *c, const ex_manifest_file *f,
+    int source_index)
+{
+	const ex_manifest_file *g;
+	size_t i;
+
+	if (source_index < 0)
+		return NULL;
+	if ((g = sibling(c, f, EX_ROLE_MASTER)) != NULL)
+		for (i = 0; i < g->nstreams; i++)
+			if (g->streams[i].index == source_index)
+				return g->streams[i].codec;
+	if ((g = sibling(c, f, EX_ROLE_NATIVE)) != NULL)
+		for (i = 0; i < g->nstreams; i++)
+			if (g->streams[i].source_index == source_index)
+				return g->streams[i].codec;
+	return NULL;
+}
+
+/* The in-stream signatures of a file's video (NULL: none). */
+static const char *
+video_signatures(const ex_manifest_file *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return NULL;
+	for (i = 0; i < f->nstreams; i++)
+		if (f->streams[i].signatures != NULL &&
+		    f->streams[i].signatures[0] != '\0')
+			return f->streams[i].signatures;
+	return NULL;
+}
+
+/* "Axis Signed Video and ONVIF Media Signing" for the tokens. */
+static void
+signature_words(const char *tokens, ex_report_buf *b)
+{
+	const char *p = tokens, *q;
+	int first = 1;
+
+	while (*p != '\0') {
+		size_t n;
+
+		while (*p == ' ')
+			p++;
+		for (q = p; *q != '\0' && *q != ' '; q++)
+			;
+		n = (size_t)(q - p);
+		if (n == 0)
+			break;
+		if (!first)
+			ex_report_buf_put(b, " and ");
+		first = 0;
+		if (n == 17 && strncmp(p, "axis-signed-video", n) == 0)
+			ex_report_buf_put(b, "Axis Signed Video");
+		else if (n == 19 && strncmp(p, "onvif-media-signing", n) == 0)
+			ex_report_buf_put(b, "ONVIF Media Signing");
+		else
+			ex_report_buf_putn(b, p, n);
+		p = q;
+	}
+}
+
+void
+ex_report_file_streams(const ex_manifest_camera *c,
+    const ex_manifest_file *f, ex_report_items *it)
+{
+	const ex_manifest_stream *sound = NULL, *gone = NULL;
+	const char *sigs;
+	char w[160];
+	size_t i;
+
+	if (f->nstreams == 0 || f->role == EX_ROLE_STILL)
+		return;
+	for (i = 0; i < f->nstreams; i++) {
+		const ex_manifest_stream *s = &f->streams[i];
+
+		if (s->type == NULL || strcmp(s->type, "audio") != 0)
+			continue;
+		if (s->fate == EX_FATE_LEFT_OUT) {
+			if (gone == NULL)
+				gone = s;
+		} else if (sound == NULL) {
+			sound = s;
+		}
+	}
+	if (sound != NULL) {
+		const char *from = sound->fate == EX_FATE_REENCODED ?
+		    source_codec(c, f, sound->source_index) : sound->codec;
+
+		stream_words("audio", from, w, sizeof(w));
+		if (sound->fate == EX_FATE_REENCODED)
+			item_add(it, EX_RI_FACT, "Sound", "yes \xe2\x80\x94 %s, "
+			    "re-encoded as %s", w, or_empty(codec_words(
+			    sound->codec)));
+		else if (sound->fate == EX_FATE_KEPT)
+			item_add(it, EX_RI_FACT, "Sound", "yes \xe2\x80\x94 %s, "
+			    "kept as recorded", w);
+		else
+			item_add(it, EX_RI_FACT, "Sound", "yes \xe2\x80\x94 %s, "
+			    "as recorded", w);
+	} else if (gone != NULL) {
+		if (f->role != EX_ROLE_WORKING)
+			item_add(it, EX_RI_FACT, "Sound", "not in this copy "
+			    "(see Left out)");
+		else
+			item_add(it, EX_RI_FACT, "Sound", "not in this copy: "
+			    "%s is left out: %s", stream_words("audio",
+			    gone->codec, w, sizeof(w)), gone->reason != NULL ?
+			    gone->reason : "it cannot be carried");
+	} else {
+		item_add(it, EX_RI_FACT, "Sound", "none recorded");
+	}
+
+	if (f->role != EX_ROLE_WORKING) {
+		ex_report_buf b = { 0 };
+		char *kept = NULL;
+		int n = 0;
+
+		for (i = 0; i < f->nstreams; i++) {
+			const ex_manifest_stream *s = &f->streams[i];
+
+			if (s->fate != EX_FATE_KEPT &&
+			    s->fate != EX_FATE_RECORDED)
+				continue;
+			ex_report_buf_put(&b, n++ > 0 ? ", " : "");
+			ex_report_buf_put(&b, stream_words(s->type, s->codec,
+			    w, sizeof(w)));
+		}
+		if (n > 0 && ex_report_buf_finish(&b, &kept, NULL, NULL) !=
+		    EX_OK)
+			it->failed = 1;
+		ex_report_buf_free(&b);
+		if (kept != NULL)
+			item_add(it, EX_RI_FACT, "Kept", "%s: %s", f->role ==
+			    EX_ROLE_MASTER ? "every stream, as the camera "
+			    "recorded it" : "as the camera recorded them, "
+			    "packet for packet", kept);
+		free(kept);
+		for (i = 0; i < f->nstreams; i++) {
+			const ex_manifest_stream *s = &f->streams[i];
+
+			if (s->fate != EX_FATE_LEFT_OUT)
+				continue;
+			item_add(it, EX_RI_FACT, "Left out", "%s is not in "
+			    "this copy: %s", stream_words(s->type, s->codec, w,
+			    sizeof(w)), s->reason != NULL ? s->reason :
+			    "it cannot be carried");
+		}
+	}
+
+	sigs = video_signatures(f);
+	if (sigs == NULL && f->role == EX_ROLE_WORKING) {
+		sigs = video_signatures(sibling(c, f, EX_ROLE_MASTER));
+		if (sigs == NULL)
+			sigs = video_signatures(sibling(c, f,
+			    EX_ROLE_NATIVE));
+	}
+	if (sigs != NULL) {
+		ex_report_buf b = { 0 };
+		char *names = NULL;
+
+		signature_words(sigs, &b);
+		if (ex_report_buf_finish(&b, &names, NULL, NULL) != EX_OK)
+			it->failed = 1;
+		else if (f->role == EX_ROLE_MASTER)
+			item_add(it, EX_RI_FACT, "Camera's signature", "The "
+			    "camera signed its video (%s). This original file "
+			    "holds those signatures as recorded, and they can "
+			    "be checked with the camera maker's tools.",
+			    names);
+		else
+			item_add(it, EX_RI_FACT, "Camera's signature", "The "
+			    "camera signed its video (%s). The native copy "
+			    "keeps those signatures byte for byte, and they "
+			    "can be checked with the camera maker's tools; "
+			    "the working copy (re-encoded) does not carry "
+			    "them.", names);
+		free(names);
 	}
 }
 

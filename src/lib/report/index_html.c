@@ -329,9 +329,32 @@ put_thumb(ex_report_buf *b, const ex_report_thumb *t, const char *name)
 	free(b64);
 }
 
+/* What file f holds (ex_report_file_streams): rows of the clip's table,
+ * or, as_lines, lines under the file's name. */
 static void
-put_clip(ex_report_buf *b, const ex_manifest_file *f,
-    const ex_report_extras *x, const char *zone)
+put_streams(ex_report_buf *b, const ex_manifest_camera *c,
+    const ex_manifest_file *f, int as_lines)
+{
+	ex_report_items it = { 0 };
+	size_t i;
+
+	ex_report_file_streams(c, f, &it);
+	if (it.failed)
+		b->failed = 1;
+	for (i = 0; i < it.n; i++) {
+		ex_report_buf_put(b, as_lines ? "<span class=\"line "
+		    "streams\">" : "<tr class=\"streams\"><th>");
+		ex_report_buf_html(b, it.v[i].label);
+		ex_report_buf_put(b, as_lines ? ": " : "</th><td>");
+		ex_report_buf_html(b, it.v[i].text);
+		ex_report_buf_put(b, as_lines ? "</span>" : "</td></tr>\n");
+	}
+	ex_report_items_free(&it);
+}
+
+static void
+put_clip(ex_report_buf *b, const ex_manifest_camera *c,
+    const ex_manifest_file *f, const ex_report_extras *x, const char *zone)
 {
 	const char *name = ex_report_basename(f->path);
 	char size[96], span[48];
@@ -355,13 +378,16 @@ put_clip(ex_report_buf *b, const ex_manifest_file *f,
 	if (f->width > 0 && f->height > 0)
 		ex_report_buf_printf(b, ", %d&#215;%d", f->width, f->height);
 	put_dst(b, f->start, f->end, zone);
-	ex_report_buf_put(b, "</td></tr>\n<tr><th>Size</th><td>");
+	ex_report_buf_put(b, "</td></tr>\n");
+	put_streams(b, c, f, 0);
+	ex_report_buf_put(b, "<tr><th>Size</th><td>");
 	ex_report_buf_html(b, ex_report_format_size(f->size, size,
 	    sizeof(size)));
 	ex_report_buf_put(b, "</td></tr>\n<tr><th>SHA-256</th>"
 	    "<td class=\"hash\">");
 	ex_report_buf_html(b, f->sha256);
 	ex_report_buf_put(b, "</td></tr>\n</table>\n</div>\n");
+	/* Not muted: the clip plays with the camera's sound. */
 	ex_report_buf_put(b, "<video controls preload=\"metadata\"");
 	if (f->width > 0 && f->height > 0)
 		ex_report_buf_printf(b, " width=\"%d\" height=\"%d\"", f->width,
@@ -419,7 +445,9 @@ put_other_files(ex_report_buf *b, const ex_manifest_camera *c,
 			ex_report_buf_put(b, "; on the recorder: ");
 			ex_report_buf_html(b, f->source_path);
 		}
-		ex_report_buf_put(b, "</span></td><td>");
+		ex_report_buf_put(b, "</span>");
+		put_streams(b, c, f, 1);
+		ex_report_buf_put(b, "</td><td>");
 		put_range(b, f->start, f->end, zone);
 		ex_report_buf_put(b, "</td><td class=\"size\">");
 		ex_report_buf_html(b, ex_report_format_size(f->size, size,
@@ -551,7 +579,7 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c,
 		ex_report_buf_put(b, ")</h4>\n");
 		for (i = 0; i < c->nfiles; i++)
 			if (c->files[i].role == EX_ROLE_WORKING)
-				put_clip(b, &c->files[i], x, zone);
+				put_clip(b, c, &c->files[i], x, zone);
 	} else if (c->nfiles == 0) {
 		ex_report_buf_put(b, "<p>This camera recorded nothing in the "
 		    "requested range.</p>\n");

@@ -285,8 +285,11 @@ role_text(ex_manifest_role role)
 }
 
 static void
-put_file(ex_report_buf *b, const ex_manifest_file *f, const char *zone)
+put_file(ex_report_buf *b, const ex_manifest_camera *c,
+    const ex_manifest_file *f, const char *zone)
 {
+	ex_report_items streams = { 0 };
+	size_t i;
 	char t[2 * EX_TIME_BUFSZ + 16 + 256], size[96], span[48], info[160];
 	char *href = ex_report_href(f->path);
 
@@ -322,6 +325,13 @@ put_file(ex_report_buf *b, const ex_manifest_file *f, const char *zone)
 		}
 		free(note);
 	}
+	ex_report_file_streams(c, f, &streams);
+	if (streams.failed)
+		b->failed = 1;
+	for (i = 0; i < streams.n; i++)
+		fact(b, "    ", FILE_COL, streams.v[i].label,
+		    streams.v[i].text);
+	ex_report_items_free(&streams);
 	fact(b, "    ", FILE_COL, "Size", ex_report_format_size(f->size, size,
 	    sizeof(size)));
 	fact(b, "    ", FILE_COL, "SHA-256", f->sha256);
@@ -402,10 +412,10 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 	}
 	for (i = 0; i < c->nfiles; i++)
 		if (c->files[i].role == EX_ROLE_WORKING)
-			put_file(b, &c->files[i], zone);
+			put_file(b, c, &c->files[i], zone);
 	for (i = 0; i < c->nfiles; i++)
 		if (c->files[i].role != EX_ROLE_WORKING)
-			put_file(b, &c->files[i], zone);
+			put_file(b, c, &c->files[i], zone);
 }
 
 static void

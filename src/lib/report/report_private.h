@@ -148,6 +148,16 @@ void ex_report_glossary(const ex_manifest *m, ex_report_items *it);
  * (keyframes) and why its masters reach beyond it (whole files). */
 void ex_report_camera_notes(const ex_manifest_camera *c, const char *zone,
     ex_report_items *it);
+/* What file f of camera c holds, from its <stream> records, as facts
+ * (label: text): "Sound" (yes and what became of the camera's sound, left
+ * out and why, or none recorded); for a native copy or a master also
+ * "Kept" (the streams as the camera recorded them) and one "Left out" per
+ * stream not carried, with the reason; and "Camera's signature" when the
+ * camera signed its video in the stream (Axis Signed Video, ONVIF Media
+ * Signing): which copies keep it.  Nothing for a still or a file without
+ * stream records. */
+void ex_report_file_streams(const ex_manifest_camera *c,
+    const ex_manifest_file *f, ex_report_items *it);
 /* "Original files cover", "Working copies cover", ... for a coverage
  * row. */
 const char *ex_report_coverage_label(ex_manifest_role role);
