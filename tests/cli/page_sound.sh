@@ -8,6 +8,8 @@
 #   cam2  Matroska: H.264, no sound
 # exported as a folder bundle; data/index.html opened in headless Chromium
 # (tests/browser/page_sound.mjs, autoplay allowed as a click would).
+#  - both clips have their preview picture (cam1's working copy starts
+#    with a sound or text packet, not a picture);
 #  - every <video> is as the page made it: not muted, volume 1;
 #  - cam1's working copy, played for about a second, has sound decoded by
 #    the browser (webkitAudioDecodedByteCount > 0) and an analyser on the
@@ -73,6 +75,13 @@ w1=cam1/working/cam1-working-001.mp4
 w2=cam2/working/cam2-working-001.mp4
 test -s "b/data/$w1" && test -s "b/data/$w2" ||
 	t_fail "working copies missing: $(ls b/data/*/working)"
+
+# Both clips have their preview picture (a clip whose first packet is
+# sound or text, not picture, once had none).
+for w in $w1 $w2; do
+	grep -q "alt=\"First frame of ${w##*/}\" src=\"data:image/png;base64," \
+		b/data/index.html || t_fail "no preview picture of $w"
+done
 
 # The page leaves its clips' sound on.
 if grep -Eq '<video[^>]* muted' b/data/index.html; then

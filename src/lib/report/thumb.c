@@ -92,12 +92,16 @@ first_frame(const char *path, AVFrame *frame, AVRational *stream_sar,
 			    rc == AVERROR_EOF ? 0 : rc);
 			goto out;
 		}
-		do {
+		/* Skip other streams' packets (sound, text); unref clears
+		 * stream_index to 0, so test it before, not after: an empty
+		 * packet sent would flush the decoder. */
+		for (;;) {
 			rc = npkt++ < MAX_PACKETS ? av_read_frame(fmt, pkt) :
 			    AVERROR_EOF;
-			if (rc == 0 && pkt->stream_index != idx)
-				av_packet_unref(pkt);
-		} while (rc == 0 && pkt->stream_index != idx);
+			if (rc < 0 || pkt->stream_index == idx)
+				break;
+			av_packet_unref(pkt);
+		}
 		if (rc < 0) {
 			flushed = 1;
 			rc = avcodec_send_packet(dec, NULL);
