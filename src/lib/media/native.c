@@ -137,6 +137,8 @@ pktq_push(pktq *q, AVPacket *pkt, ex_error *err)
 static void
 pktq_shift(pktq *q, size_t k)
 {
+	if (k == 0)
+		return;         /* (an empty queue has no arrays to move) */
 	for (size_t i = 0; i < k; i++)
 		av_packet_free(&q->pkts[i]);
 	memmove(q->pkts, q->pkts + k, (q->n - k) * sizeof(*q->pkts));
