@@ -838,6 +838,9 @@ cut_segment(native *n, const ex_segment *seg, int *started, int *done,
 		if (st != EX_OK)
 			goto out;
 	}
+	/* The loop may end holding the packet that ended it; av_read_frame
+	 * would overwrite (and leak) that reference. */
+	av_packet_unref(pkt);
 	/* The cut has ended: the side packets of its last moments may come
 	 * after the video's in the file (interleaving); read on a little. */
 	if (*done && st == EX_OK && n->out != NULL && n->nside > 0 &&
