@@ -439,6 +439,7 @@ cmd_export(int argc, char **argv)
 	const char *keypath = NULL, *container_s = "zip";
 	int ch, status = EXIT_TROUBLE, valid_preset = 0;
 	struct sigaction sa, old_int, old_term, old_hup;
+	int handlers = 0;
 
 	memset(&req, 0, sizeof(req));
 	memset(&prog, 0, sizeof(prog));
@@ -640,6 +641,7 @@ cmd_export(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	handlers = 1;
 	if (ex_export(&req, &res, &err) != EX_OK) {
 		cli_error(&err);
 		if (err.code == EX_ERR_INTERRUPTED)
@@ -655,9 +657,6 @@ cmd_export(int argc, char **argv)
 		    res->signer_key_id, res->manifest_sha256);
 		status = EXIT_OK;
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 	if (req.progress != NULL)
 		pthread_mutex_destroy(&prog.lock);
 out:
@@ -666,5 +665,12 @@ out:
 	ex_export_result_free(&res);
 	ex_export_plan_free(&plan);
 	ex_seckey_free(&key);
+	/* Only now: a signal while the finished export is being cleaned up
+	 * must not kill it (exit 143 beside a complete bundle). */
+	if (handlers) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	}
 	return status;
 }
