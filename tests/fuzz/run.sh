@@ -48,7 +48,8 @@ src/lib/bundle/reader_dir.c
 src/lib/bundle/reader_zip.c src/lib/bundle/reader_tar.c src/lib/bundle/reader_iso.c
 src/lib/fileio.c src/lib/bundle/copy.c src/lib/bundle/writer.c
 src/lib/archive/detect.c src/lib/archive/indexed.c src/lib/archive/frigate.c
-src/lib/archive/plain.c src/lib/archive/probe.c src/lib/archive/timeline.c"
+src/lib/archive/plain.c src/lib/archive/probe.c src/lib/archive/sei.c
+src/lib/archive/timeline.c"
 pcs="libavformat libavcodec libavutil libswscale libsodium libarchive libxml-2.0"
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 $SAN -I$out/gen -I$top/include -I$top/src/lib $(pkg-config --cflags $pcs)"
