@@ -46,3 +46,8 @@ TESTS += tests/cli/page_sound.sh
 dist_check_SCRIPTS += tests/cli/page_sound.sh
 EXTRA_DIST += tests/cli/page_sound.sh tests/browser/page_sound.mjs
 ## end pagesound
+
+## The screenshots and page texts the browser tests keep as artefacts go
+## with make clean (distcheck's distcleancheck wants nothing left).
+CLEANFILES += tests/work/page_clockchange.png tests/work/page_clockchange.txt \
+	tests/work/page_sound.png tests/work/page_sound.txt
