@@ -1,3 +1,8 @@
+## The base layer under every module (base.h, base_av.h): the string
+## buffer, array growth, out of memory, tree removal, sibling temporary
+## names, FFmpeg's allow-listed open and its log capture.
+libexcore_la_SOURCES += src/lib/base.h src/lib/base.c \
+	src/lib/base_av.h src/lib/base_av.c
 ## Opening input files: never waiting, only regular files (exhibit/fileio.h).
 libexcore_la_SOURCES += include/exhibit/fileio.h src/lib/fileio.c
 ## The containers recorder files are opened as, in scan and export.
@@ -15,6 +20,11 @@ tests_unit_test_fileio_SOURCES = tests/unit/test_fileio.c tests/unit/scratch.h
 tests_unit_test_fileio_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fileio_LDADD = libexcore.la $(UNIT_LIBS)
 TESTS += tests/unit/test_fileio
+check_PROGRAMS += tests/unit/test_base
+tests_unit_test_base_SOURCES = tests/unit/test_base.c tests/unit/scratch.h
+tests_unit_test_base_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_base_LDADD = libexcore.la $(UNIT_LIBS)
+TESTS += tests/unit/test_base
 endif
 
 ## The jobs: export and verify, on top of every module.

@@ -115,14 +115,7 @@ ex_status ex_probe_segment(ex_segment *seg, int64_t *first_offset,
     int64_t *length, int64_t *last_offset, ex_instant *created,
     ex_error *err);
 
-/* FFmpeg's log: install (once, process-wide) a callback that keeps FFmpeg
- * off stderr and remembers, per thread, the last error line.  reset clears
- * this thread's memory; last returns it ("" when none) and errors counts
- * error-level lines since the reset. */
-void ex_avlog_install(void);
-void ex_avlog_reset(void);
-const char *ex_avlog_last(void);
-int ex_avlog_errors(void);
+/* FFmpeg's log capture is the base layer's (base_av.h). */
 
 /* --- the timeline (timeline.c) ----------------------------------------- */
 

@@ -21,6 +21,7 @@
 #include <libavutil/log.h>
 
 #include "archive/archive_private.h"
+#include "base_av.h"
 #include "exhibit/fileio.h"
 #include "ffformats.h"
 
@@ -100,64 +101,6 @@ out:
 	return cut;
 }
 
-/* --- FFmpeg's log ------------------------------------------------------ */
-
-static pthread_once_t avlog_once = PTHREAD_ONCE_INIT;
-static _Thread_local char avlog_last[256];
-static _Thread_local int avlog_errors;
-
-static void
-avlog_callback(void *avcl, int level, const char *fmt, va_list vl)
-{
-	char line[sizeof(avlog_last)];
-	int prefix = 0;
-	size_t n;
-
-	if (level > AV_LOG_ERROR)
-		return;
-	av_log_format_line2(avcl, level, fmt, vl, line, sizeof(line),
-	    &prefix);
-	n = strlen(line);
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
-	    line[n - 1] == ' '))
-		line[--n] = '\0';
-	if (n == 0)
-		return;
-	memcpy(avlog_last, line, n + 1);
-	avlog_errors++;
-}
-
-static void
-avlog_init(void)
-{
-	av_log_set_callback(avlog_callback);
-}
-
-void
-ex_avlog_install(void)
-{
-	pthread_once(&avlog_once, avlog_init);
-}
-
-void
-ex_avlog_reset(void)
-{
-	avlog_last[0] = '\0';
-	avlog_errors = 0;
-}
-
-const char *
-ex_avlog_last(void)
-{
-	return avlog_last;
-}
-
-int
-ex_avlog_errors(void)
-{
-	return avlog_errors;
-}
-
 /* --- probing ----------------------------------------------------------- */
 
 static int
@@ -178,10 +121,10 @@ copy_name(char *dst, size_t size, const char *src)
 static const char *
 log_detail(char *buf, size_t size)
 {
-	if (ex_avlog_last()[0] == '\0')
+	if (base_avlog_last()[0] == '\0')
 		buf[0] = '\0';
 	else
-		snprintf(buf, size, " (%s)", ex_avlog_last());
+		snprintf(buf, size, " (%s)", base_avlog_last());
 	return buf;
 }
 
@@ -242,8 +185,8 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	*length = 0;
 	*last_offset = 0;
 	*created = EX_INSTANT_NONE;
-	ex_avlog_install();
-	ex_avlog_reset();
+	base_avlog_install();
+	base_avlog_reset();
 	/* A FIFO, folder, device or link loop named like a segment is
 	 * damage, found without waiting on it (exhibit/fileio.h). */
 	if ((st = ex_file_open(AT_FDCWD, seg->path, 0, "", &fd, &sb,
@@ -282,7 +225,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	if ((tag = av_dict_get(ic->metadata, "creation_time", NULL, 0)) !=
 	    NULL && ex_time_parse(tag->value, "UTC", created, NULL) != EX_OK)
 		*created = EX_INSTANT_NONE;
-	ex_avlog_reset();
+	base_avlog_reset();
 	if ((ret = avformat_find_stream_info(ic, NULL)) < 0) {
 		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
 		    "no stream information: %s%s", av_make_error_string(ebuf,
@@ -339,7 +282,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 
 	if ((pkt = av_packet_alloc()) == NULL)
 		goto nomem;
-	ex_avlog_reset();
+	base_avlog_reset();
 	for (;;) {
 		int64_t t;
 
@@ -440,7 +383,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		    "%zu frames readable; the file ends inside a program "
 		    "stream pack (file truncated)", n);
 	if (read_error != 0 || corrupt > 0 || (declared > 0 &&
-	    (int64_t)n < declared) || ex_avlog_errors() > 0) {
+	    (int64_t)n < declared) || base_avlog_errors() > 0) {
 		char what[200];
 		size_t w;
 
