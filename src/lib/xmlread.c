@@ -126,7 +126,7 @@ forbidden_node(xmlNodePtr n, unsigned flags, int depth, const char **why,
 {
 	static const char not_allowed[] = "not allowed";
 	static const char not_written[] = "exhibit writes none";
-	int exhibit = (flags & EX_XMLREAD_EXHIBIT) != 0;
+	int exhibit = (flags & BASE_XMLREAD_EXHIBIT) != 0;
 	const char *what;
 
 	for (; n != NULL; n = n->next) {
@@ -183,7 +183,7 @@ forbidden_node(xmlNodePtr n, unsigned flags, int depth, const char **why,
 }
 
 ex_status
-ex_xmlread_parse(const ex_xmlread_rules *rules, const char *xml,
+base_xmlread_parse(const base_xmlread_rules *rules, const char *xml,
     size_t len, xmlDocPtr *out, ex_error *err)
 {
 	xmlStructuredErrorFunc old_serror = xmlStructuredError;
@@ -212,7 +212,7 @@ ex_xmlread_parse(const ex_xmlread_rules *rules, const char *xml,
 		    "%s: too large (%zu bytes; the limit is %zu)", what, len,
 		    rules->max);
 	if (len >= 3 && memcmp(xml, BOM, 3) == 0) {
-		if (rules->flags & EX_XMLREAD_EXHIBIT)
+		if (rules->flags & BASE_XMLREAD_EXHIBIT)
 			return ex_error_set(err, EX_ERR_FORMAT,
 			    "%s: starts with a byte-order mark "
 			    "(exhibit writes none)", what);
@@ -247,7 +247,7 @@ ex_xmlread_parse(const ex_xmlread_rules *rules, const char *xml,
 	}
 	/* exhibit's own documents keep CDATA nodes, to be refused below. */
 	options = XML_PARSE_NONET | XML_PARSE_IGNORE_ENC;
-	if (!(rules->flags & EX_XMLREAD_EXHIBIT))
+	if (!(rules->flags & BASE_XMLREAD_EXHIBIT))
 		options |= XML_PARSE_NOCDATA;
 	doc = xmlCtxtReadMemory(pc, xml, (int)len, what, "UTF-8", options);
 	if (doc == NULL || !pc->wellFormed) {

@@ -19,7 +19,7 @@
  *     and without XML_PARSE_HUGE, so libxml2's depth (256) and node-size
  *     (10 MB) limits stay on;
  *   - valid against the schema rules->xsd (compiled into the binary).
- * With EX_XMLREAD_EXHIBIT (a document exhibit wrote) also: no byte-order
+ * With BASE_XMLREAD_EXHIBIT (a document exhibit wrote) also: no byte-order
  * mark, no comment, no processing instruction (the XML declaration is not
  * one) and no CDATA section, anywhere.  Without it a UTF-8 byte-order
  * mark is skipped, and comments and processing instructions are allowed
@@ -39,22 +39,22 @@
 #include "exhibit/error.h"
 
 /* Accept only the form exhibit writes (see above). */
-#define EX_XMLREAD_EXHIBIT 1u
+#define BASE_XMLREAD_EXHIBIT 1u
 
-typedef struct ex_xmlread_rules {
+typedef struct base_xmlread_rules {
 	const char *what;               /* names the document: "recorder.xml" */
 	const unsigned char *xsd;       /* the schema's text (not copied) */
 	size_t xsdlen;
 	size_t max;                     /* largest document, in bytes */
-	unsigned flags;                 /* EX_XMLREAD_* */
-} ex_xmlread_rules;
+	unsigned flags;                 /* BASE_XMLREAD_* */
+} base_xmlread_rules;
 
 /*
  * Read the len bytes at xml (need not be NUL-terminated) under rules.  On
  * success *out is the validated tree, which the caller frees with
  * xmlFreeDoc(); on failure *out is NULL and err says why.
  */
-ex_status ex_xmlread_parse(const ex_xmlread_rules *rules, const char *xml,
+ex_status base_xmlread_parse(const base_xmlread_rules *rules, const char *xml,
     size_t len, xmlDocPtr *out, ex_error *err);
 
 #endif

@@ -200,7 +200,7 @@ ex_archive_read_indexed(ex_archive *a, ex_error *err)
 	 * byte-order mark (Windows tools write one; the bytes are UTF-8
 	 * either way) is skipped.
 	 */
-	ex_xmlread_rules rules = {
+	base_xmlread_rules rules = {
 		.what = INDEX_NAME,
 		.xsd = ex_recorder_xsd,
 		.xsdlen = ex_recorder_xsd_len,
@@ -225,7 +225,7 @@ ex_archive_read_indexed(ex_archive *a, ex_error *err)
 	}
 	if ((st = read_index(path, &buf, &len, err)) != EX_OK)
 		goto out;
-	if ((st = ex_xmlread_parse(&rules, buf, len, &doc, err)) !=
+	if ((st = base_xmlread_parse(&rules, buf, len, &doc, err)) !=
 	    EX_OK)
 		goto out;
 	root = xmlDocGetRootElement(doc);

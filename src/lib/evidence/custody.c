@@ -38,7 +38,7 @@ ex_custody_new(const char *exhibit_ref, ex_custody **out, ex_error *err)
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "custody: no exhibit reference");
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->exhibit_ref = ex_xml_clean(exhibit_ref, 1)) == NULL) {
+	    (c->exhibit_ref = base_xml_clean(exhibit_ref, 1)) == NULL) {
 		free(c);
 		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
 	}
@@ -150,7 +150,7 @@ canonical(const char *exhibit_ref, const ex_custody_event *e, sbuf *b,
 	sb_str(b, "exhibit-custody-v1\n");
 	sb_field(b, "bundle", exhibit_ref);
 	sb_field(b, "seq", seq);
-	sb_field(b, "time", ex_xml_time_utc(e->time, tbuf, sizeof(tbuf)));
+	sb_field(b, "time", base_xml_time_utc(e->time, tbuf, sizeof(tbuf)));
 	sb_field(b, "actor", e->actor);
 	sb_field(b, "action", e->action);
 	sb_field(b, "note", e->note);
@@ -277,9 +277,9 @@ ex_custody_append(ex_custody *c, const ex_seckey *sk, const char *actor,
 		    "libsodium could not be initialised");
 	e.seq = (uint64_t)c->nevents + 1;
 	e.time = time;
-	e.actor = ex_xml_clean(actor, 0);
-	e.action = ex_xml_clean(action, 0);
-	e.note = ex_xml_clean(note, 0);
+	e.actor = base_xml_clean(actor, 0);
+	e.action = base_xml_clean(action, 0);
+	e.note = base_xml_clean(note, 0);
 	if ((actor != NULL && e.actor == NULL) ||
 	    (action != NULL && e.action == NULL) ||
 	    (note != NULL && e.note == NULL)) {
@@ -347,7 +347,7 @@ ex_custody_write(const ex_custody *c, char **xml, size_t *len,
 {
 	char hex[EX_SHA256_HEX], seq[32];
 	ex_status st;
-	ex_xw x;
+	base_xw x;
 	size_t i;
 
 	*xml = NULL;
@@ -358,34 +358,34 @@ ex_custody_write(const ex_custody *c, char **xml, size_t *len,
 	if (c->seal == NULL)
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "custody: the log is not sealed");
-	if ((st = ex_xw_open(&x, "custody", CUSTODY_NS, err)) != EX_OK)
+	if ((st = base_xw_open(&x, "custody", CUSTODY_NS, err)) != EX_OK)
 		return st;
-	ex_xw_attr(&x, "format", "1");
-	ex_xw_attr(&x, "exhibit", c->exhibit_ref);
+	base_xw_attr(&x, "format", "1");
+	base_xw_attr(&x, "exhibit", c->exhibit_ref);
 	for (i = 0; i < c->nevents; i++) {
 		const ex_custody_event *e = &c->events[i];
 
 		snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
-		ex_xw_start(&x, "event");
-		ex_xw_attr(&x, "seq", seq);
-		ex_xw_attr_time(&x, "time", e->time);
-		ex_xw_element(&x, "actor", e->actor);
-		ex_xw_element(&x, "action", e->action);
-		ex_xw_element(&x, "note", e->note);
-		ex_xw_start(&x, "signer");
-		ex_xw_attr(&x, "key-id", e->key_id);
-		ex_xw_element(&x, "public-key", e->public_key);
-		ex_xw_end(&x);
-		ex_xw_element(&x, "manifest-sha256",
+		base_xw_start(&x, "event");
+		base_xw_attr(&x, "seq", seq);
+		base_xw_attr_time(&x, "time", e->time);
+		base_xw_element(&x, "actor", e->actor);
+		base_xw_element(&x, "action", e->action);
+		base_xw_element(&x, "note", e->note);
+		base_xw_start(&x, "signer");
+		base_xw_attr(&x, "key-id", e->key_id);
+		base_xw_element(&x, "public-key", e->public_key);
+		base_xw_end(&x);
+		base_xw_element(&x, "manifest-sha256",
 		    ex_sha256_hex(e->manifest_sha256, hex));
-		ex_xw_element(&x, "previous-sha256",
+		base_xw_element(&x, "previous-sha256",
 		    ex_sha256_hex(e->previous_sha256, hex));
-		ex_xw_element(&x, "signature", e->signature);
-		ex_xw_end(&x);
+		base_xw_element(&x, "signature", e->signature);
+		base_xw_end(&x);
 	}
-	ex_xw_element(&x, "seal", c->seal);
-	ex_xw_end(&x);
-	return ex_xw_close(&x, WHAT, xml, len, err);
+	base_xw_element(&x, "seal", c->seal);
+	base_xw_end(&x);
+	return base_xw_close(&x, WHAT, xml, len, err);
 }
 
 /* ---- parse ------------------------------------------------------------ */

@@ -397,163 +397,163 @@ check_model(const ex_manifest *m, ex_error *err)
 /* ---- writing ---------------------------------------------------------- */
 
 static void
-write_range(ex_xw *x, const char *name, ex_manifest_range r)
+write_range(base_xw *x, const char *name, ex_manifest_range r)
 {
-	ex_xw_start(x, name);
-	ex_xw_attr_time(x, "from", r.from);
-	ex_xw_attr_time(x, "to", r.to);
-	ex_xw_end(x);
+	base_xw_start(x, name);
+	base_xw_attr_time(x, "from", r.from);
+	base_xw_attr_time(x, "to", r.to);
+	base_xw_end(x);
 }
 
 /* A file's start or end: recorder, true UTC and local readings. */
 static void
-write_readings(ex_xw *x, const char *name, ex_instant t,
+write_readings(base_xw *x, const char *name, ex_instant t,
     const ex_manifest *m)
 {
 	const char *zone = m->request.zone;
 	char buf[EX_TIME_BUFSZ];
 	ex_local_time lt;
 
-	ex_xw_start(x, name);
-	ex_xw_attr_time(x, "recorder",
+	base_xw_start(x, name);
+	base_xw_attr_time(x, "recorder",
 	    ex_time_true_to_recorder(t, m->recorder.clock_offset_usec));
-	ex_xw_attr_time(x, "utc", t);
-	ex_xw_attr(x, "local", ex_xml_time_local(t, zone, buf, sizeof(buf)));
-	ex_xw_attr(x, "zone", zone);
+	base_xw_attr_time(x, "utc", t);
+	base_xw_attr(x, "local", base_xml_time_local(t, zone, buf, sizeof(buf)));
+	base_xw_attr(x, "zone", zone);
 	if (ex_time_local(t, zone, &lt, NULL) != EX_OK)
 		snprintf(lt.abbrev, sizeof(lt.abbrev), "UTC");
-	ex_xw_attr(x, "abbrev", lt.abbrev);
-	ex_xw_end(x);
+	base_xw_attr(x, "abbrev", lt.abbrev);
+	base_xw_end(x);
 }
 
 static void
-write_bundle(ex_xw *x, const ex_manifest_bundle *b)
+write_bundle(base_xw *x, const ex_manifest_bundle *b)
 {
 	size_t i;
 
-	ex_xw_start(x, "bundle");
-	ex_xw_element(x, "case", b->case_ref);
-	ex_xw_element(x, "exhibit", b->exhibit_ref);
-	ex_xw_element(x, "operator", b->operator_name);
-	ex_xw_element(x, "organisation", b->organisation);
-	ex_xw_element(x, "reason", b->reason);
-	ex_xw_start(x, "exported");
-	ex_xw_attr_time(x, "utc", b->export_time);
-	ex_xw_end(x);
-	ex_xw_start(x, "tool");
-	ex_xw_attr(x, "name", b->tool_name);
-	ex_xw_attr(x, "version", b->tool_version);
+	base_xw_start(x, "bundle");
+	base_xw_element(x, "case", b->case_ref);
+	base_xw_element(x, "exhibit", b->exhibit_ref);
+	base_xw_element(x, "operator", b->operator_name);
+	base_xw_element(x, "organisation", b->organisation);
+	base_xw_element(x, "reason", b->reason);
+	base_xw_start(x, "exported");
+	base_xw_attr_time(x, "utc", b->export_time);
+	base_xw_end(x);
+	base_xw_start(x, "tool");
+	base_xw_attr(x, "name", b->tool_name);
+	base_xw_attr(x, "version", b->tool_version);
 	for (i = 0; i < b->nlibraries; i++) {
-		ex_xw_start(x, "library");
-		ex_xw_attr(x, "name", b->libraries[i].name);
-		ex_xw_attr(x, "version", b->libraries[i].version);
-		ex_xw_end(x);
+		base_xw_start(x, "library");
+		base_xw_attr(x, "name", b->libraries[i].name);
+		base_xw_attr(x, "version", b->libraries[i].version);
+		base_xw_end(x);
 	}
-	ex_xw_end(x);
-	ex_xw_start(x, "signer");
-	ex_xw_attr(x, "key-id", b->signer_key_id);
-	ex_xw_element(x, "public-key", b->signer_public_key);
-	ex_xw_end(x);
-	ex_xw_end(x);
+	base_xw_end(x);
+	base_xw_start(x, "signer");
+	base_xw_attr(x, "key-id", b->signer_key_id);
+	base_xw_element(x, "public-key", b->signer_public_key);
+	base_xw_end(x);
+	base_xw_end(x);
 }
 
 static void
-write_recorder(ex_xw *x, const ex_manifest_recorder *r)
+write_recorder(base_xw *x, const ex_manifest_recorder *r)
 {
 	int64_t off = r->clock_offset_usec;
 	uint64_t mag = off < 0 ? (uint64_t)0 - (uint64_t)off : (uint64_t)off;
 
-	ex_xw_start(x, "recorder");
-	ex_xw_attr(x, "layout", r->layout);
-	ex_xw_element(x, "make", r->make);
-	ex_xw_element(x, "model", r->model);
-	ex_xw_element(x, "serial", r->serial);
-	ex_xw_element(x, "site", r->site);
-	ex_xw_element(x, "zone", r->zone);
-	ex_xw_start(x, "clock-offset");
-	ex_xw_attr_fmt(x, "microseconds", "%" PRId64, off);
-	ex_xw_attr_fmt(x, "seconds", "%s%" PRIu64 ".%06" PRIu64,
+	base_xw_start(x, "recorder");
+	base_xw_attr(x, "layout", r->layout);
+	base_xw_element(x, "make", r->make);
+	base_xw_element(x, "model", r->model);
+	base_xw_element(x, "serial", r->serial);
+	base_xw_element(x, "site", r->site);
+	base_xw_element(x, "zone", r->zone);
+	base_xw_start(x, "clock-offset");
+	base_xw_attr_fmt(x, "microseconds", "%" PRId64, off);
+	base_xw_attr_fmt(x, "seconds", "%s%" PRIu64 ".%06" PRIu64,
 	    off < 0 ? "-" : "", mag / 1000000, mag % 1000000);
-	ex_xw_element(x, "determined-by", r->clock_offset_by);
-	ex_xw_element(x, "note", r->clock_offset_note);
-	ex_xw_end(x);
-	ex_xw_element(x, "archive", r->archive_path);
-	ex_xw_end(x);
+	base_xw_element(x, "determined-by", r->clock_offset_by);
+	base_xw_element(x, "note", r->clock_offset_note);
+	base_xw_end(x);
+	base_xw_element(x, "archive", r->archive_path);
+	base_xw_end(x);
 }
 
 static void
-write_request(ex_xw *x, const ex_manifest_request *q)
+write_request(base_xw *x, const ex_manifest_request *q)
 {
 	size_t i;
 
-	ex_xw_start(x, "request");
-	ex_xw_attr_time(x, "from", q->from);
-	ex_xw_attr_time(x, "to", q->to);
-	ex_xw_attr(x, "zone", q->zone);
-	ex_xw_attr_fmt(x, "segment-seconds", "%d", q->segment_seconds);
-	ex_xw_attr(x, "preset", q->preset);
-	ex_xw_attr_fmt(x, "crf", "%d", q->crf);
-	ex_xw_attr(x, "container", q->container);
-	ex_xw_attr(x, "masters", q->no_masters ? "false" : "true");
-	ex_xw_attr(x, "working", q->no_working ? "false" : "true");
+	base_xw_start(x, "request");
+	base_xw_attr_time(x, "from", q->from);
+	base_xw_attr_time(x, "to", q->to);
+	base_xw_attr(x, "zone", q->zone);
+	base_xw_attr_fmt(x, "segment-seconds", "%d", q->segment_seconds);
+	base_xw_attr(x, "preset", q->preset);
+	base_xw_attr_fmt(x, "crf", "%d", q->crf);
+	base_xw_attr(x, "container", q->container);
+	base_xw_attr(x, "masters", q->no_masters ? "false" : "true");
+	base_xw_attr(x, "working", q->no_working ? "false" : "true");
 	if (q->allow_empty)
-		ex_xw_attr(x, "allow-empty", "true");
+		base_xw_attr(x, "allow-empty", "true");
 	for (i = 0; i < q->ncameras; i++)
-		ex_xw_element(x, "camera", q->cameras[i]);
-	ex_xw_end(x);
+		base_xw_element(x, "camera", q->cameras[i]);
+	base_xw_end(x);
 }
 
 /* size, hash and signature: what every file and document has. */
 static void
-write_integrity(ex_xw *x, const ex_manifest_file *f)
+write_integrity(base_xw *x, const ex_manifest_file *f)
 {
 	char size[32];
 
 	snprintf(size, sizeof(size), "%" PRIu64, f->size);
-	ex_xw_element(x, "size", size);
-	ex_xw_start(x, "hash");
-	ex_xw_attr(x, "algorithm", "sha256");
+	base_xw_element(x, "size", size);
+	base_xw_start(x, "hash");
+	base_xw_attr(x, "algorithm", "sha256");
 	if (!x->failed && xmlTextWriterWriteString(x->w,
 	    BAD_CAST f->sha256) < 0)
 		x->failed = 1;
-	ex_xw_end(x);
-	ex_xw_element(x, "signature", f->signature_path);
+	base_xw_end(x);
+	base_xw_element(x, "signature", f->signature_path);
 }
 
 static void
-write_document(ex_xw *x, const ex_manifest_file *f)
+write_document(base_xw *x, const ex_manifest_file *f)
 {
-	ex_xw_start(x, "document");
-	ex_xw_element(x, "path", f->path);
+	base_xw_start(x, "document");
+	base_xw_element(x, "path", f->path);
 	write_integrity(x, f);
-	ex_xw_end(x);
+	base_xw_end(x);
 }
 
 static void
-write_stream(ex_xw *x, const ex_manifest_stream *st)
+write_stream(base_xw *x, const ex_manifest_stream *st)
 {
-	ex_xw_start(x, "stream");
+	base_xw_start(x, "stream");
 	if (st->index >= 0)
-		ex_xw_attr_fmt(x, "index", "%d", st->index);
-	ex_xw_attr(x, "type", st->type);
-	ex_xw_attr(x, "codec", st->codec);
-	ex_xw_attr(x, "fate", ex_manifest_fate_name(st->fate));
+		base_xw_attr_fmt(x, "index", "%d", st->index);
+	base_xw_attr(x, "type", st->type);
+	base_xw_attr(x, "codec", st->codec);
+	base_xw_attr(x, "fate", ex_manifest_fate_name(st->fate));
 	if (st->source_index >= 0)
-		ex_xw_attr_fmt(x, "source-index", "%d", st->source_index);
-	ex_xw_attr(x, "signatures", st->signatures);
-	ex_xw_attr(x, "reason", st->reason);
-	ex_xw_end(x);
+		base_xw_attr_fmt(x, "source-index", "%d", st->source_index);
+	base_xw_attr(x, "signatures", st->signatures);
+	base_xw_attr(x, "reason", st->reason);
+	base_xw_end(x);
 }
 
 static void
-write_file(ex_xw *x, const ex_manifest_file *f, const ex_manifest *m)
+write_file(base_xw *x, const ex_manifest_file *f, const ex_manifest *m)
 {
 	size_t i;
 
-	ex_xw_start(x, "file");
-	ex_xw_attr(x, "role", ex_manifest_role_name(f->role));
-	ex_xw_element(x, "path", f->path);
-	ex_xw_element(x, "source", f->source_path);
+	base_xw_start(x, "file");
+	base_xw_attr(x, "role", ex_manifest_role_name(f->role));
+	base_xw_element(x, "path", f->path);
+	base_xw_element(x, "source", f->source_path);
 	write_integrity(x, f);
 	write_readings(x, "start", f->start, m);
 	write_readings(x, "end", f->end, m);
@@ -563,63 +563,63 @@ write_file(ex_xw *x, const ex_manifest_file *f, const ex_manifest *m)
 	if (f->codec != NULL || f->width > 0 || f->height > 0 ||
 	    f->frames >= 0 || f->first_frame != EX_INSTANT_NONE ||
 	    f->last_frame != EX_INSTANT_NONE) {
-		ex_xw_start(x, "video");
-		ex_xw_attr(x, "codec", f->codec);
+		base_xw_start(x, "video");
+		base_xw_attr(x, "codec", f->codec);
 		if (f->width > 0)
-			ex_xw_attr_fmt(x, "width", "%d", f->width);
+			base_xw_attr_fmt(x, "width", "%d", f->width);
 		if (f->height > 0)
-			ex_xw_attr_fmt(x, "height", "%d", f->height);
+			base_xw_attr_fmt(x, "height", "%d", f->height);
 		if (f->frames >= 0)
-			ex_xw_attr_fmt(x, "frames", "%" PRId64, f->frames);
-		ex_xw_attr_time(x, "first-frame", f->first_frame);
-		ex_xw_attr_time(x, "last-frame", f->last_frame);
-		ex_xw_end(x);
+			base_xw_attr_fmt(x, "frames", "%" PRId64, f->frames);
+		base_xw_attr_time(x, "first-frame", f->first_frame);
+		base_xw_attr_time(x, "last-frame", f->last_frame);
+		base_xw_end(x);
 	}
 	for (i = 0; i < f->nderived_from; i++)
-		ex_xw_element(x, "derived-from", f->derived_from[i]);
+		base_xw_element(x, "derived-from", f->derived_from[i]);
 	if (f->encoder_preset != NULL) {
-		ex_xw_start(x, "encoder");
-		ex_xw_attr(x, "preset", f->encoder_preset);
-		ex_xw_attr_fmt(x, "crf", "%d", f->encoder_crf);
-		ex_xw_attr_fmt(x, "threads", "%d", f->encoder_threads);
-		ex_xw_end(x);
+		base_xw_start(x, "encoder");
+		base_xw_attr(x, "preset", f->encoder_preset);
+		base_xw_attr_fmt(x, "crf", "%d", f->encoder_crf);
+		base_xw_attr_fmt(x, "threads", "%d", f->encoder_threads);
+		base_xw_end(x);
 	}
 	for (i = 0; i < f->nstreams; i++)
 		write_stream(x, &f->streams[i]);
-	ex_xw_end(x);
+	base_xw_end(x);
 }
 
 static void
-write_camera(ex_xw *x, const ex_manifest_camera *c, const ex_manifest *m)
+write_camera(base_xw *x, const ex_manifest_camera *c, const ex_manifest *m)
 {
 	size_t i;
 
-	ex_xw_start(x, "camera");
-	ex_xw_attr(x, "id", c->id);
-	ex_xw_element(x, "name", c->name);
-	ex_xw_element(x, "location", c->location);
+	base_xw_start(x, "camera");
+	base_xw_attr(x, "id", c->id);
+	base_xw_element(x, "name", c->name);
+	base_xw_element(x, "location", c->location);
 	write_range(x, "requested", c->requested);
 	for (i = 0; i < c->ncoverage; i++) {
-		ex_xw_start(x, "coverage");
-		ex_xw_attr_time(x, "from", c->coverage[i].from);
-		ex_xw_attr_time(x, "to", c->coverage[i].to);
-		ex_xw_attr(x, "role", ex_manifest_role_name(c->coverage[i].role));
-		ex_xw_end(x);
+		base_xw_start(x, "coverage");
+		base_xw_attr_time(x, "from", c->coverage[i].from);
+		base_xw_attr_time(x, "to", c->coverage[i].to);
+		base_xw_attr(x, "role", ex_manifest_role_name(c->coverage[i].role));
+		base_xw_end(x);
 	}
 	for (i = 0; i < c->ngaps; i++)
 		write_range(x, "gap", c->gaps[i]);
 	for (i = 0; i < c->ndamage; i++) {
-		ex_xw_start(x, "damage");
-		ex_xw_attr(x, "state", c->damage[i].state);
-		ex_xw_attr_time(x, "time", c->damage[i].time);
-		ex_xw_element(x, "path", c->damage[i].relpath);
-		ex_xw_element(x, "message", c->damage[i].message != NULL ?
+		base_xw_start(x, "damage");
+		base_xw_attr(x, "state", c->damage[i].state);
+		base_xw_attr_time(x, "time", c->damage[i].time);
+		base_xw_element(x, "path", c->damage[i].relpath);
+		base_xw_element(x, "message", c->damage[i].message != NULL ?
 		    c->damage[i].message : "");
-		ex_xw_end(x);
+		base_xw_end(x);
 	}
 	for (i = 0; i < c->nfiles; i++)
 		write_file(x, &c->files[i], m);
-	ex_xw_end(x);
+	base_xw_end(x);
 }
 
 ex_status
@@ -627,16 +627,16 @@ ex_manifest_write(const ex_manifest *m, char **xml, size_t *len,
     ex_error *err)
 {
 	ex_status st;
-	ex_xw x;
+	base_xw x;
 	size_t i;
 
 	*xml = NULL;
 	*len = 0;
 	if ((st = check_model(m, err)) != EX_OK)
 		return st;
-	if ((st = ex_xw_open(&x, "manifest", MANIFEST_NS, err)) != EX_OK)
+	if ((st = base_xw_open(&x, "manifest", MANIFEST_NS, err)) != EX_OK)
 		return st;
-	ex_xw_attr(&x, "format", "1");
+	base_xw_attr(&x, "format", "1");
 	write_bundle(&x, &m->bundle);
 	write_recorder(&x, &m->recorder);
 	write_request(&x, &m->request);
@@ -644,8 +644,8 @@ ex_manifest_write(const ex_manifest *m, char **xml, size_t *len,
 		write_camera(&x, &m->cameras[i], m);
 	for (i = 0; i < m->ndocuments; i++)
 		write_document(&x, &m->documents[i]);
-	ex_xw_end(&x);
-	return ex_xw_close(&x, WHAT, xml, len, err);
+	base_xw_end(&x);
+	return base_xw_close(&x, WHAT, xml, len, err);
 }
 
 /* ---- reading ---------------------------------------------------------- */

@@ -1,15 +1,12 @@
 /*
- * xml.c — secure reading and careful writing of exhibit's XML documents
- * (manifest.xml, custody.xml).
+ * xml.c — secure reading of exhibit's XML documents (manifest.xml,
+ * custody.xml); the writer is the core's (src/lib/xmlwrite.c).
  *
  * Reading: through the core's one hardened reader (src/lib/xmlread.c),
  * in its strictest form, since exhibit wrote these documents: besides
  * what every XML document must satisfy (UTF-8, no DOCTYPE, entity or
  * XInclude, schema-valid), no byte-order mark, comment, processing
  * instruction or CDATA section.
- *
- * Writing: xmlTextWriter escapes only & < > and CR, so every string is
- * cleaned first (ex_xml_clean).
  */
 #include "config.h"
 
@@ -26,180 +23,6 @@
 #include "exhibit/text.h"
 #include "exhibit/manifest.h"
 
-/* ---- cleaning --------------------------------------------------------- */
-
-char *
-ex_xml_clean(const char *s, int attr)
-{
-	return ex_text_clean(s, attr ? EX_TEXT_TAB_SPACE | EX_TEXT_LF_SPACE :
-	    0);
-}
-
-/* ---- times ------------------------------------------------------------ */
-
-/* Extend "....SS.mmm..." to "....SS.mmmuuu..." with t's microseconds. */
-static char *
-add_usec(ex_instant t, char *buf, size_t size)
-{
-	char *dot = strchr(buf, '.');
-	int us = (int)(((t % 1000) + 1000) % 1000);
-	size_t len = strlen(buf);
-
-	if (dot == NULL || (size_t)(dot - buf) + 4 > len || len + 4 > size)
-		return buf;
-	dot += 4;
-	memmove(dot + 3, dot, strlen(dot) + 1);
-	dot[0] = (char)('0' + us / 100);
-	dot[1] = (char)('0' + us / 10 % 10);
-	dot[2] = (char)('0' + us % 10);
-	return buf;
-}
-
-char *
-ex_xml_time_utc(ex_instant t, char *buf, size_t size)
-{
-	return add_usec(t, ex_time_format_utc(t, buf, size), size);
-}
-
-char *
-ex_xml_time_local(ex_instant t, const char *zone, char *buf, size_t size)
-{
-	return add_usec(t, ex_time_format_iso_local(t, zone, buf, size),
-	    size);
-}
-
-/* ---- writing ---------------------------------------------------------- */
-
-ex_status
-ex_xw_open(ex_xw *x, const char *root, const char *ns, ex_error *err)
-{
-	memset(x, 0, sizeof(*x));
-	if ((x->buf = xmlBufferCreate()) == NULL ||
-	    (x->w = xmlNewTextWriterMemory(x->buf, 0)) == NULL) {
-		ex_xw_discard(x);
-		return ex_error_set(err, EX_ERR_NOMEM,
-		    "%s: out of memory", root);
-	}
-	if (xmlTextWriterSetIndent(x->w, 1) < 0 ||
-	    xmlTextWriterSetIndentString(x->w, BAD_CAST "  ") < 0 ||
-	    xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElementNS(x->w, NULL, BAD_CAST root,
-	    BAD_CAST ns) < 0)
-		x->failed = 1;
-	return EX_OK;
-}
-
-void
-ex_xw_start(ex_xw *x, const char *name)
-{
-	if (!x->failed && xmlTextWriterStartElement(x->w, BAD_CAST name) < 0)
-		x->failed = 1;
-}
-
-void
-ex_xw_end(ex_xw *x)
-{
-	if (!x->failed && xmlTextWriterEndElement(x->w) < 0)
-		x->failed = 1;
-}
-
-void
-ex_xw_attr(ex_xw *x, const char *name, const char *value)
-{
-	char *clean;
-
-	if (value == NULL || x->failed)
-		return;
-	if ((clean = ex_xml_clean(value, 1)) == NULL ||
-	    xmlTextWriterWriteAttribute(x->w, BAD_CAST name,
-	    BAD_CAST clean) < 0)
-		x->failed = 1;
-	free(clean);
-}
-
-void
-ex_xw_attr_fmt(ex_xw *x, const char *name, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	ex_xw_attr(x, name, buf);
-}
-
-void
-ex_xw_attr_time(ex_xw *x, const char *name, ex_instant t)
-{
-	char buf[EX_TIME_BUFSZ];
-
-	if (t != EX_INSTANT_NONE)
-		ex_xw_attr(x, name, ex_xml_time_utc(t, buf, sizeof(buf)));
-}
-
-void
-ex_xw_element(ex_xw *x, const char *name, const char *text)
-{
-	char *clean;
-
-	if (text == NULL || x->failed)
-		return;
-	if ((clean = ex_xml_clean(text, 0)) == NULL ||
-	    xmlTextWriterWriteElement(x->w, BAD_CAST name,
-	    BAD_CAST clean) < 0)
-		x->failed = 1;
-	free(clean);
-}
-
-ex_status
-ex_xw_close(ex_xw *x, const char *what, char **xml, size_t *len,
-    ex_error *err)
-{
-	ex_status st = EX_OK;
-	const xmlChar *content;
-	size_t n;
-
-	*xml = NULL;
-	*len = 0;
-	if (!x->failed && xmlTextWriterEndDocument(x->w) < 0)
-		x->failed = 1;
-	/* Freeing the writer flushes it into the buffer. */
-	xmlFreeTextWriter(x->w);
-	x->w = NULL;
-	if (x->failed) {
-		st = ex_error_set(err, EX_ERR_NOMEM,
-		    "%s: could not write the XML (out of memory)", what);
-		goto out;
-	}
-	content = xmlBufferContent(x->buf);
-	n = (size_t)xmlBufferLength(x->buf);
-	/* A text file ends with a newline. */
-	if ((*xml = malloc(n + 2)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "%s: out of memory", what);
-		goto out;
-	}
-	memcpy(*xml, content, n);
-	if (n == 0 || (*xml)[n - 1] != '\n')
-		(*xml)[n++] = '\n';
-	(*xml)[n] = '\0';
-	*len = n;
-out:
-	ex_xw_discard(x);
-	return st;
-}
-
-void
-ex_xw_discard(ex_xw *x)
-{
-	if (x->w != NULL)
-		xmlFreeTextWriter(x->w);
-	if (x->buf != NULL)
-		xmlBufferFree(x->buf);
-	x->w = NULL;
-	x->buf = NULL;
-}
-
 /* ---- reading ---------------------------------------------------------- */
 
 /* exhibit wrote these documents: accept only the form it writes. */
@@ -207,15 +30,15 @@ ex_status
 ex_xml_read(const char *what, const char *xml, size_t len,
     const unsigned char *xsd, size_t xsdlen, xmlDocPtr *out, ex_error *err)
 {
-	ex_xmlread_rules rules = {
+	base_xmlread_rules rules = {
 		.what = what,
 		.xsd = xsd,
 		.xsdlen = xsdlen,
 		.max = EX_MANIFEST_MAX_BYTES,
-		.flags = EX_XMLREAD_EXHIBIT,
+		.flags = BASE_XMLREAD_EXHIBIT,
 	};
 
-	return ex_xmlread_parse(&rules, xml, len, out, err);
+	return base_xmlread_parse(&rules, xml, len, out, err);
 }
 
 xmlNodePtr

@@ -1,8 +1,8 @@
 /*
- * xml_private.h — what manifest.c and custody.c share: string cleaning,
- * an xmlTextWriter wrapper that remembers its first failure, microsecond
- * time stamps, and the reader of exhibit's own documents (the core's
- * hardened reader, xmlread_private.h, in its strictest form).
+ * xml_private.h — what manifest.c and custody.c share: the reader of
+ * exhibit's own documents (the core's hardened reader, xmlread_private.h,
+ * in its strictest form).  They write with the core's one writer
+ * (xmlwrite_private.h).
  * Not installed; nothing outside src/lib/evidence includes it.
  */
 #ifndef EXHIBIT_EVIDENCE_XML_PRIVATE_H
@@ -16,6 +16,7 @@
 
 #include "exhibit/error.h"
 #include "exhibit/time.h"
+#include "xmlwrite_private.h"
 
 /* Generated from schemas/manifest.xsd and custody.xsd by embed.sh. */
 extern const unsigned char ex_manifest_xsd_text[];
@@ -23,52 +24,11 @@ extern const size_t ex_manifest_xsd_text_len;
 extern const unsigned char ex_custody_xsd_text[];
 extern const size_t ex_custody_xsd_text_len;
 
-/*
- * A malloc'd copy of s (NULL for NULL or out of memory) with invalid
- * UTF-8 replaced by U+FFFD and control characters (C0 but TAB and LF,
- * DEL, C1) dropped; U+FFFE/U+FFFF become U+FFFD.  With attr, TAB and LF
- * become spaces (XML attribute normalisation would do it on reading).
- */
-char *ex_xml_clean(const char *s, int attr);
-
-/* "2024-10-27T00:59:30.123456Z"; buf holds EX_TIME_BUFSZ. */
-char *ex_xml_time_utc(ex_instant t, char *buf, size_t size);
-/* "2024-10-27T01:59:30.123456+01:00" in zone. */
-char *ex_xml_time_local(ex_instant t, const char *zone, char *buf,
-    size_t size);
-
-/* ---- writing -------------------------------------------------------- */
-
-typedef struct ex_xw {
-	xmlBufferPtr buf;
-	xmlTextWriterPtr w;
-	int failed;             /* a libxml2 call or an allocation failed */
-} ex_xw;
-
-/* Start a document whose root element `root` is in namespace ns. */
-ex_status ex_xw_open(ex_xw *x, const char *root, const char *ns,
-    ex_error *err);
-void ex_xw_start(ex_xw *x, const char *name);
-void ex_xw_end(ex_xw *x);
-/* Attribute (cleaned); nothing when value is NULL. */
-void ex_xw_attr(ex_xw *x, const char *name, const char *value);
-void ex_xw_attr_fmt(ex_xw *x, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Time attribute in UTC with microseconds; nothing for EX_INSTANT_NONE. */
-void ex_xw_attr_time(ex_xw *x, const char *name, ex_instant t);
-/* <name>text</name> (cleaned); nothing when text is NULL. */
-void ex_xw_element(ex_xw *x, const char *name, const char *text);
-/* End the document; on success hand over a malloc'd NUL-terminated copy.
- * Always releases the writer. */
-ex_status ex_xw_close(ex_xw *x, const char *what, char **xml, size_t *len,
-    ex_error *err);
-void ex_xw_discard(ex_xw *x);
-
 /* ---- reading -------------------------------------------------------- */
 
 /*
- * Parse xml, a document exhibit wrote, with ex_xmlread_parse() under
- * EX_XMLREAD_EXHIBIT (only the form exhibit writes: no byte-order mark,
+ * Parse xml, a document exhibit wrote, with base_xmlread_parse() under
+ * BASE_XMLREAD_EXHIBIT (only the form exhibit writes: no byte-order mark,
  * comment, processing instruction or CDATA section) and at most
  * EX_MANIFEST_MAX_BYTES, and validate it against the schema xsd.  what
  * names the document in messages ("manifest.xml").  On success *out is a
