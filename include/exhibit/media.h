@@ -294,6 +294,19 @@ ex_status ex_media_still(const ex_segment *segs, size_t nsegs,
  */
 char *ex_media_correction_text(int64_t clock_offset, char *buf, size_t size);
 
+/*
+ * A PNG of the first frame of the video at video_path (a regular file,
+ * opened as every recorder file is: src/lib/base_av.h), scaled to at most
+ * max_width pixels wide (never wider than the picture) keeping the display
+ * aspect ratio, RGB 24-bit: the thumbnails of index.html.  Scaled and
+ * encoded bit-exactly, so the same file gives the same bytes.  *png is
+ * malloc'd and freed by the caller.  EX_ERR_MEDIA (naming the file) when
+ * it cannot be opened or has no decodable video frame; EX_ERR_USAGE for no
+ * path or a max_width below 1.
+ */
+ex_status ex_media_thumbnail(const char *video_path, int max_width,
+    unsigned char **png, size_t *len, ex_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -103,18 +103,6 @@ ex_status ex_report_html(const ex_manifest *m, const ex_report_extras *x,
 ex_status ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
     char **out, size_t *len, ex_error *err);
 
-/*
- * A PNG of the first frame of the video at video_path (read-only, the
- * file protocol and MP4/Matroska/MPEG-TS demuxers only), scaled to at
- * most max_width pixels wide (<= 0: EX_REPORT_THUMB_WIDTH; never wider
- * than the picture) keeping the display aspect ratio, RGB 24-bit.  Scaled
- * and encoded bit-exactly, so the same file gives the same bytes.  *png
- * is malloc'd and freed by the caller.  EX_ERR_MEDIA (naming the file)
- * when it cannot be opened or has no decodable video frame.
- */
-ex_status ex_report_thumbnail(const char *video_path, int max_width,
-    unsigned char **png, size_t *len, ex_error *err);
-
 #ifdef __cplusplus
 }
 #endif

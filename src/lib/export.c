@@ -828,7 +828,7 @@ add_media_files(struct exporter *x, struct cam_job *job,
 			unsigned char *png = NULL;
 			size_t pnglen = 0;
 
-			if (ex_report_thumbnail(mf->path, EX_REPORT_THUMB_WIDTH,
+			if (ex_media_thumbnail(mf->path, EX_REPORT_THUMB_WIDTH,
 			    &png, &pnglen, NULL) == EX_OK &&
 			    (st = ex_report_extras_add_thumb(&x->report, bag,
 			    png, pnglen, err)) != EX_OK)

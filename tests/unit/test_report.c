@@ -1,5 +1,5 @@
 /*
- * test_report.c — data/index.html, data/README.txt and the thumbnails:
+ * test_report.c — data/index.html and data/README.txt:
  * hostile strings escaped, the same bytes for the same model, a <video>
  * and a thumbnail for every working copy, no URL that leaves the bundle,
  * times in local time and UTC across the clock change, README wrapped at
@@ -27,8 +27,6 @@
 #define T0 INT64_C(1729990798000000)
 #define SEC INT64_C(1000000)
 #define KEY "RWT/fgP8zFp021O0/NOmvTZYfST+CqQDU/8ZQI5EXV+HFmA+/Pfbi40x"
-#define SAMPLE_MP4 TEST_SRCDIR "/samples/archive/cam1/20241027T005930Z.mp4"
-#define SAMPLE_MKV TEST_SRCDIR "/samples/archive/cam2/20241027T005935Z.mkv"
 
 /* ---- a model like the export's ------------------------------------------ */
 
@@ -779,91 +777,6 @@ test_extras_ownership(void **state)
 	ex_report_extras_clear(NULL);
 }
 
-/* ---- thumbnails ------------------------------------------------------------ */
-
-static void
-png_size(const unsigned char *p, size_t len, int *w, int *h)
-{
-	assert_true(len > 24);
-	assert_memory_equal(p, "\x89PNG\r\n\x1a\n", 8);
-	assert_memory_equal(p + 12, "IHDR", 4);
-	*w = p[16] << 24 | p[17] << 16 | p[18] << 8 | p[19];
-	*h = p[20] << 24 | p[21] << 16 | p[22] << 8 | p[23];
-	/* 8-bit RGB */
-	assert_int_equal(p[24], 8);
-	assert_int_equal(p[25], 2);
-}
-
-static void
-test_thumbnail_of_sample(void **state)
-{
-	unsigned char *a = NULL, *b = NULL;
-	size_t alen = 0, blen = 0;
-	ex_error err;
-	int w, h;
-
-	(void)state;
-	assert_int_equal(ex_report_thumbnail(SAMPLE_MP4, 0, &a, &alen, &err),
-	    EX_OK);
-	png_size(a, alen, &w, &h);
-	assert_int_equal(w, 320);       /* EX_REPORT_THUMB_WIDTH */
-	assert_int_equal(h, 180);       /* 640x360 kept at 16:9 */
-	/* The same bytes every time. */
-	assert_int_equal(ex_report_thumbnail(SAMPLE_MP4, 320, &b, &blen,
-	    &err), EX_OK);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(a, b, alen);
-	free(b);
-	b = NULL;
-	/* Never wider than the picture; any width keeps the aspect. */
-	assert_int_equal(ex_report_thumbnail(SAMPLE_MP4, 4000, &b, &blen,
-	    &err), EX_OK);
-	png_size(b, blen, &w, &h);
-	assert_int_equal(w, 640);
-	assert_int_equal(h, 360);
-	free(b);
-	b = NULL;
-	assert_int_equal(ex_report_thumbnail(SAMPLE_MP4, 100, &b, &blen,
-	    &err), EX_OK);
-	png_size(b, blen, &w, &h);
-	assert_int_equal(w, 100);
-	assert_int_equal(h, 56);
-	free(b);
-	b = NULL;
-	/* Matroska too (B-frames: the first frame still comes out). */
-	assert_int_equal(ex_report_thumbnail(SAMPLE_MKV, 0, &b, &blen, &err),
-	    EX_OK);
-	png_size(b, blen, &w, &h);
-	assert_int_equal(w, 320);
-	/* Different footage, different picture. */
-	assert_true(blen != alen || memcmp(a, b, alen) != 0);
-	free(a);
-	free(b);
-}
-
-static void
-test_thumbnail_refuses_non_video(void **state)
-{
-	unsigned char *png = (unsigned char *)"x";
-	size_t len = 7;
-	ex_error err;
-
-	(void)state;
-	assert_int_equal(ex_report_thumbnail(TEST_SRCDIR
-	    "/samples/archive/recorder.xml", 0, &png, &len, &err),
-	    EX_ERR_MEDIA);
-	assert_non_null(strstr(err.message, "samples/archive/recorder.xml: "
-	    "cannot open"));
-	assert_null(png);
-	assert_int_equal(len, 0);
-	assert_int_equal(ex_report_thumbnail(TEST_SRCDIR "/no/such.mp4", 0,
-	    &png, &len, &err), EX_ERR_MEDIA);
-	assert_non_null(strstr(err.message, "no/such.mp4: cannot open: "
-	    "No such file or directory"));
-	assert_int_equal(ex_report_thumbnail(NULL, 0, &png, &len, &err),
-	    EX_ERR_USAGE);
-}
-
 int
 main(void)
 {
@@ -876,8 +789,6 @@ main(void)
 		cmocka_unit_test(test_readme_wraps),
 		cmocka_unit_test(test_streams_sound_and_signatures),
 		cmocka_unit_test(test_extras_ownership),
-		cmocka_unit_test(test_thumbnail_of_sample),
-		cmocka_unit_test(test_thumbnail_refuses_non_video),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

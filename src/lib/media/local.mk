@@ -15,7 +15,8 @@ libexmedia_la_SOURCES = \
 	src/lib/media/working.c \
 	src/lib/media/queue.c \
 	src/lib/media/burn.c \
-	src/lib/media/still.c
+	src/lib/media/still.c \
+	src/lib/media/thumb.c
 libexmedia_la_LIBADD = libexoverlay.la libexcore.la
 libexhibit_la_LIBADD += libexmedia.la
 
@@ -25,6 +26,12 @@ tests_unit_test_media_SOURCES = tests/unit/test_media.c
 tests_unit_test_media_CFLAGS = $(UNIT_CFLAGS) -DFFMPEG='"$(FFMPEG)"'
 tests_unit_test_media_LDADD = libexmedia.la $(UNIT_LIBS)
 TESTS += tests/unit/test_media
+## The thumbnails of index.html.
+check_PROGRAMS += tests/unit/test_thumb
+tests_unit_test_thumb_SOURCES = tests/unit/test_thumb.c
+tests_unit_test_thumb_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_thumb_LDADD = libexmedia.la $(UNIT_LIBS)
+TESTS += tests/unit/test_thumb
 
 ## Clock offsets to the millisecond: parsing, recorder/true conversion,
 ## the burn-in's time and correction lines across the clock change.

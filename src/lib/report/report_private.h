@@ -6,7 +6,6 @@
  *               as a list of items each page renders in its own way
  * index_html.c  ex_report_html
  * readme_txt.c  ex_report_readme
- * thumb.c       ex_report_thumbnail
  */
 #ifndef EXHIBIT_REPORT_PRIVATE_H
 #define EXHIBIT_REPORT_PRIVATE_H

@@ -1,5 +1,6 @@
 /*
- * thumb.c — ex_report_thumbnail: the first frame of a clip as a small PNG.
+ * thumb.c — ex_media_thumbnail: the first frame of a clip as a small PNG
+ * (index.html's thumbnails), beside the stills.
  *
  * Decode on one thread, scale with swscale in bit-exact mode to RGB24, and
  * encode with FFmpeg's PNG encoder in bit-exact mode, so a file gives the
@@ -15,7 +16,8 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 
-#include "exhibit/report.h"
+#include "base_av.h"
+#include "exhibit/media.h"
 
 /* Frames to read before giving up on finding one that decodes. */
 #define MAX_PACKETS 2000
@@ -38,20 +40,13 @@ first_frame(const char *path, AVFrame *frame, AVRational *stream_sar,
 {
 	AVFormatContext *fmt = NULL;
 	AVCodecContext *dec = NULL;
-	AVDictionary *opt = NULL;
 	AVPacket *pkt = NULL;
 	const AVCodec *codec = NULL;
 	int idx, rc, npkt = 0, flushed = 0;
 	ex_status st;
 
-	av_dict_set(&opt, "protocol_whitelist", "file", 0);
-	av_dict_set(&opt, "format_whitelist",
-	    "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts", 0);
-	av_dict_set(&opt, "probesize", "5000000", 0);
-	rc = avformat_open_input(&fmt, path, NULL, &opt);
-	av_dict_free(&opt);
-	if (rc < 0) {
-		st = media_error(err, path, "cannot open", rc);
+	if ((st = base_av_open(path, NULL, &fmt, err)) != EX_OK) {
+		ex_error_prefix(err, "%s", path);
 		goto out;
 	}
 	if ((rc = avformat_find_stream_info(fmt, NULL)) < 0) {
@@ -235,7 +230,7 @@ out:
 }
 
 ex_status
-ex_report_thumbnail(const char *video_path, int max_width,
+ex_media_thumbnail(const char *video_path, int max_width,
     unsigned char **png, size_t *len, ex_error *err)
 {
 	AVFrame *frame = NULL, *rgb = NULL;
@@ -249,8 +244,9 @@ ex_report_thumbnail(const char *video_path, int max_width,
 	if (video_path == NULL)
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "thumbnail: no video given");
-	if (max_width <= 0)
-		max_width = EX_REPORT_THUMB_WIDTH;
+	if (max_width < 1)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "thumbnail: no width given");
 	if ((frame = av_frame_alloc()) == NULL)
 		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
 	if ((st = first_frame(video_path, frame, &sar, err)) != EX_OK)
