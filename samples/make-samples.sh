@@ -46,23 +46,21 @@ xml="$tmp/recorder.xml"
 fc_xml_begin "$xml" "Acme Security" "NVR-8" "AC-0001" \
 	"Town Hall CCTV Control Room" "Europe/London"
 
-fc_xml_camera "$xml" cam1 "High Street North" "High St / Market Sq"
-for i in 0 1 3 4; do
-	t=$((cam1_origin + i * SEG))
-	rel="cam1/$(fc_stamp "$t").mp4"
-	fc_finish "$tmp/raw1/seg-00$i.mp4" "$tmp/$rel" "$t"
-	fc_xml_segment "$xml" "$tmp" "$rel" "$t"
-done
-fc_xml_camera_end "$xml"
-
-fc_xml_camera "$xml" cam2 "Market Square" "Market Sq east"
-for i in 0 1 2 3; do
-	t=$((cam2_origin + i * SEG))
-	rel="cam2/$(fc_stamp "$t").mkv"
-	fc_finish "$tmp/raw2/seg-00$i.mkv" "$tmp/$rel" "$t"
-	fc_xml_segment "$xml" "$tmp" "$rel" "$t"
-done
-fc_xml_camera_end "$xml"
+# camera ID, name, location, raw folder, container, origin, segment numbers
+add_camera() {
+	fc_xml_camera "$xml" "$1" "$2" "$3"
+	for i in $7; do
+		t=$(($6 + i * SEG))
+		rel="$1/$(fc_stamp "$t").$5"
+		fc_finish "$tmp/$4/seg-00$i.$5" "$tmp/$rel" "$t"
+		fc_xml_segment "$xml" "$tmp" "$rel" "$t"
+	done
+	fc_xml_camera_end "$xml"
+}
+add_camera cam1 "High Street North" "High St / Market Sq" raw1 mp4 \
+	"$cam1_origin" "0 1 3 4"
+add_camera cam2 "Market Square" "Market Sq east" raw2 mkv \
+	"$cam2_origin" "0 1 2 3"
 fc_xml_end "$xml"
 
 rm -rf "$tmp/raw1" "$tmp/raw2"
