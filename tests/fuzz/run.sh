@@ -64,7 +64,10 @@ TMPDIR=$out/tmp
 export TMPDIR
 for t in $targets; do
 	echo "== $t: building"
-	$CC $CFLAGS "$here/$t.c" $objs $LIBS -o "$out/$t"
+	# A target's own helpers: fuzz_verify_diff's raw walkers.
+	extra=
+	[ "$t" = fuzz_verify_diff ] && extra="$here/diff_walk.c"
+	$CC $CFLAGS "$here/$t.c" $extra $objs $LIBS -o "$out/$t"
 	mkdir -p "$out/corpus/$t"
 	if [ "$t" = fuzz_verify_diff ]; then
 		# Its seeds must PASS verify (else it compares nothing), and a
