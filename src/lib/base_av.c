@@ -14,6 +14,7 @@
 #include <libavutil/avstring.h>
 #include <libavutil/log.h>
 
+#include "base.h"
 #include "base_av.h"
 #include "exhibit/fileio.h"
 #include "ffformats.h"
@@ -137,7 +138,7 @@ base_av_open(const char *path, const char *codecs, AVFormatContext **ic,
 	ret = base_av_open_fd(fd, path, codecs, ic);
 	close(fd);
 	if (ret == AVERROR(ENOMEM))
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	if (ret < 0)
 		return ex_error_set(err, EX_ERR_MEDIA, "cannot open: %s",
 		    base_av_err(ret, ebuf, sizeof(ebuf)));
