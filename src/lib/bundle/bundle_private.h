@@ -72,6 +72,22 @@ void bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields,
 ex_status bundle_manifest_text(bundle_buf *b, const bundle_item *items,
     size_t nitems, int payload, ex_error *err);
 
+/* ---- libarchive errors (libarchive.c; reader and writer) ------------ */
+struct archive;
+
+/* 1 when libarchive's error is a system one (the disk, permissions), 0
+ * for a malformed archive (EILSEQ), misuse (EINVAL) or an unknown one. */
+int bundle_archive_sys_error(struct archive *a);
+/* libarchive's error text, or fallback when it has none. */
+const char *bundle_archive_msg(struct archive *a, const char *fallback);
+/* Set err from libarchive's error on path: EX_ERR_NOMEM "<path>: <msg>"
+ * when memory ran out, else EX_ERR_IO (a system error) or EX_ERR_FORMAT
+ * "<path>: <what>: <msg>" ("unknown error" when libarchive has no text).
+ * Returns the status set. */
+ex_status bundle_archive_error(struct archive *a, const char *path,
+    const char *what, ex_error *err);
+/* ---- end of libarchive errors ---------------------------------------- */
+
 /* ---- the reader's loader (reader.c), shared with reader_dir.c ------- */
 typedef struct bundle_loader {
 	ex_bundle *b;

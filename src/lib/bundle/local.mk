@@ -7,6 +7,7 @@ libexbundle_la_SOURCES = \
 	src/lib/bundle/bundle_private.h \
 	src/lib/bundle/bagit.c \
 	src/lib/bundle/writer.c \
+	src/lib/bundle/libarchive.c \
 	src/lib/bundle/reader.c \
 	src/lib/bundle/reader_dir.c \
 	src/lib/bundle/reader_zip.c \

@@ -443,33 +443,6 @@ out:
 /* ---- archives --------------------------------------------------------- */
 
 /*
- * Is libarchive's error a system one (the disk, permissions) rather than
- * a malformed archive?  libarchive reports format errors as EILSEQ
- * (ARCHIVE_ERRNO_FILE_FORMAT on Linux), misuse as EINVAL and others as -1.
- */
-static int
-is_sys_error(struct archive *a)
-{
-	int e = archive_errno(a);
-
-	return e > 0 && e != EILSEQ && e != EINVAL;
-}
-
-static ex_status
-archive_error(struct archive *a, const char *path, const char *what,
-    ex_error *err)
-{
-	const char *msg = archive_error_string(a);
-
-	if (msg == NULL)
-		msg = "unknown error";
-	if (archive_errno(a) == ENOMEM)
-		return ex_error_set(err, EX_ERR_NOMEM, "%s: %s", path, msg);
-	return ex_error_set(err, is_sys_error(a) ? EX_ERR_IO : EX_ERR_FORMAT,
-	    "%s: %s: %s", path, what, msg);
-}
-
-/*
  * Where an archive entry sits.  Sets *rel to a new string relative to the
  * bag root, or NULL when the entry is outside it (the problem recorded);
  * *skip when the entry is the top folder itself or the archive root.
@@ -630,16 +603,15 @@ load_entry(bundle_loader *L, struct archive *a, struct archive_entry *ae,
 			break;
 		}
 		if (n < 0) {
-			if (n == ARCHIVE_FATAL && is_sys_error(a)) {
-				st = archive_error(a, path, shown, err);
+			if (n == ARCHIVE_FATAL && bundle_archive_sys_error(a)) {
+				st = bundle_archive_error(a, path, shown, err);
 				goto end;
 			}
 			if (n == ARCHIVE_FATAL)
 				*fatal = 1;
 			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, shown,
 			    err, "cannot be read: %s",
-			    archive_error_string(a) != NULL ?
-			    archive_error_string(a) : "unknown error");
+			    bundle_archive_msg(a, "unknown error"));
 			break;
 		}
 		if ((st = bundle_entry_data(L, L->chunk, (size_t)n, err))
@@ -670,20 +642,20 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 	archive_read_support_format_tar(a);
 	archive_read_support_format_iso9660(a);
 	if (archive_read_open_filename(a, path, BUNDLE_CHUNK) != ARCHIVE_OK) {
-		if (is_sys_error(a))
-			st = archive_error(a, path, "open", err);
+		if (bundle_archive_sys_error(a))
+			st = bundle_archive_error(a, path, "open", err);
 		else
 			st = ex_error_set(err, EX_ERR_FORMAT,
 			    "%s: not a ZIP, tar or ISO 9660 bundle (%s)", path,
-			    archive_error_string(a) ?
-			    archive_error_string(a) : "unknown format");
+			    bundle_archive_msg(a, "unknown format"));
 		goto out;
 	}
 	while (!L->stopped && !fatal) {
 		r = archive_read_next_header(a, &ae);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (first && r < ARCHIVE_WARN && !is_sys_error(a) &&
+		if (first && r < ARCHIVE_WARN &&
+		    !bundle_archive_sys_error(a) &&
 		    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) ==
 		    ARCHIVE_FORMAT_ZIP) {
 			/* ZIP: the raw walk (reader_zip.c) names why not even
@@ -691,21 +663,21 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 			L->b->kind = EX_CONTAINER_ZIP;
 			first = 0;
 			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, "", err,
-			    "damaged archive: %s", archive_error_string(a) ?
-			    archive_error_string(a) : "unknown error");
+			    "damaged archive: %s",
+			    bundle_archive_msg(a, "unknown error"));
 			if (st != EX_OK)
 				goto out;
 			fatal = 1;
 			break;
 		}
 		if (first && r < ARCHIVE_WARN) {
-			if (is_sys_error(a))
-				st = archive_error(a, path, "read", err);
+			if (bundle_archive_sys_error(a))
+				st = bundle_archive_error(a, path, "read", err);
 			else
 				st = ex_error_set(err, EX_ERR_FORMAT,
 				    "%s: not a ZIP, tar or ISO 9660 bundle "
-				    "(%s)", path, archive_error_string(a) ?
-				    archive_error_string(a) : "unknown format");
+				    "(%s)", path,
+				    bundle_archive_msg(a, "unknown format"));
 			goto out;
 		}
 		if (first) {
@@ -723,13 +695,13 @@ load_archive(bundle_loader *L, const char *path, ex_error *err)
 			first = 0;
 		}
 		if (r < ARCHIVE_WARN) {
-			if (r == ARCHIVE_FATAL && is_sys_error(a)) {
-				st = archive_error(a, path, "read", err);
+			if (r == ARCHIVE_FATAL && bundle_archive_sys_error(a)) {
+				st = bundle_archive_error(a, path, "read", err);
 				goto out;
 			}
 			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, "", err,
-			    "damaged archive: %s", archive_error_string(a) ?
-			    archive_error_string(a) : "unknown error");
+			    "damaged archive: %s",
+			    bundle_archive_msg(a, "unknown error"));
 			/* tar, ZIP: the raw walk still runs (a cut-short copy
 			 * is one TRUNCATED problem, not this one). */
 			if (st == EX_OK && r == ARCHIVE_FATAL &&
