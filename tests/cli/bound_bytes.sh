@@ -14,16 +14,13 @@ SIGCHECK="$TOP_BUILDDIR/tests/tools/sigcheck"
 test -x "$SIGCHECK" || t_skip "tests/tools/sigcheck not built"
 
 mkdir -p arc/cam
-ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
-	-i testsrc=size=64x36:rate=10:duration=2 -c:v libx264 -preset ultrafast \
-	-g 10 -bf 0 -pix_fmt yuv420p arc/cam/20240701T120000Z.mp4
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_clip arc/cam/20240701T120000Z.mp4 2
+t_key
 export SOURCE_DATE_EPOCH=1730000000
 ex() {
-	"$EXHIBIT" export arc -o "$1" --container "$2" --camera cam \
-		--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z -s k.key \
-		--case C-1 --exhibit "$3" --operator Op --preset ultrafast \
-		--jobs 1 --no-working >/dev/null
+	t_export arc "$1" --container "$2" --camera cam \
+		--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z \
+		--exhibit "$3" --operator Op --no-working >/dev/null
 }
 ex E1 dir E1
 ex E2 dir E2

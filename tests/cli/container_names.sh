@@ -4,7 +4,7 @@
 # renamed to .zip (naming both), while the same bytes as .tar pass.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_key
 args="$TOP_SRCDIR/samples/archive --camera cam1 --from 2024-10-27T00:59:40Z --to 2024-10-27T00:59:42Z -s k.key --case C --exhibit E --operator O --no-working"
 
 t_expect_status 2 "$EXHIBIT" export $args -o lie.zip --container tar

@@ -9,23 +9,20 @@
 # naming the event; custody add refuses a tampered bundle and a failing add
 # leaves the bundle as it was; custody show prints the chain.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-for t in sha256sum unzip tar awk; do
-	command -v $t >/dev/null 2>&1 || t_skip "$t not installed"
-done
+t_need sha256sum unzip tar awk
 X=$EXHIBIT
 
-"$X" keygen -W -s first.key -p first.pub >/dev/null
-"$X" keygen -W -s second.key -p second.pub >/dev/null
+t_key first
+t_key second
 A=$(sed -n '1s/.*public key \([0-9A-F]*\).*/\1/p' first.pub)
 B=$(sed -n '1s/.*public key \([0-9A-F]*\).*/\1/p' second.pub)
 [ -n "$A" ] && [ -n "$B" ] && [ "$A" != "$B" ] || t_fail "key IDs '$A' '$B'"
 
 export_bundle() { # OUTPUT CONTAINER
-	SOURCE_DATE_EPOCH=1730000000 "$X" export "$TOP_SRCDIR/samples/archive" \
-		-o "$1" --container "$2" --camera cam1 \
-		--from 2024-10-27T01:00:00Z --to 2024-10-27T01:00:02Z \
-		-s first.key --case C-1 --exhibit ABC/1 --operator "Jo Bloggs" \
-		--preset ultrafast --jobs 1 >/dev/null 2>&1 ||
+	SOURCE_DATE_EPOCH=1730000000 t_export_sample "$1" --container "$2" \
+		--camera cam1 --from 2024-10-27T01:00:00Z \
+		--to 2024-10-27T01:00:02Z -s first.key --exhibit ABC/1 \
+		>/dev/null 2>&1 ||
 		t_fail "export $2 failed"
 }
 

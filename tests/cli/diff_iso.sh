@@ -17,15 +17,12 @@ CRAFT="$TOP_SRCDIR/tests/tools/isocraft.py"
 craft() { python3 "$CRAFT" "$@" || t_fail "isocraft $*"; }
 
 mkdir -p arc/cam
-ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
-	-i testsrc=size=64x36:rate=10:duration=1 -c:v libx264 -preset ultrafast \
-	-g 10 -bf 0 -pix_fmt yuv420p arc/cam/20240701T120000Z.mp4
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_clip arc/cam/20240701T120000Z.mp4
+t_key
 export SOURCE_DATE_EPOCH=1730000000
-"$EXHIBIT" export arc -o good.iso --container iso --camera cam \
-	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z -s k.key \
-	--case C-1 --exhibit E1 --operator Op --preset ultrafast --jobs 1 \
-	>/dev/null
+t_export arc good.iso --container iso --camera cam \
+	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z \
+	--exhibit E1 --operator Op >/dev/null
 t_expect_status 0 "$EXHIBIT" verify good.iso -p k.pub
 
 M=E1/data/cam/master/cam_20240701T120000Z.mp4

@@ -18,20 +18,17 @@ tar --version | grep -q 'GNU tar' || t_skip "tar is not GNU tar"
 CRAFT="python3 $TOP_SRCDIR/tests/tools/tarcraft.py"
 
 mkdir -p arc/cam
-ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
-	-i testsrc=size=64x36:rate=10:duration=1 -c:v libx264 -preset ultrafast \
-	-g 10 -bf 0 -pix_fmt yuv420p arc/cam/20240701T120000Z.mp4
+t_clip arc/cam/20240701T120000Z.mp4
 # A camera with a 90-character name: its files' paths are too long for a
 # ustar header, so the writer puts them in pax 'x' headers.
 long=$(printf 'c%.0s' $(seq 1 90))
 mkdir -p "arc/$long" && cp arc/cam/20240701T120000Z.mp4 "arc/$long/"
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_key
 export SOURCE_DATE_EPOCH=1730000000
 ex() {
-	"$EXHIBIT" export arc -o "$1" --container tar --camera "$3" \
-		--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z -s k.key \
-		--case C-1 --exhibit "$2" --operator Op --preset ultrafast \
-		--jobs 1 --no-working >/dev/null
+	t_export arc "$1" --container tar --camera "$3" \
+		--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z \
+		--exhibit "$2" --operator Op --no-working >/dev/null
 }
 ex good.tar E1 cam
 ex other.tar E2 cam

@@ -19,16 +19,13 @@ forge() { python3 "$FORGE" "$@" || t_fail "zipforge $*"; }
 py() { python3 "$FORGE" "$@" 2>&1 || :; }
 
 mkdir -p arc/cam
-ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
-	-i testsrc=size=64x36:rate=10:duration=1 -c:v libx264 -preset ultrafast \
-	-g 10 -bf 0 -pix_fmt yuv420p arc/cam/20240701T120000Z.mp4
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-"$EXHIBIT" keygen -W -s k2.key -p k2.pub >/dev/null
+t_clip arc/cam/20240701T120000Z.mp4
+t_key
+t_key k2
 export SOURCE_DATE_EPOCH=1730000000
-"$EXHIBIT" export arc -o good.zip --container zip --camera cam \
-	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z -s k.key \
-	--case C-1 --exhibit E1 --operator Op --preset ultrafast --jobs 1 \
-	--no-working >/dev/null
+t_export arc good.zip --container zip --camera cam \
+	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:01Z \
+	--exhibit E1 --operator Op --no-working >/dev/null
 t_expect_status 0 "$EXHIBIT" verify good.zip -p k.pub
 t_grep '^RESULT: PASS' out.txt
 grep -q '^problems:' out.txt && t_fail "problems reported for the good bundle"

@@ -71,17 +71,15 @@ one_result() {
 }
 
 mkdir -p arc/cam
-ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
-	-i testsrc=size=64x36:rate=10:duration=1 -c:v libx264 -preset ultrafast \
-	-g 10 -bf 0 -pix_fmt yuv420p arc/cam/20240701T120000Z.mp4
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_clip arc/cam/20240701T120000Z.mp4
+t_key
 export SOURCE_DATE_EPOCH=1730000000
 # What every export here shares (no blanks inside a word).
+# (export itself is run under timeout below: so all of t_export's too)
 EXOPTS="--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:02Z -s k.key
 	--case C-1 --exhibit E1 --operator Op --preset ultrafast --jobs 1"
 # shellcheck disable=SC2086
-"$EXHIBIT" export arc -o E1 --container dir --camera cam --no-working \
-	$EXOPTS >/dev/null
+t_export arc E1 --container dir --camera cam --no-working $EXOPTS >/dev/null
 run good 0 5 "$EXHIBIT" verify E1 -p k.pub
 one_result good PASS
 
@@ -103,7 +101,7 @@ has fake-xml "data/$FAKE_SHOWN" 'result="fail"'
 
 # The same name as a ZIP entry: refused, and shown escaped.
 # shellcheck disable=SC2086
-"$EXHIBIT" export arc -o good.zip --camera cam --no-working $EXOPTS >/dev/null
+t_export arc good.zip --camera cam --no-working $EXOPTS >/dev/null
 python3 - "$FAKE" <<'EOF'
 import sys, zipfile
 with zipfile.ZipFile("good.zip") as src, \

@@ -14,7 +14,7 @@
 #    bundle at all.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 ARCHIVE="$TOP_SRCDIR/samples/archive"
-t_expect_status 0 "$EXHIBIT" keygen -W -s k.key -p k.pub
+t_key
 SOURCE_DATE_EPOCH=1730000000
 export SOURCE_DATE_EPOCH
 
@@ -22,20 +22,12 @@ export SOURCE_DATE_EPOCH
 # (later options win).
 ex() {
 	out=$1; shift
-	"$EXHIBIT" export "$ARCHIVE" -o "$out" --camera cam1 \
-		--from 2024-10-27T00:59:48Z --to 2024-10-27T00:59:50Z -s k.key \
-		--case C-1 --exhibit ABC/1 --operator "Jo Bloggs" \
-		--preset ultrafast --jobs 1 "$@"
-}
-# nothing_new WHAT: the folder holds what it held before (before.txt).
-listing() { ls -A | grep -v -x -e out.txt -e err.txt -e before.txt -e after.txt; }
-nothing_new() {
-	listing > after.txt
-	diff before.txt after.txt >&2 || t_fail "$1 left something behind"
+	t_export_sample "$out" --camera cam1 --from 2024-10-27T00:59:48Z \
+		--to 2024-10-27T00:59:50Z --exhibit ABC/1 "$@"
 }
 
 # Usage errors name what is missing or stray (issue 12, item 7).
-listing > before.txt
+t_listing > before.txt
 t_expect_status 2 "$EXHIBIT" export "$ARCHIVE" -o u.zip --camera cam1, cam2 \
 	--from 2024-10-27T00:59:48Z --to 2024-10-27T00:59:50Z -s k.key \
 	--case C-1 --exhibit ABC/1 --operator "Jo Bloggs"
@@ -43,65 +35,62 @@ t_grep "^exhibit: 'cam2' is a second ARCHIVE \(one at a time; a list such as --c
 t_expect_status 2 "$EXHIBIT" export "$ARCHIVE" -o u.zip --camera cam1 \
 	--from 2024-10-27T00:59:48Z -s k.key --exhibit ABC/1
 t_grep '^exhibit: missing --to TIME, --case REF, --operator NAME \(' err.txt
-nothing_new "a usage error"
+t_nothing_new "a usage error"
 
 # An existing output is never replaced.
 echo "an earlier bundle" > old.zip
 cp old.zip old.copy
 mkdir olddir
 echo keep > olddir/file
-listing > before.txt
+t_listing > before.txt
 t_expect_status 2 ex old.zip
 t_grep '^exhibit: old\.zip: already exists; exhibit never overwrites a bundle$' err.txt
 cmp -s old.zip old.copy || t_fail "old.zip was changed"
-nothing_new "refusing old.zip"
+t_nothing_new "refusing old.zip"
 t_expect_status 2 ex olddir --container dir
 t_grep '^exhibit: olddir: already exists' err.txt
 test "$(ls -A olddir)" = file && test "$(cat olddir/file)" = keep ||
 	t_fail "olddir was changed"
-nothing_new "refusing olddir"
+t_nothing_new "refusing olddir"
 
 # Bad requests: exit 2, the reason named, nothing left.
 t_expect_status 2 ex n.zip --camera cam9
 t_grep "^exhibit: no camera 'cam9' in .*samples/archive \\(cameras: cam1, cam2\\)\$" err.txt
-nothing_new "a bad camera"
+t_nothing_new "a bad camera"
 t_expect_status 2 ex n.zip --from 2024-10-27T25:59:48Z
 t_grep "'2024-10-27T25:59:48Z' is not a valid date and time" err.txt
-nothing_new "a bad time"
+t_nothing_new "a bad time"
 t_expect_status 2 ex n.zip --from 2024-10-27T01:30:00 --to 2024-10-27T03:00:00
 t_grep '2024-10-27T01:30:00 is ambiguous in Europe/London' err.txt
 t_grep '2024-10-27T01:30:00\+01:00 .* or 2024-10-27T01:30:00\+00:00' err.txt
-nothing_new "an ambiguous time"
+t_nothing_new "an ambiguous time"
 t_expect_status 2 ex n.zip --from 2024-10-27T00:59:50Z --to 2024-10-27T00:59:48Z
 t_grep '^exhibit: --from must be before --to$' err.txt
-nothing_new "a reversed range"
+t_nothing_new "a reversed range"
 t_expect_status 2 ex n.zip --container rar
 t_grep "unknown container 'rar'" err.txt
-nothing_new "an unknown container"
+t_nothing_new "an unknown container"
 t_expect_status 2 "$EXHIBIT" export "$T_DIR/no-archive" -o n.zip --camera cam1 \
 	--from 2024-10-27T00:59:48Z --to 2024-10-27T00:59:50Z -s k.key \
 	--case C-1 --exhibit ABC/1 --operator "Jo Bloggs"
 t_grep 'no-archive: No such file or directory' err.txt
-nothing_new "a missing archive"
+t_nothing_new "a missing archive"
 t_expect_status 2 ex no-such-folder/n.zip
 t_grep '^exhibit: cannot write no-such-folder/n\.zip: the folder no-such-folder does not exist$' err.txt
 test ! -e no-such-folder || t_fail "no-such-folder was made"
-nothing_new "an output in a missing folder"
+t_nothing_new "an output in a missing folder"
 
-# Stopped part-way: SIGTERM once the cameras are being encoded.
+# Stopped part-way: SIGTERM once the cameras are being encoded (the first
+# camera's working copy has been opened in the staging folder).
 "$EXHIBIT" export "$ARCHIVE" -o big.zip --camera cam1,cam2 \
 	--from 2024-10-27T00:59:30Z --to 2024-10-27T01:00:15Z -s k.key \
 	--case C-1 --exhibit ABC/1 --operator "Jo Bloggs" --preset veryslow \
 	--jobs 1 >out.txt 2>err.txt &
 pid=$!
-i=0
-until ls -A | grep -q '^\.big\.zip\.staging-' && \
-    [ -n "$(ls -A .big.zip.staging-*/0 2>/dev/null)" ]; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || { kill $pid; t_fail "the export never started"; }
-	sleep 0.1
-done
-sleep 0.5
+trap 'kill $pid 2>/dev/null || :' EXIT
+encoding() { ls .big.zip.staging-*/0/working/*.mp4 >/dev/null 2>&1; }
+t_wait_for 60 "the export to encode a camera" encoding
+trap - EXIT
 kill -TERM $pid
 set +e
 wait $pid
@@ -110,7 +99,7 @@ set -e
 [ $st -eq 2 ] || { cat err.txt >&2; t_fail "interrupted export: exit $st, expected 2"; }
 t_grep '^exhibit: export interrupted$' err.txt
 t_grep '^exhibit: nothing was written at big\.zip$' err.txt
-nothing_new "an interrupted export"
+t_nothing_new "an interrupted export"
 
 # verify's exit codes for what is not a verdict.
 t_expect_status 2 "$EXHIBIT" verify

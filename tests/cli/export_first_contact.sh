@@ -19,7 +19,7 @@
 #    prefix "exhibit:".
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 ARCHIVE="$TOP_SRCDIR/samples/archive"
-t_expect_status 0 "$EXHIBIT" keygen -W -s k.key -p k.pub
+t_key
 echo "correct horse battery staple" > pw.txt
 EXHIBIT_PASSPHRASE_FILE=$PWD/pw.txt t_expect_status 0 "$EXHIBIT" keygen \
 	-s p.key -p p.pub
@@ -29,14 +29,7 @@ export SOURCE_DATE_EPOCH
 # ex OUTPUT KEY [OPTIONS...]: an export with the README's labels.
 ex() {
 	out=$1 key=$2; shift 2
-	"$EXHIBIT" export "$ARCHIVE" -o "$out" -s "$key" --case OP-2024-117 \
-		--exhibit ABC/1 --operator "Jo Bloggs" --preset ultrafast \
-		--jobs 1 "$@"
-}
-listing() { ls -A | grep -v -x -e out.txt -e err.txt -e before.txt -e after.txt; }
-nothing_new() {
-	listing > after.txt
-	diff before.txt after.txt >&2 || t_fail "$1 left something behind"
+	t_export_sample "$out" -s "$key" --case OP-2024-117 --exhibit ABC/1 "$@"
 }
 # no_line PATTERN FILE: require that no line matches.
 no_line() { ! grep -Eq -- "$1" "$2" || { cat "$2" >&2; t_fail "'$1' in $2"; }; }
@@ -72,7 +65,7 @@ t_grep '^exhibit: warning: cam1: footage missing at the end: none for the last 5
 # 3. scan's UTC time copied without its Z: an hour off, no footage.  Refused
 # (exit 2) before the passphrase, naming the camera, the reading rule and
 # what the camera holds; nothing written, no temporary file.
-listing > before.txt
+t_listing > before.txt
 EXHIBIT_PASSPHRASE_FILE=$PWD/pw-not-yet t_expect_status 2 ex hour.zip p.key \
 	--camera cam1 --from 2024-10-27T00:59:38 --to 2024-10-27T00:59:58
 t_grep '^exhibit: --from 2024-10-26T23:59:38\.000Z \(2024-10-27 00:59:38\.000 BST\): 2024-10-27T00:59:38 read as local time in Europe/London \(--tz\); give Z or \+01:00 to be exact$' err.txt
@@ -82,7 +75,7 @@ t_grep '^exhibit: cam1 holds footage from 2024-10-27T00:59:30\.000Z \(2024-10-27
 t_grep '^exhibit: cam1: the nearest recording after the range starts at 2024-10-27T00:59:30\.000Z \(2024-10-27 01:59:30\.000 BST\), 59 min 32 s after it ends$' err.txt
 t_grep '^exhibit: nothing written: check --from and --to \(a time without Z or an offset is local time in Europe/London\), or give --allow-empty ' err.txt
 no_line 'pw-not-yet|passphrase|unlocking' err.txt
-nothing_new "an empty camera"
+t_nothing_new "an empty camera"
 
 # The same on purpose: --allow-empty exports the absence, says so, verifies.
 t_expect_status 0 ex hour.zip k.key --allow-empty \
@@ -102,7 +95,7 @@ t_grep '<gap from="2024-10-26T23:59:38\.000000Z" to="2024-10-26T23:59:58\.000000
 # had it been read first, the error would be about it.
 PWF=$PWD/pw-not-yet
 export_p() { EXHIBIT_PASSPHRASE_FILE=$PWF t_expect_status 2 ex "$@"; }
-listing > before.txt
+t_listing > before.txt
 export_p n.zip p.key --camera cam1,cam9 \
 	--from 2024-10-27T00:59:38Z --to 2024-10-27T00:59:40Z
 t_grep "^exhibit: no camera 'cam9' in .*samples/archive \\(cameras: cam1, cam2\\)\$" err.txt
@@ -129,7 +122,7 @@ if [ "$(id -u)" != 0 ]; then
 	no_line 'pw-not-yet|passphrase' err.txt
 	chmod 755 ro && rmdir ro
 fi
-nothing_new "the quick checks"
+t_nothing_new "the quick checks"
 # The control: a request that passes them does read the passphrase file
 # (and a clock offset is said as the footage it chooses).
 export_p n.zip p.key --camera cam1 --clock-offset -2.5 \
@@ -137,7 +130,7 @@ export_p n.zip p.key --camera cam1 --clock-offset -2.5 \
 t_grep '^exhibit: --clock-offset -2\.5: the recorder.s clock was 2\.5 s behind true time, so its footage is chosen from 2024-10-27T00:59:35\.500Z to 2024-10-27T00:59:37\.500Z on its own clock$' err.txt
 t_grep '^exhibit: cam1: footage for the whole range \(2 s\)$' err.txt
 t_grep 'pw-not-yet \(from EXHIBIT_PASSPHRASE_FILE\).*No such file or directory' err.txt
-nothing_new "a missing passphrase file"
+t_nothing_new "a missing passphrase file"
 
 # 5. A passphrase-protected key: unlocking is announced, after the checks.
 EXHIBIT_PASSPHRASE_FILE=$PWD/pw.txt t_expect_status 0 ex p.zip p.key \

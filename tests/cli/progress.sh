@@ -4,7 +4,7 @@
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 command -v script >/dev/null 2>&1 || t_skip "script(1) not installed"
 
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_key
 args="$TOP_SRCDIR/samples/archive --camera cam1,cam2 --from 2024-10-27T00:59:40Z --to 2024-10-27T00:59:46Z -s k.key --case C --exhibit E --operator O --preset ultrafast --container dir"
 
 # Not a terminal: no progress lines, no escape sequences.

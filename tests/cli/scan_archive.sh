@@ -94,7 +94,7 @@ t_expect_status 2 "$EXHIBIT" scan above3
 t_grep 'holds archives: above3/site2 \(plain layout\), above3/site3 \(plain layout\); give that folder$' err.txt
 t_expect_status 2 "$EXHIBIT" scan plain/gate
 t_grep "^exhibit: plain/gate looks like one camera's folder, not a recorder archive; give the folder that holds the camera folders\$" err.txt
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_key
 t_expect_status 2 "$EXHIBIT" export above -o x.zip --camera cam1 \
 	--from 2024-10-27T00:59:59Z --to 2024-10-27T01:00:01Z -s k.key \
 	--case C --exhibit E --operator O

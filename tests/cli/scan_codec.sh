@@ -15,7 +15,7 @@ t_expect_status 0 "$EXHIBIT" scan arch
 t_grep "unreadable camX/20240101T000000Z.mp4: unsupported video codec 'mpeg4' \(exhibit reads H.264 and H.265\)" out.txt
 t_grep "segments   2 \(1 ok, 0 damaged, 1 unreadable\)" out.txt
 
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_key
 t_expect_status 0 "$EXHIBIT" export arch -o b --container dir --camera camX \
 	--from 2024-01-01T00:00:00Z --to 2024-01-01T00:00:04Z -s k.key \
 	--case C --exhibit E --operator O --preset ultrafast --tz UTC

@@ -16,18 +16,13 @@ command -v xmllint >/dev/null 2>&1 || t_skip "xmllint not installed"
 command -v mkfifo >/dev/null 2>&1 || t_skip "mkfifo not installed"
 command -v timeout >/dev/null 2>&1 || t_skip "timeout not installed"
 
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-clip() {
-	ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
-		-i testsrc=size=64x36:rate=10:duration=2 -c:v libx264 \
-		-preset ultrafast -g 10 -bf 0 -pix_fmt yuv420p "$1"
-}
+t_key
 
 # --- a recorder archive with four impostors among real segments -----------
 mkdir -p arc/cam
-clip arc/cam/20240701T120000Z.mp4
-clip arc/cam/20240701T120002Z.mp4
-clip arc/cam/20240701T120008Z.mp4
+t_clip arc/cam/20240701T120000Z.mp4 2
+t_clip arc/cam/20240701T120002Z.mp4 2
+t_clip arc/cam/20240701T120008Z.mp4 2
 fifo=cam/20240701T120004Z.mp4
 dir=cam/20240701T120005Z.mp4
 dev=cam/20240701T120006Z.mp4
