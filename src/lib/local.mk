@@ -31,7 +31,12 @@ endif
 libexhibit_la_SOURCES += \
 	include/exhibit/export.h \
 	include/exhibit/verify.h \
-	src/lib/export.c \
+	src/lib/export/export_private.h \
+	src/lib/export/export.c \
+	src/lib/export/fill.c \
+	src/lib/export/masters.c \
+	src/lib/export/plan.c \
+	src/lib/export/pool.c \
 	src/lib/verify.c
 
 include src/lib/custody.mk
