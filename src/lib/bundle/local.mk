@@ -12,7 +12,10 @@ libexbundle_la_SOURCES = \
 	src/lib/bundle/reader_dir.c \
 	src/lib/bundle/reader_zip.c \
 	src/lib/bundle/reader_tar.c \
+	src/lib/bundle/reader_iso.h \
 	src/lib/bundle/reader_iso.c \
+	src/lib/bundle/iso_tree.c \
+	src/lib/bundle/iso_compare.c \
 	src/lib/bundle/check.c \
 	src/lib/bundle/copy.c
 libexbundle_la_LIBADD = libexevidence.la
