@@ -13,19 +13,13 @@ ffmpeg -nostdin -hide_banner -loglevel error -f lavfi \
 	-i testsrc=size=160x90:rate=25:duration=20 -c:v libx264 -preset ultrafast \
 	-g 25 -bf 0 -pix_fmt yuv420p arc/cam1/20240701T120000Z.mp4
 cp arc/cam1/20240701T120000Z.mp4 arc/cam2/20240701T120000Z.mp4
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-snapshot() { (cd arc && find . -type f | sort | xargs sha256sum &&
-	find . -print | sort | xargs stat -c '%n %s %Y %Z %a'); }
-snapshot >before.txt
+t_key
+t_snapshot arc >before.txt
 mkdir -p out
 set -- export "$T_DIR/arc" --camera cam1,cam2 --from 2024-07-01T12:00:00Z \
 	--to 2024-07-01T12:00:20Z -s "$T_DIR/k.key" --case C-1 --exhibit E/1 \
 	--operator Op --preset ultrafast --jobs 2 --segment 4
-untouched() {
-	snapshot >after.txt
-	cmp -s before.txt after.txt ||
-		{ diff before.txt after.txt >&2; t_fail "$1: the source changed"; }
-}
+untouched() { t_same_snapshot before.txt arc "$1"; }
 # Nothing but a finished bundle may be at $1; no temporary may be left
 # beside it unless $2 = leftovers-allowed (SIGKILL).
 check_out() {
@@ -44,9 +38,39 @@ check_out() {
 	rm -rf out && mkdir out
 }
 
-# --- killed at many moments -------------------------------------------------
-# The moments are fractions of how long one whole export takes on this
-# machine, so a fast machine is not left with only finished exports.
+# --- stopped at each stage it shows ---------------------------------------
+# SIGTERM once the export has reached a stage seen from outside: its
+# staging folder made, a native copy being written, a working copy being
+# encoded, the bundle's temporary (.partial) written to.  Each must exit 2,
+# say it was interrupted, and leave nothing.
+ended() { [ -z "$(t_cpu_ticks "$pid")" ]; }
+at_staging() { ls -d out/.$o.staging-* >/dev/null 2>&1; }
+at_native() { ls out/.$o.staging-*/*/native/*.mp4 >/dev/null 2>&1; }
+at_working() { ls out/.$o.staging-*/*/working/*.mp4 >/dev/null 2>&1; }
+at_partial() { [ -n "$(find out -name ".$o.partial-*" -size +0c)" ]; }
+reached() { ended || "at_$stage"; }
+for stage in staging native working partial; do
+	o=s-$stage.zip
+	"$EXHIBIT" "$@" -o "out/$o" >"$stage.out" 2>"$stage.err" &
+	pid=$!
+	t_wait_for 120 "the export to reach the stage $stage" reached
+	ended && t_fail "$o: the export ended before its stage $stage was seen"
+	kill -s TERM "$pid"
+	set +e; wait "$pid"; rc=$?; set -e
+	[ "$rc" -eq 2 ] || { cat "$stage.err" >&2; t_fail "$o: exit $rc, expected 2"; }
+	grep -q "interrupted" "$stage.err" &&
+	grep -q "nothing was written at out/$o" "$stage.err" ||
+		{ cat "$stage.err" >&2; t_fail "$o: not said to be interrupted"; }
+	test ! -e "out/$o" || t_fail "$o: a file at the output path"
+	check_out "$o"
+	untouched "$o"
+done
+
+# --- killed at many moments (a stress test) --------------------------------
+# Kept on purpose as a stress test of moments no stage above names: the
+# moments are fractions of how long one whole export takes on this machine
+# (so a fast machine is not left with only finished exports), and the sleep
+# is the moment itself, not a wait for something to happen.
 t0=$(date +%s%N)
 "$EXHIBIT" "$@" -o out/timed.zip >/dev/null 2>&1 || t_fail "a plain export failed"
 whole_ms=$((($(date +%s%N) - t0) / 1000000))

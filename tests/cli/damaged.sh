@@ -10,10 +10,8 @@ command -v xmllint >/dev/null 2>&1 || t_skip "xmllint not installed"
 fx="$TOP_SRCDIR/tests/fixtures/damaged"
 
 sh "$fx/make.sh" arc
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-snapshot() { (cd arc && find . -type f | sort | xargs sha256sum &&
-	find . -type f | sort | xargs stat -c '%n %s %Y %Z %a'); }
-snapshot >before.txt
+t_key
+t_snapshot arc >before.txt
 
 # --- scan -----------------------------------------------------------------
 t_expect_status 0 "$EXHIBIT" scan arc --xml
@@ -26,10 +24,10 @@ t_grep '^  segments +10 \(' scan.txt
 t_grep '^  overlap +2024-07-01T12:00:02\.000Z \.\. 2024-07-01T12:00:04\.000Z' scan.txt
 
 # --- export (a folder bundle, so the manifest can be read directly) -------
-t_expect_status 0 env SOURCE_DATE_EPOCH=1730000000 "$EXHIBIT" export arc \
-	-o bundle --container dir --camera cam,ov \
-	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:44Z -s k.key \
-	--case C-1 --exhibit D/1 --operator "Jo Bloggs" --preset ultrafast --jobs 2
+SOURCE_DATE_EPOCH=1730000000 t_expect_status 0 t_export arc bundle \
+	--container dir --camera cam,ov \
+	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:44Z \
+	--exhibit D/1 --jobs 2
 mv err.txt export-err.txt
 test -f bundle/manifest.xml || t_fail "no manifest.xml in the bundle"
 t_expect_status 0 "$EXHIBIT" verify bundle -p k.pub
@@ -96,6 +94,5 @@ test "$(n "string(//$(L segment)[@path='cam/20240701T120024Z-lies.mp4']/@contain
 test "$(n "string(//$(L camera)[@id='ov']/$(L file)[@role='working']/$(L video)/@frames)" \
 	bundle/manifest.xml)" = 60 || t_fail "overlap: working copy is not 60 frames"
 
-snapshot >after.txt
-cmp -s before.txt after.txt || { diff before.txt after.txt >&2; t_fail "source changed"; }
+t_same_snapshot before.txt arc "scan and export"
 t_done

@@ -13,9 +13,7 @@
 # then exhibit verify: 0 with the key, 1 and "untrusted" without it, 0 on
 # the unpacked folder too.  Finally an ISO 9660 export that verify reads.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-for tool in minisign xmllint ffprobe sha256sum python3; do
-	command -v $tool >/dev/null 2>&1 || t_skip "$tool not installed"
-done
+t_need minisign xmllint ffprobe sha256sum python3
 ZIPCRAFT="$TOP_SRCDIR/tests/tools/zipcraft.py"
 BOXES="$TOP_SRCDIR/tests/tools/mp4boxes.py"
 ARCHIVE="$TOP_SRCDIR/samples/archive"
@@ -24,13 +22,13 @@ TO=2024-10-27T01:00:04.480Z
 SOURCE_DATE_EPOCH=1730000000
 export SOURCE_DATE_EPOCH
 
-t_expect_status 0 "$EXHIBIT" keygen -W -s k.key -p k.pub
+t_key
 KEYID=$(sed -n 's/^untrusted comment: minisign public key \([0-9A-F]*\).*/\1/p' k.pub)
 test -n "$KEYID" || t_fail "no key ID in k.pub"
-t_expect_status 0 "$EXHIBIT" export "$ARCHIVE" -o ev.zip \
-	--camera cam1,cam2 --from "$FROM" --to "$TO" -s k.key --case C-1 \
-	--exhibit ABC/1 --operator "Jo Bloggs" --organisation "Town Hall CCTV" \
-	--reason "PC 123 request 2024/77" --preset ultrafast --jobs 2 --segment 10
+t_expect_status 0 t_export_sample ev.zip \
+	--camera cam1,cam2 --from "$FROM" --to "$TO" \
+	--exhibit ABC/1 --organisation "Town Hall CCTV" \
+	--reason "PC 123 request 2024/77" --jobs 2 --segment 10
 t_grep "^ev\.zip: [0-9]+ files, [0-9]+ bytes, signed by key ID $KEYID\$" out.txt
 t_grep '^manifest\.xml SHA-256 [0-9a-f]{64}$' out.txt
 
@@ -150,10 +148,9 @@ t_expect_status 0 "$EXHIBIT" verify "$BAG" -p k.pub
 t_grep '^RESULT: PASS' out.txt
 
 # ISO 9660: exported and read back by verify.
-t_expect_status 0 "$EXHIBIT" export "$ARCHIVE" -o ev.iso --container iso \
+t_expect_status 0 t_export_sample ev.iso --container iso \
 	--camera cam2 --from 2024-10-27T00:59:58Z --to 2024-10-27T01:00:01Z \
-	-s k.key --case C-1 --exhibit ABC/2 --operator "Jo Bloggs" \
-	--preset ultrafast --jobs 2
+	--exhibit ABC/2 --jobs 2
 t_expect_status 0 "$EXHIBIT" verify ev.iso -p k.pub
 t_grep '^bundle: +ev\.iso \(iso, top folder ABC_2\)$' out.txt
 t_grep 'PASS +working +data/cam2/working/cam2-working-001\.mp4$' out.txt

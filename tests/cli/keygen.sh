@@ -109,7 +109,15 @@ signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execv(sys.argv[1], sys.argv[1:])' "$EXHIBIT" keygen -s int.key -p int.pub \
 	>/dev/null 2>&1 &
 kpid=$!
-sleep 2
+# Interrupted in the derivation: once exhibit runs (python has exec'd it)
+# and has spent a fifth of a second of CPU (the derivation is all CPU; the
+# passphrase file is read before it).  If it finishes first, see below.
+keygen_started() {
+	[ -z "$(t_cpu_ticks "$kpid")" ] ||
+	    { grep -q '^[0-9]* (exhibit) ' "/proc/$kpid/stat" 2>/dev/null &&
+	    t_has_run "$kpid" $(($(getconf CLK_TCK) / 5)); }
+}
+t_wait_for 30 "keygen to derive its key" keygen_started
 kill -INT "$kpid" 2>/dev/null || :
 set +e; wait "$kpid"; kst=$?; set -e
 if [ "$kst" -eq 0 ]; then

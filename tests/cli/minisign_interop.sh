@@ -11,7 +11,7 @@ printf '%s\n' "$PASS" > pass
 mkpass() { printf '%s\n%s\n' "$PASS" "$PASS"; }
 
 # Keys: exhibit (-W and passphrase), minisign (-W and passphrase).
-t_expect_status 0 "$EXHIBIT" keygen -W -s ex-w.key -p ex-w.pub
+t_key ex-w
 t_expect_status 0 env EXHIBIT_PASSPHRASE_FILE=pass "$EXHIBIT" keygen -s ex-e.key -p ex-e.pub
 minisign -G -W -s ms-w.key -p ms-w.pub >/dev/null || t_fail "minisign -G -W"
 mkpass | minisign -G -s ms-e.key -p ms-e.pub >/dev/null 2>&1 || t_fail "minisign -G"
