@@ -18,15 +18,14 @@ command -v python3 >/dev/null 2>&1 || t_skip "python3 not installed"
 FC="$TOP_BUILDDIR/tests/tools/framecode"
 test -x "$FC" || t_fail "tests/tools/framecode is not built"
 
-t_expect_status 0 "$EXHIBIT" keygen -W -s k.key -p k.pub
+t_key
 # from: between cam1 frames 213 and 214 (cam2 88 and 89); to: exactly on
 # cam1 frame 862 (cam2 737), which is therefore left out.
 FROM=2024-10-27T00:59:38.530Z
 TO=2024-10-27T01:00:04.480Z
-t_expect_status 0 env SOURCE_DATE_EPOCH=1730000000 "$EXHIBIT" export \
-	"$TOP_SRCDIR/samples/archive" -o b --container dir --camera cam1,cam2 \
-	--from "$FROM" --to "$TO" -s k.key --case C-1 --exhibit ABC/1 \
-	--operator "Jo Bloggs" --preset ultrafast --jobs 2 --segment 4
+SOURCE_DATE_EPOCH=1730000000 t_expect_status 0 t_export_sample b \
+	--container dir --camera cam1,cam2 --from "$FROM" --to "$TO" \
+	--exhibit ABC/1 --jobs 2 --segment 4
 t_grep '^b: [0-9]+ files' out.txt
 
 # Native copies start on a keyframe (the decoder says so, not the muxer).

@@ -12,33 +12,15 @@
 # the page's own policy.  The full-page screenshot is kept as
 # tests/work/page_clockchange.png (and the page's text beside it).
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-test -x "$CHROMIUM" || t_skip "chromium not installed (apt-get install chromium)"
-command -v node >/dev/null 2>&1 ||
-	t_skip "node not installed (apt-get install nodejs npm)"
-command -v npm >/dev/null 2>&1 ||
-	t_skip "npm not installed (apt-get install npm)"
+# playwright-core, exactly as locked, and the page script (lib.sh).
+t_browser page_read.mjs
 
-mkdir browser
-cp "$TOP_SRCDIR/tests/browser/package.json" \
-	"$TOP_SRCDIR/tests/browser/package-lock.json" \
-	"$TOP_SRCDIR/tests/browser/page_read.mjs" browser/
-if ! (cd browser && npm ci --no-audit --no-fund --prefer-offline \
-	--loglevel=error >../npm.txt 2>&1); then
-	cat npm.txt >&2
-	if grep -Eq 'code (ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)' npm.txt; then
-		t_skip "playwright-core is not in npm's cache and the registry cannot be reached"
-	fi
-	t_fail "npm ci of tests/browser failed"
-fi
-
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-t_expect_status 0 env SOURCE_DATE_EPOCH=1730000000 "$EXHIBIT" export \
-	"$TOP_SRCDIR/samples/archive" -o b --container dir \
-	--camera cam1,cam2 --from 2024-10-27T01:59:38+01:00 \
-	--to 2024-10-27T01:00:05+00:00 -s k.key --case OP-2024-117 \
-	--exhibit ABC/1 --operator "Jo Bloggs" \
-	--organisation "Town Hall CCTV" --preset ultrafast --jobs 2
+t_key
+SOURCE_DATE_EPOCH=1730000000 t_expect_status 0 t_export_sample b \
+	--container dir --camera cam1,cam2 \
+	--from 2024-10-27T01:59:38+01:00 --to 2024-10-27T01:00:05+00:00 \
+	--case OP-2024-117 --exhibit ABC/1 \
+	--organisation "Town Hall CCTV" --jobs 2
 
 # One file of the bundle, and a copy of it with one byte changed under the
 # same name.
