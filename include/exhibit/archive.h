@@ -149,6 +149,23 @@ void ex_archive_free(ex_archive **archive);
 /* The camera with this id, or NULL. */
 const ex_camera *ex_archive_camera(const ex_archive *archive, const char *id);
 
+/* ---- the scan report (src/lib/archive/scan_xml.c) ---------------------- */
+/* The time of the last frame of a covered span of camera c: that of the
+ * segment that ends the span (EX_INSTANT_NONE when unknown). */
+ex_instant ex_camera_span_last_frame(const ex_camera *c, const ex_span *sp);
+/* usec as "12.345" seconds, truncated to the millisecond, in buf. */
+char *ex_span_seconds(int64_t usec, char *buf, size_t size);
+/*
+ * The archive as an XML document in namespace urn:exhibit:scan:1
+ * (schemas/scan.xsd), local times in zone; strings from the archive are
+ * escaped as a terminal shows them (exhibit/text.h, ex_text_escape).  On
+ * success *xml is a malloc'd NUL-terminated document of *len bytes, owned
+ * by the caller; on failure NULL and 0 (EX_ERR_NOMEM).
+ */
+ex_status ex_archive_xml(const ex_archive *a, const char *zone, char **xml,
+    size_t *len, ex_error *err);
+/* ---- end of the scan report ------------------------------------------- */
+
 #ifdef __cplusplus
 }
 #endif

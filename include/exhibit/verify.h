@@ -164,6 +164,23 @@ ex_status ex_verify(const char *path, const ex_pubkey *trusted,
     size_t ntrusted, ex_verify_report **out, ex_error *err);
 void ex_verify_report_free(ex_verify_report **report);
 
+/*
+ * The custody log's state as the report gives it: "unchecked" (the copy
+ * is cut short), "unreadable" (no event could be read), "intact" or
+ * "broken" (the chain, an event, or the custody.xml entry failed).
+ */
+const char *ex_verify_custody_state(const ex_verify_report *r);
+/*
+ * The report on the bundle at path as an XML document in namespace
+ * urn:exhibit:verify:1 (schemas/verify.xsd, src/lib/verify_xml.c); text
+ * from the bundle is escaped as a terminal shows it (exhibit/text.h,
+ * ex_text_escape).  On success *xml is a malloc'd NUL-terminated document
+ * of *len bytes, owned by the caller; on failure NULL and 0
+ * (EX_ERR_NOMEM).
+ */
+ex_status ex_verify_xml(const char *path, const ex_verify_report *r,
+    char **xml, size_t *len, ex_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,8 +9,11 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "exhibit/error.h"
+#include "exhibit/export.h"
 #include "exhibit/sign.h"
 #include "exhibit/time.h"
 
@@ -43,6 +46,9 @@ void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * neither an error nor a warning (what a command understood, what it is
  * doing while it makes them wait). */
 void cli_notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Text on stderr as it is, not a message: the progress lines' terminal
+ * drawing (progress.c), the usage after a mistake. */
+void cli_drawf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * For a report on stdout, whose format is ours: s escaped for printing as
  * one field, "" for NULL.  The result lives in one of CLI_ESC_SLOTS
@@ -71,6 +77,10 @@ int cli_option_suggest(const char *name, const struct option *longopts,
     char *buf, size_t size);
 /* Print "Try 'exhibit CMD --help'." and return EXIT_TROUBLE. */
 int cli_usage_hint(const char *cmd);
+/* The end of a subcommand's option switch, for what cli_getopt returned
+ * in ch: 'h' prints usage on stdout and returns EXIT_OK; anything else is
+ * a mistake already reported: the usage hint, EXIT_TROUBLE. */
+int cli_help_or_hint(int ch, void (*usage)(FILE *), const char *cmd);
 /* 0 when exactly one operand (a BUNDLE) is left after the options; else
  * say what is wrong ("no BUNDLE given", "one BUNDLE at a time"),
  * give the usage hint and return EXIT_TROUBLE. */
@@ -84,6 +94,19 @@ int cli_close_stdout(int status);
 /* The time to record as "now": SOURCE_DATE_EPOCH when set (reproducible
  * bundles), else the clock.  Prints the error; returns 0 or -1. */
 int cli_now(ex_instant *now);
+
+/*
+ * progress.c: export's progress on a terminal, one line per camera redrawn
+ * in place on stderr.  cli_progress_new keeps cameras (n names) for its
+ * lifetime; NULL when memory is short (then no progress is shown).
+ * cli_progress_update is an ex_export_progress_fn whose user is the
+ * cli_progress; it may be called from any thread.
+ */
+typedef struct cli_progress cli_progress;
+cli_progress *cli_progress_new(const char *const *cameras, size_t n);
+void cli_progress_update(void *user, int camera, ex_export_stage stage,
+    int64_t done, int64_t expected);
+void cli_progress_free(cli_progress **p);
 
 /* Load one more trusted public key (-p) into keys[*n] (at most max);
  * prints the error; returns 0 or -1. */

@@ -117,11 +117,8 @@ custody_add(int argc, char **argv)
 		case OPT_NOTE:
 			note = optarg;
 			break;
-		case 'h':
-			usage_add(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage_hint("custody add");
+		default:        /* 'h', or a mistake */
+			return cli_help_or_hint(ch, usage_add, "custody add");
 		}
 	}
 	if (cli_one_bundle("custody add", argc, optind) != 0)
@@ -277,11 +274,8 @@ custody_show(int argc, char **argv)
 		case OPT_STRICT:
 			strict = 1;
 			break;
-		case 'h':
-			usage_show(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage_hint("custody show");
+		default:        /* 'h', or a mistake */
+			return cli_help_or_hint(ch, usage_show, "custody show");
 		}
 	}
 	if (cli_one_bundle("custody show", argc, optind) != 0 ||

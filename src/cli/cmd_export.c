@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,99 +83,6 @@ usage(FILE *fp)
 "Exit status: 0 bundle written; 2 usage or system error, or a camera with no\n"
 "footage in the range without --allow-empty (nothing is left at OUTPUT).\n"
 "Damage and gaps in the footage are reported, not fatal.\n", fp);
-}
-
-/* --- progress on a terminal --------------------------------------------- */
-
-struct progress {
-	pthread_mutex_t lock;
-	const char *const *cameras;
-	size_t ncameras;
-	int64_t done[MAX_CAMERAS], expected[MAX_CAMERAS];
-	ex_export_stage stage[MAX_CAMERAS];
-	struct timespec start[MAX_CAMERAS];
-	struct timespec last;
-	int drawn;
-};
-
-static double
-elapsed(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) +
-	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-static const char *
-stage_name(ex_export_stage s)
-{
-	switch (s) {
-	case EX_STAGE_MASTER:  return "copying originals";
-	case EX_STAGE_NATIVE:  return "cutting native copy";
-	case EX_STAGE_WORKING: return "encoding working copy";
-	case EX_STAGE_BUNDLE:  return "writing bundle";
-	case EX_STAGE_DONE:    return "done";
-	}
-	return "waiting";
-}
-
-/* Counts are redrawn at most four times a second; a new stage is drawn at
- * once, so a fast machine still shows every stage a camera went through. */
-static void
-draw(struct progress *p, int at_once)
-{
-	struct timespec now;
-	size_t i;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!at_once && p->drawn && elapsed(&p->last, &now) < 0.25)
-		return;
-	p->last = now;
-	if (p->drawn)
-		fprintf(stderr, "\033[%zuA", p->ncameras);
-	for (i = 0; i < p->ncameras; i++) {
-		char eta[32] = "";
-		double t = elapsed(&p->start[i], &now);
-
-		if (p->stage[i] == EX_STAGE_WORKING && p->done[i] > 0 &&
-		    p->expected[i] > p->done[i]) {
-			double left = t / (double)p->done[i] *
-			    (double)(p->expected[i] - p->done[i]);
-
-			snprintf(eta, sizeof(eta), ", ETA %d:%02d",
-			    (int)left / 60, (int)left % 60);
-		}
-		fprintf(stderr, "\r\033[K%-12s %-22s %lld/%lld%s\n",
-		    p->cameras[i], stage_name(p->stage[i]),
-		    (long long)p->done[i], (long long)p->expected[i], eta);
-	}
-	p->drawn = 1;
-}
-
-static void
-on_progress(void *user, int camera, ex_export_stage stage, int64_t done,
-    int64_t expected)
-{
-	struct progress *p = user;
-	int changed = 0;
-	size_t i;
-
-	pthread_mutex_lock(&p->lock);
-	if (camera >= 0 && (size_t)camera < p->ncameras) {
-		if (p->stage[camera] != stage) {
-			clock_gettime(CLOCK_MONOTONIC, &p->start[camera]);
-			changed = 1;
-		}
-		p->stage[camera] = stage;
-		p->done[camera] = done;
-		p->expected[camera] = expected;
-	} else if (stage == EX_STAGE_DONE) {
-		/* The bundle as a whole is sealed: every camera is done. */
-		for (i = 0; i < p->ncameras; i++)
-			p->stage[i] = EX_STAGE_DONE;
-		changed = 1;
-	}
-	draw(p, changed);
-	pthread_mutex_unlock(&p->lock);
 }
 
 /* --- what export understood, and what the archive holds ------------------ */
@@ -280,26 +186,24 @@ state_coverage(const ex_export_request *req, const ex_export_coverage *cov)
 	    sizeof(d2)));
 	for (k = 0; k < cov->ngaps; k++) {
 		const ex_span *g = &cov->gaps[k];
+		int at_start;
 
 		span(g->start, g->end, zone, sp, sizeof(sp));
 		duration(g->end - g->start, d1, sizeof(d1));
-		if (g->start == req->from && g->end == cov->first)
-			cli_warnf("%s: footage missing at the start: the range "
-			    "starts %s before the recording; none from %s", id,
-			    d1, sp);
-		else if (g->start == req->from)
-			cli_warnf("%s: footage missing at the start: none for "
-			    "the first %s, from %s", id, d1, sp);
-		else if (g->end == req->to && g->start == cov->last)
-			cli_warnf("%s: footage missing at the end: the range "
-			    "ends %s after the recording; none from %s", id,
-			    d1, sp);
-		else if (g->end == req->to)
-			cli_warnf("%s: footage missing at the end: none for "
-			    "the last %s, from %s", id, d1, sp);
-		else
+		at_start = g->start == req->from;
+		if (!at_start && g->end != req->to)
 			cli_warnf("%s: gap of %s in the footage, from %s", id,
 			    d1, sp);
+		else if (at_start ? g->end == cov->first :
+		    g->start == cov->last)
+			cli_warnf("%s: footage missing at the %s: the range "
+			    "%s %s %s the recording; none from %s", id,
+			    at_start ? "start" : "end", at_start ? "starts" :
+			    "ends", d1, at_start ? "before" : "after", sp);
+		else
+			cli_warnf("%s: footage missing at the %s: none for "
+			    "the %s %s, from %s", id, at_start ? "start" :
+			    "end", at_start ? "first" : "last", d1, sp);
 	}
 }
 
@@ -428,7 +332,7 @@ cmd_export(int argc, char **argv)
 	ex_export_plan *plan = NULL;
 	ex_seckey *key = NULL;
 	ex_error err;
-	struct progress prog;
+	cli_progress *prog = NULL;
 	const char *cameras[MAX_CAMERAS];
 	char *camlist[MAX_CAMERAS];
 	size_t ncameras = 0, ncamlist = 0, i;
@@ -442,7 +346,6 @@ cmd_export(int argc, char **argv)
 	int handlers = 0;
 
 	memset(&req, 0, sizeof(req));
-	memset(&prog, 0, sizeof(prog));
 	req.crf = -1;
 	req.segment_seconds = EX_EXPORT_DEFAULT_SEGMENT;
 	req.zone = EX_TIME_DEFAULT_ZONE;
@@ -508,12 +411,8 @@ cmd_export(int argc, char **argv)
 			}
 			still_s[nstills++] = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			status = EXIT_OK;
-			goto out;
-		default:
-			status = cli_usage_hint("export");
+		default:        /* 'h', or a mistake */
+			status = cli_help_or_hint(ch, usage, "export");
 			goto out;
 		}
 	}
@@ -627,12 +526,10 @@ cmd_export(int argc, char **argv)
 	status = EXIT_TROUBLE;
 	req.key = key;
 	req.cancel = &interrupted;
-	if (isatty(STDERR_FILENO) && ncameras <= MAX_CAMERAS) {
-		pthread_mutex_init(&prog.lock, NULL);
-		prog.cameras = cameras;
-		prog.ncameras = ncameras;
-		req.progress = on_progress;
-		req.progress_user = &prog;
+	if (isatty(STDERR_FILENO) &&
+	    (prog = cli_progress_new(cameras, ncameras)) != NULL) {
+		req.progress = cli_progress_update;
+		req.progress_user = prog;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -657,9 +554,8 @@ cmd_export(int argc, char **argv)
 		    res->signer_key_id, res->manifest_sha256);
 		status = EXIT_OK;
 	}
-	if (req.progress != NULL)
-		pthread_mutex_destroy(&prog.lock);
 out:
+	cli_progress_free(&prog);
 	for (i = 0; i < ncamlist; i++)
 		free(camlist[i]);
 	ex_export_result_free(&res);

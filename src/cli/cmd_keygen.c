@@ -61,11 +61,8 @@ cmd_keygen(int argc, char **argv)
 		case 'p': o.pubkey_path = optarg; break;
 		case 'W': o.without_passphrase = 1; break;
 		case 'c': o.comment = optarg; break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage_hint("keygen");
+		default:        /* 'h', or a mistake */
+			return cli_help_or_hint(c, usage, "keygen");
 		}
 	}
 	if (optind < argc) {

@@ -1,12 +1,11 @@
-/* cmd_verify.c — exhibit verify: check a bundle; PASS or FAIL with reasons. */
+/* cmd_verify.c — exhibit verify: check a bundle; PASS or FAIL with reasons
+ * (--xml: the library's report, ex_verify_xml). */
 #include "config.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <libxml/xmlwriter.h>
 
 #include "cli.h"
 #include "exhibit/verify.h"
@@ -97,18 +96,6 @@ unverified_events(const ex_verify_report *r, char *events, size_t esize,
 			    io == 0 ? "" : ", ", e->key_id);
 	}
 	return nids;
-}
-
-/* The custody.xml entry failed (form, exhibit, chain or event 1). */
-static int
-custody_file_failed(const ex_verify_report *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nfiles; i++)
-		if (strcmp(r->files[i].role, "custody") == 0 && !r->files[i].ok)
-			return 1;
-	return r->custody.nevents == 0;
 }
 
 static void
@@ -224,7 +211,7 @@ print_text(const char *path, const ex_verify_report *r,
 		printf("Custody:          NOT checked\n");
 	else if (r->custody.nevents == 0)
 		printf("Custody:          NOT readable (see problems)\n");
-	else if (!r->custody_ok || custody_file_failed(r))
+	else if (strcmp(ex_verify_custody_state(r), "broken") == 0)
 		printf("Custody:          %zu event%s, NOT intact (see "
 		    "problems)\n", r->custody.nevents,
 		    r->custody.nevents == 1 ? "" : "s");
@@ -268,154 +255,6 @@ print_text(const char *path, const ex_verify_report *r,
 		    "them" : "it", kidw, cli_esc(kids));
 }
 
-static int
-print_xml(const char *path, const ex_verify_report *r)
-{
-	xmlTextWriterPtr w;
-	xmlBufferPtr buf;
-	char num[32], when[EX_TIME_BUFSZ];
-	size_t i, n;
-	int rc = 0;
-
-	if ((buf = xmlBufferCreate()) == NULL ||
-	    (w = xmlNewTextWriterMemory(buf, 0)) == NULL)
-		return -1;
-	xmlTextWriterSetIndent(w, 1);
-#define X(call) do { if ((call) < 0) rc = -1; } while (0)
-#define S(s) BAD_CAST (s)
-/* Text from the bundle, escaped as on a terminal: XML cannot carry most
- * control characters, and a reader should see what the officer sees. */
-#define E(s) BAD_CAST cli_esc(s)
-	X(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
-	X(xmlTextWriterStartElementNS(w, NULL, S("verify"),
-	    S("urn:exhibit:verify:1")));
-	X(xmlTextWriterWriteAttribute(w, S("result"),
-	    S(r->passed ? "pass" : "fail")));
-	X(xmlTextWriterWriteAttribute(w, S("intact"),
-	    S(r->intact ? "true" : "false")));
-	X(xmlTextWriterWriteAttribute(w, S("trusted"),
-	    S(r->trusted ? "true" : "false")));
-	X(xmlTextWriterWriteAttribute(w, S("strict"),
-	    S(r->strict ? "true" : "false")));
-	X(xmlTextWriterStartElement(w, S("bundle")));
-	X(xmlTextWriterWriteAttribute(w, S("path"), E(path)));
-	X(xmlTextWriterWriteAttribute(w, S("container"), S(r->container)));
-	X(xmlTextWriterWriteAttribute(w, S("top"), E(r->top)));
-	if (r->case_ref != NULL) {
-		X(xmlTextWriterWriteAttribute(w, S("case"), E(r->case_ref)));
-		X(xmlTextWriterWriteAttribute(w, S("exhibit"),
-		    E(r->exhibit_ref)));
-	}
-	X(xmlTextWriterEndElement(w));
-	X(xmlTextWriterStartElement(w, S("signer")));
-	X(xmlTextWriterWriteAttribute(w, S("key-id"), E(r->signer_key_id)));
-	X(xmlTextWriterWriteAttribute(w, S("trusted"),
-	    S(r->signer_trusted ? "true" : "false")));
-	X(xmlTextWriterEndElement(w));
-	/* The three answers: the files, the exporter, the custody log. */
-	for (i = 0, n = 0; i < r->nfiles; i++)
-		if (strcmp(r->files[i].role, "folder") != 0 || !r->files[i].ok)
-			n++;
-	X(xmlTextWriterStartElement(w, S("integrity")));
-	X(xmlTextWriterWriteAttribute(w, S("status"), S(r->incomplete ?
-	    "incomplete" : r->intact ? "intact" : "not-intact")));
-	snprintf(num, sizeof(num), "%zu", n);
-	X(xmlTextWriterWriteAttribute(w, S("files"), S(num)));
-	snprintf(num, sizeof(num), "%zu", r->nignored);
-	X(xmlTextWriterWriteAttribute(w, S("ignored"), S(num)));
-	X(xmlTextWriterEndElement(w));
-	X(xmlTextWriterStartElement(w, S("exporter")));
-	X(xmlTextWriterWriteAttribute(w, S("key-id"), E(r->signer_key_id)));
-	X(xmlTextWriterWriteAttribute(w, S("status"), S(r->signer_trusted ?
-	    "trusted" : r->signer_key_id[0] != '\0' ? "untrusted" :
-	    "unknown")));
-	X(xmlTextWriterEndElement(w));
-	X(xmlTextWriterStartElement(w, S("custody")));
-	snprintf(num, sizeof(num), "%zu", r->custody.nevents);
-	X(xmlTextWriterWriteAttribute(w, S("events"), S(num)));
-	X(xmlTextWriterWriteAttribute(w, S("chain"), S(r->incomplete ?
-	    "unchecked" : r->custody.nevents == 0 ? "unreadable" :
-	    r->custody_ok && !custody_file_failed(r) ? "intact" : "broken")));
-	snprintf(num, sizeof(num), "%zu", r->custody_unverified);
-	X(xmlTextWriterWriteAttribute(w, S("unverified"), S(num)));
-	X(xmlTextWriterEndElement(w));
-	for (i = 0; i < r->nignored; i++) {
-		X(xmlTextWriterStartElement(w, S("ignored")));
-		X(xmlTextWriterWriteAttribute(w, S("path"),
-		    E(r->ignored[i].path)));
-		X(xmlTextWriterWriteAttribute(w, S("origin"),
-		    S(r->ignored[i].origin)));
-		X(xmlTextWriterEndElement(w));
-	}
-	for (i = 0; i < r->nfiles; i++) {
-		const ex_verify_file *f = &r->files[i];
-
-		X(xmlTextWriterStartElement(w, S("file")));
-		X(xmlTextWriterWriteAttribute(w, S("path"), E(f->path)));
-		X(xmlTextWriterWriteAttribute(w, S("role"), S(f->role)));
-		X(xmlTextWriterWriteAttribute(w, S("status"),
-		    S(f->ok ? "pass" : "fail")));
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)f->size);
-		X(xmlTextWriterWriteAttribute(w, S("size"), S(num)));
-		if (f->sha256[0] != '\0')
-			X(xmlTextWriterWriteAttribute(w, S("sha256"),
-			    S(f->sha256)));
-		if (!f->ok && f->problem != NULL)
-			X(xmlTextWriterWriteString(w, E(f->problem)));
-		X(xmlTextWriterEndElement(w));
-	}
-	for (i = 0; i < r->custody.nevents; i++) {
-		const ex_custody_event_report *e = &r->custody.events[i];
-		const ex_custody_event *ev = r->custody_log != NULL &&
-		    i < r->custody_log->nevents ?
-		    &r->custody_log->events[i] : NULL;
-
-		X(xmlTextWriterStartElement(w, S("custody-event")));
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)e->seq);
-		X(xmlTextWriterWriteAttribute(w, S("seq"), S(num)));
-		X(xmlTextWriterWriteAttribute(w, S("key-id"), E(e->key_id)));
-		X(xmlTextWriterWriteAttribute(w, S("status"),
-		    S(e->seq_ok && e->link_ok && e->signature_ok &&
-		    e->manifest_ok ? "pass" : "fail")));
-		X(xmlTextWriterWriteAttribute(w, S("trusted"),
-		    S(e->trusted ? "true" : "false")));
-		X(xmlTextWriterWriteAttribute(w, S("signer"),
-		    S(e->trusted ? "trusted" : "unverified")));
-		if (ev != NULL) {
-			X(xmlTextWriterWriteAttribute(w, S("action"),
-			    E(ev->action)));
-			X(xmlTextWriterWriteAttribute(w, S("actor"),
-			    E(ev->actor)));
-			X(xmlTextWriterWriteAttribute(w, S("time"),
-			    S(ex_time_format_utc(ev->time, when,
-			    sizeof(when)))));
-		}
-		if (e->problem[0] != '\0')
-			X(xmlTextWriterWriteString(w, E(e->problem)));
-		X(xmlTextWriterEndElement(w));
-	}
-	for (i = 0; i < r->nproblems; i++) {
-		X(xmlTextWriterStartElement(w, S("problem")));
-		X(xmlTextWriterWriteAttribute(w, S("kind"),
-		    S(ex_verify_kind_name(r->problems[i].kind))));
-		if (r->problems[i].path[0] != '\0')
-			X(xmlTextWriterWriteAttribute(w, S("path"),
-			    E(r->problems[i].path)));
-		X(xmlTextWriterWriteString(w, E(r->problems[i].message)));
-		X(xmlTextWriterEndElement(w));
-	}
-	X(xmlTextWriterEndElement(w));
-	X(xmlTextWriterEndDocument(w));
-#undef X
-#undef S
-#undef E
-	xmlFreeTextWriter(w);
-	if (rc == 0)
-		fwrite(buf->content, 1, (size_t)buf->use, stdout);
-	xmlBufferFree(buf);
-	return rc;
-}
-
 static const struct option longopts[] = {
 	{ "public-key", required_argument, NULL, 'p' },
 	{ "xml",        no_argument,       NULL, 'x' },
@@ -430,6 +269,8 @@ cmd_verify(int argc, char **argv)
 	ex_pubkey keys[MAX_KEYS];
 	size_t nkeys = 0;
 	ex_verify_report *r = NULL;
+	char *doc = NULL;
+	size_t len = 0;
 	ex_error err;
 	unsigned flags = 0;
 	int ch, xml = 0, status = EXIT_TROUBLE;
@@ -449,11 +290,8 @@ cmd_verify(int argc, char **argv)
 		case 's':
 			flags |= EX_VERIFY_STRICT;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage_hint("verify");
+		default:        /* 'h', or a mistake */
+			return cli_help_or_hint(ch, usage, "verify");
 		}
 	}
 	if (cli_one_bundle("verify", argc, optind) != 0)
@@ -465,15 +303,18 @@ cmd_verify(int argc, char **argv)
 		return err.code == EX_ERR_FORMAT ? EXIT_FAILED : EXIT_TROUBLE;
 	}
 	if (xml) {
-		if (print_xml(argv[optind], r) != 0) {
+		if (ex_verify_xml(argv[optind], r, &doc, &len, &err) !=
+		    EX_OK) {
 			cli_errorf("cannot write the XML report");
 			goto out;
 		}
+		fwrite(doc, 1, len, stdout);
 	} else {
 		print_text(argv[optind], r, keys, nkeys);
 	}
 	status = r->passed ? EXIT_OK : EXIT_FAILED;
 out:
+	free(doc);
 	ex_verify_report_free(&r);
 	return status;
 }

@@ -53,6 +53,16 @@ diag(const char *prefix, const char *fmt, va_list ap)
 }
 
 void
+cli_drawf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void
 cli_error(const ex_error *err)
 {
 	cli_errorf("%s", err != NULL && err->message[0] != '\0' ?
@@ -301,10 +311,19 @@ int
 cli_usage_hint(const char *cmd)
 {
 	if (cmd != NULL)
-		fprintf(stderr, "Try 'exhibit %s --help'.\n", cmd);
+		cli_drawf("Try 'exhibit %s --help'.\n", cmd);
 	else
-		fprintf(stderr, "Try 'exhibit --help'.\n");
+		cli_drawf("Try 'exhibit --help'.\n");
 	return EXIT_TROUBLE;
+}
+
+int
+cli_help_or_hint(int ch, void (*usage)(FILE *), const char *cmd)
+{
+	if (ch != 'h')
+		return cli_usage_hint(cmd);
+	usage(stdout);
+	return EXIT_OK;
 }
 
 int

@@ -4,6 +4,7 @@ exhibit_SOURCES = \
 	src/cli/main.c \
 	src/cli/cli.h \
 	src/cli/diag.c \
+	src/cli/progress.c \
 	src/cli/passphrase.c \
 	src/cli/passphrase.h \
 	src/cli/cmd_keygen.c \

@@ -25,12 +25,7 @@
 #include "exhibit/fileio.h"
 #include "exhibit/hash.h"
 #include "exhibit/verify.h"
-
-static ex_status
-nomem(ex_error *err)
-{
-	return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-}
+#include "base.h"
 
 /* EX_ERR_VERIFY naming the first integrity problem of a report. */
 static ex_status
@@ -124,25 +119,18 @@ made_by_writer(const char *bag_path)
 	    strcmp(bag_path, "tagmanifest-sha256.txt") == 0;
 }
 
-/* "<dir>/.<base>.custody-XXXXXX", a name nothing has (yet). */
+/* "<dir>/.<base>.custody-XXXXXX", a name nothing has (yet): the writer
+ * creates it, refusing to replace. */
 static char *
 temp_beside(const char *path, ex_error *err)
 {
-	char *t = ex_file_sibling_template(path, "custody");
+	char *t;
 	int fd;
 
-	if (t == NULL) {
-		nomem(err);
+	if (base_sibling_file(path, "custody", &t, &fd, err) != EX_OK)
 		return NULL;
-	}
-	if ((fd = mkstemp(t)) < 0) {
-		ex_error_errno(err, "%s: cannot make a temporary file beside "
-		    "it", path);
-		free(t);
-		return NULL;
-	}
 	close(fd);
-	unlink(t);              /* the writer creates it, refusing to replace */
+	unlink(t);
 	return t;
 }
 
@@ -202,7 +190,7 @@ rewrite_archive(const char *path, const ex_verify_report *r,
 	    EX_OK)
 		goto out;
 	if ((cc.seen = calloc(r->nfiles + 1, 1)) == NULL) {
-		s = nomem(err);
+		s = base_nomem(err);
 		goto out;
 	}
 	cc.path = path;

@@ -37,6 +37,10 @@ libexhibit_la_SOURCES += \
 	src/lib/export/masters.c \
 	src/lib/export/plan.c \
 	src/lib/export/pool.c \
-	src/lib/verify.c
+	src/lib/verify.c \
+	src/lib/verify_report.c \
+	src/lib/verify_xml.c
+## The verify report's schema (ex_verify_xml; tests/cli/verify_xml.sh).
+EXTRA_DIST += schemas/verify.xsd
 
 include src/lib/custody.mk

@@ -7,6 +7,8 @@
  * signature is checked over the raw bytes before the XML is parsed, then
  * each listed file against its digest and its own .minisig, then the set
  * of entries against the signed set, the BagIt files and the custody log.
+ * The report's names, its freeing (verify_report.c) and its XML
+ * (verify_xml.c) are beside it.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include "exhibit/hash.h"
 #include "exhibit/manifest.h"
 #include "exhibit/verify.h"
+#include "base.h"
 
 static const char *const bagit_tags[] = {
 	"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
@@ -38,24 +41,6 @@ struct ctx {
 	const char *exhibit_ref; /* the signed manifest's, once it parsed */
 	int nomem;
 };
-
-const char *
-ex_verify_kind_name(ex_verify_kind kind)
-{
-	switch (kind) {
-	case EX_VERIFY_STRUCTURE: return "structure";
-	case EX_VERIFY_INCOMPLETE: return "incomplete";
-	case EX_VERIFY_MISSING: return "missing";
-	case EX_VERIFY_UNLISTED: return "unlisted";
-	case EX_VERIFY_CONTENT: return "content";
-	case EX_VERIFY_SIGNATURE: return "signature";
-	case EX_VERIFY_BINDING: return "binding";
-	case EX_VERIFY_BAGIT: return "bagit";
-	case EX_VERIFY_CUSTODY: return "custody";
-	case EX_VERIFY_UNTRUSTED: return "untrusted";
-	}
-	return "unknown";
-}
 
 static ex_status
 problem(struct ctx *c, ex_verify_kind kind, const char *path,
@@ -804,37 +789,5 @@ nomem:
 	ex_manifest_free(&m);
 	ex_bundle_free(&b);
 	ex_verify_report_free(&r);
-	return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-}
-
-void
-ex_verify_report_free(ex_verify_report **report)
-{
-	ex_verify_report *r;
-	size_t i;
-
-	if (report == NULL || (r = *report) == NULL)
-		return;
-	for (i = 0; i < r->nfiles; i++) {
-		free(r->files[i].path);
-		free(r->files[i].role);
-		free(r->files[i].problem);
-	}
-	free(r->files);
-	for (i = 0; i < r->nproblems; i++) {
-		free(r->problems[i].path);
-		free(r->problems[i].message);
-	}
-	free(r->problems);
-	ex_custody_report_free(&r->custody);
-	ex_custody_free(&r->custody_log);
-	for (i = 0; i < r->nignored; i++)
-		free(r->ignored[i].path);
-	free(r->ignored);
-	free(r->container);
-	free(r->top);
-	free(r->case_ref);
-	free(r->exhibit_ref);
-	free(r);
-	*report = NULL;
+	return base_nomem(err);
 }

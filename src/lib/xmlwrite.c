@@ -23,6 +23,13 @@ base_xml_clean(const char *s, int attr)
 	    0);
 }
 
+/* A string as this writer puts it in the document (malloc'd). */
+static char *
+prepare(const base_xw *x, const char *s, int attr)
+{
+	return x->shown ? ex_text_escape(s) : base_xml_clean(s, attr);
+}
+
 /* ---- times ------------------------------------------------------------ */
 
 /* Extend "....SS.mmm..." to "....SS.mmmuuu..." with t's microseconds. */
@@ -98,7 +105,7 @@ base_xw_attr(base_xw *x, const char *name, const char *value)
 
 	if (value == NULL || x->failed)
 		return;
-	if ((clean = base_xml_clean(value, 1)) == NULL ||
+	if ((clean = prepare(x, value, 1)) == NULL ||
 	    xmlTextWriterWriteAttribute(x->w, BAD_CAST name,
 	    BAD_CAST clean) < 0)
 		x->failed = 1;
@@ -129,15 +136,11 @@ base_xw_attr_time(base_xw *x, const char *name, ex_instant t)
 void
 base_xw_element(base_xw *x, const char *name, const char *text)
 {
-	char *clean;
-
-	if (text == NULL || x->failed)
+	if (text == NULL)
 		return;
-	if ((clean = base_xml_clean(text, 0)) == NULL ||
-	    xmlTextWriterWriteElement(x->w, BAD_CAST name,
-	    BAD_CAST clean) < 0)
-		x->failed = 1;
-	free(clean);
+	base_xw_start(x, name);
+	base_xw_text(x, text);
+	base_xw_end(x);
 }
 
 ex_status
@@ -188,3 +191,25 @@ base_xw_discard(base_xw *x)
 	x->buf = NULL;
 }
 
+
+void
+base_xw_shown(base_xw *x, const char *indent)
+{
+	x->shown = 1;
+	if (!x->failed && xmlTextWriterSetIndentString(x->w,
+	    BAD_CAST indent) < 0)
+		x->failed = 1;
+}
+
+void
+base_xw_text(base_xw *x, const char *text)
+{
+	char *clean;
+
+	if (text == NULL || x->failed)
+		return;
+	if ((clean = prepare(x, text, 0)) == NULL ||
+	    xmlTextWriterWriteString(x->w, BAD_CAST clean) < 0)
+		x->failed = 1;
+	free(clean);
+}

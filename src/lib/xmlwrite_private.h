@@ -36,6 +36,7 @@ typedef struct base_xw {
 	xmlBufferPtr buf;
 	xmlTextWriterPtr w;
 	int failed;             /* a libxml2 call or an allocation failed */
+	int shown;              /* strings escaped as shown (base_xw_shown) */
 } base_xw;
 
 /* Start a document whose root element `root` is in namespace ns. */
@@ -56,5 +57,15 @@ void base_xw_element(base_xw *x, const char *name, const char *text);
 ex_status base_xw_close(base_xw *x, const char *what, char **xml, size_t *len,
     ex_error *err);
 void base_xw_discard(base_xw *x);
+
+/* ---- reports the CLI prints (scan, verify) ---------------------------- */
+/* After base_xw_open: indent with `indent` instead of two spaces, and
+ * escape every string as a terminal shows it (ex_text_escape: a reader of
+ * the XML sees what the officer sees; nothing is lost) instead of
+ * cleaning it. */
+void base_xw_shown(base_xw *x, const char *indent);
+/* Text content of the open element (cleaned or escaped); nothing when
+ * text is NULL. */
+void base_xw_text(base_xw *x, const char *text);
 
 #endif

@@ -11,6 +11,7 @@ libexarchive_la_SOURCES = \
 	src/lib/archive/plain.c \
 	src/lib/archive/probe.c \
 	src/lib/archive/sei.c \
+	src/lib/archive/scan_xml.c \
 	src/lib/archive/timeline.c
 nodist_libexarchive_la_SOURCES = src/lib/archive/recorder_xsd.c
 libexarchive_la_LIBADD = libexcore.la
