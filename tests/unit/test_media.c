@@ -1479,7 +1479,7 @@ test_working_fails_mid_stream(void **state)
 
 /* A producer of numbered items (rec = 0, 1, ...) into a queue. */
 typedef struct producer {
-	ex_media_queue *q;
+	media_queue *q;
 	int total;
 	pthread_mutex_t lock;
 	int pushed;               /* items accepted so far */
@@ -1494,12 +1494,12 @@ produce(void *arg)
 	ex_error err;
 
 	for (int i = 0; i < p->total; i++) {
-		ex_media_item it;
+		media_item it;
 
 		memset(&it, 0, sizeof(it));
 		it.rec = i;
 		it.pic = av_frame_alloc();   /* owned by the queue once pushed */
-		if (ex_media_queue_push(p->q, &it) != 0) {
+		if (media_queue_push(p->q, &it) != 0) {
 			av_frame_free(&it.pic);
 			pthread_mutex_lock(&p->lock);
 			p->refused = 1;
@@ -1514,7 +1514,7 @@ produce(void *arg)
 	ex_error_clear(&err);
 	if (p->finish_with != EX_OK)
 		ex_error_set(&err, p->finish_with, "decoder gave up");
-	ex_media_queue_finish(p->q, p->finish_with, &err);
+	media_queue_finish(p->q, p->finish_with, &err);
 	return NULL;
 }
 
@@ -1534,7 +1534,7 @@ test_queue_bounded_in_order(void **state)
 {
 	producer p = { NULL, 40, PTHREAD_MUTEX_INITIALIZER, 0, 0,
 	    EX_ERR_MEDIA };
-	ex_media_item it;
+	media_item it;
 	ex_status st;
 	pthread_t tid;
 	ex_error err;
@@ -1542,9 +1542,9 @@ test_queue_bounded_in_order(void **state)
 
 	(void)state;
 	ex_error_clear(&err);
-	assert_int_equal(ex_media_queue_new(0, &p.q, &err), EX_ERR_USAGE);
+	assert_int_equal(media_queue_new(0, &p.q, &err), EX_ERR_USAGE);
 	assert_null(p.q);
-	assert_int_equal(ex_media_queue_new(3, &p.q, &err), EX_OK);
+	assert_int_equal(media_queue_new(3, &p.q, &err), EX_OK);
 	assert_int_equal(pthread_create(&tid, NULL, produce, &p), 0);
 	/* Nobody takes: the producer stops at the capacity and waits.  Wait
 	 * (up to 30 s, for a loaded machine) until it has filled the queue,
@@ -1554,7 +1554,7 @@ test_queue_bounded_in_order(void **state)
 	usleep(100000);
 	assert_int_equal(pushed_so_far(&p), 3);
 	/* Everything comes out once, in order, then the producer's outcome. */
-	while (ex_media_queue_pop(p.q, &it, &st, &err)) {
+	while (media_queue_pop(p.q, &it, &st, &err)) {
 		assert_int_equal(st, EX_OK);
 		assert_int_equal(it.rec, n);
 		assert_non_null(it.pic);
@@ -1565,30 +1565,30 @@ test_queue_bounded_in_order(void **state)
 	assert_int_equal(st, EX_ERR_MEDIA);
 	assert_string_equal(err.message, "decoder gave up");
 	/* And again: the end stays the end. */
-	assert_int_equal(ex_media_queue_pop(p.q, &it, &st, &err), 0);
+	assert_int_equal(media_queue_pop(p.q, &it, &st, &err), 0);
 	assert_int_equal(st, EX_ERR_MEDIA);
 	pthread_join(tid, NULL);
 	assert_false(p.refused);
-	ex_media_queue_free(&p.q);
+	media_queue_free(&p.q);
 	assert_null(p.q);
-	ex_media_queue_free(&p.q);     /* NULL is fine */
-	ex_media_queue_free(NULL);
+	media_queue_free(&p.q);     /* NULL is fine */
+	media_queue_free(NULL);
 }
 
 static void
 test_queue_close_stops_producer(void **state)
 {
 	producer p = { NULL, 1000, PTHREAD_MUTEX_INITIALIZER, 0, 0, EX_OK };
-	ex_media_item it;
+	media_item it;
 	ex_status st;
 	pthread_t tid;
 	ex_error err;
 
 	(void)state;
 	ex_error_clear(&err);
-	assert_int_equal(ex_media_queue_new(2, &p.q, &err), EX_OK);
+	assert_int_equal(media_queue_new(2, &p.q, &err), EX_OK);
 	assert_int_equal(pthread_create(&tid, NULL, produce, &p), 0);
-	assert_int_equal(ex_media_queue_pop(p.q, &it, &st, &err), 1);
+	assert_int_equal(media_queue_pop(p.q, &it, &st, &err), 1);
 	assert_int_equal(it.rec, 0);
 	av_frame_free(&it.pic);
 	/* The consumer gives up with items queued and the producer blocked:
@@ -1599,24 +1599,24 @@ test_queue_close_stops_producer(void **state)
 	for (int i = 0; pushed_so_far(&p) < 3 && i < 30000; i++)
 		usleep(1000);
 	usleep(50000);
-	ex_media_queue_close(p.q);
+	media_queue_close(p.q);
 	pthread_join(tid, NULL);
 	assert_true(p.refused);
 	assert_true(pushed_so_far(&p) < 1000);
-	ex_media_queue_free(&p.q);
+	media_queue_free(&p.q);
 }
 
 static void
 test_picpool_reuses_buffers(void **state)
 {
-	ex_media_picpool *pool = NULL;
+	media_picpool *pool = NULL;
 	AVFrame *a = NULL, *b = NULL;
 	uint8_t *first;
 	ex_error err;
 
 	(void)state;
 	ex_error_clear(&err);
-	assert_int_equal(ex_media_picpool_get(&pool, 100, 50, &a, &err),
+	assert_int_equal(media_picpool_get(&pool, 100, 50, &a, &err),
 	    EX_OK);
 	assert_non_null(pool);
 	assert_int_equal(a->format, AV_PIX_FMT_YUV420P);
@@ -1633,12 +1633,12 @@ test_picpool_reuses_buffers(void **state)
 	memset(a->data[0], 235, (size_t)(50 * a->linesize[0]));
 	first = a->data[0];
 	/* Held: another buffer.  Returned: the same one again. */
-	assert_int_equal(ex_media_picpool_get(&pool, 100, 50, &b, &err),
+	assert_int_equal(media_picpool_get(&pool, 100, 50, &b, &err),
 	    EX_OK);
 	assert_ptr_not_equal(b->data[0], first);
 	av_frame_free(&b);
 	av_frame_free(&a);
-	assert_int_equal(ex_media_picpool_get(&pool, 100, 50, &a, &err),
+	assert_int_equal(media_picpool_get(&pool, 100, 50, &a, &err),
 	    EX_OK);
 	/* The buffer last returned, as it was left: not fresh (zeroed,
 	 * faulted-in) memory. */
@@ -1650,17 +1650,17 @@ test_picpool_reuses_buffers(void **state)
 	assert_false(av_frame_is_writable(a));
 	av_frame_free(&b);
 	/* Another size: a new pool; the old buffer outlives its pool. */
-	assert_int_equal(ex_media_picpool_get(&pool, 64, 36, &b, &err),
+	assert_int_equal(media_picpool_get(&pool, 64, 36, &b, &err),
 	    EX_OK);
 	assert_int_equal(b->width, 64);
-	ex_media_picpool_free(&pool);
+	media_picpool_free(&pool);
 	assert_null(pool);
 	a->data[0][0] = 1;
 	b->data[0][0] = 1;
 	av_frame_free(&a);
 	av_frame_free(&b);
-	ex_media_picpool_free(&pool);
-	assert_int_equal(ex_media_picpool_get(&pool, 0, 36, &a, &err),
+	media_picpool_free(&pool);
+	assert_int_equal(media_picpool_get(&pool, 0, 36, &a, &err),
 	    EX_ERR_MEDIA);
 	assert_non_null(strstr(err.message, "bad picture size 0x36"));
 	assert_null(a);
@@ -1673,22 +1673,22 @@ test_decoder_threads_from_budget(void **state)
 	 * beside the encoder and needs only a fraction of the cores. */
 	static const int budget[] = { 0, 1, 2, 7, 8, 11, 12, 64 };
 	static const int want[] = { 1, 1, 1, 1, 2, 2, 2, 2 };
-	ex_media_in *in = NULL;
+	media_in *in = NULL;
 	AVCodecContext *dec = NULL;
 	ex_error err;
 
 	(void)state;
 	ex_error_clear(&err);
-	assert_int_equal(ex_media_in_open(&h264.segs[0], &in, &err), EX_OK);
+	assert_int_equal(media_in_open(&h264.segs[0], &in, &err), EX_OK);
 	for (size_t i = 0; i < sizeof(budget) / sizeof(budget[0]); i++) {
-		assert_int_equal(ex_media_decoder_open(in, budget[i], &dec,
+		assert_int_equal(media_decoder_open(in, budget[i], &dec,
 		    &err), EX_OK);
 		if (dec->thread_count != want[i])
 			fail_msg("budget %d: %d decoder threads, expected %d",
 			    budget[i], dec->thread_count, want[i]);
 		avcodec_free_context(&dec);
 	}
-	ex_media_in_close(&in);
+	media_in_close(&in);
 }
 
 int

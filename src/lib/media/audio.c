@@ -7,7 +7,7 @@
  * alone, so the sound can be read as far ahead of the picture as a
  * frame needs, however the file interleaves them (MP4 files often store a
  * second or more of one before the other), without holding pictures.  For
- * each video frame kept, ex_media_audio_take cuts the samples of exactly
+ * each video frame kept, media_audio_take cuts the samples of exactly
  * that frame's time, [t, t + duration), at sample positions counted from
  * one anchor for the whole call, so consecutive frames' pieces tile
  * without a gap or a repeat, and a file's sound starts with its first
@@ -42,8 +42,8 @@
 /* Silence is written in pieces of this many samples. */
 #define SILENCE_CHUNK 4096
 
-struct ex_media_audio_in {
-	ex_media_in *in;          /* a second opening, audio only */
+struct media_audio_in {
+	media_in *in;          /* a second opening, audio only */
 	AVStream *st;
 	AVCodecContext *dec;
 	AVPacket *pkt;
@@ -57,7 +57,7 @@ struct ex_media_audio_in {
 	int conv_size;
 };
 
-struct ex_media_audio_out {
+struct media_audio_out {
 	AVCodecContext *enc;
 	AVAudioFifo *fifo;
 	AVFrame *frame;
@@ -70,7 +70,7 @@ static const int aac_rates[] = { 96000, 88200, 64000, 48000, 44100, 32000,
     24000, 22050, 16000, 12000, 11025, 8000, 7350 };
 
 int
-ex_media_audio_rate_ok(int rate)
+media_audio_rate_ok(int rate)
 {
 	for (size_t i = 0; i < sizeof(aac_rates) / sizeof(aac_rates[0]); i++)
 		if (aac_rates[i] == rate)
@@ -79,16 +79,16 @@ ex_media_audio_rate_ok(int rate)
 }
 
 static int64_t
-position(const ex_media_audio_in *a, ex_instant t)
+position(const media_audio_in *a, ex_instant t)
 {
 	return av_rescale_rnd(t - a->anchor, a->rate, EX_USEC_PER_SEC,
 	    AV_ROUND_NEAR_INF);
 }
 
 void
-ex_media_audio_close(ex_media_audio_in **pa)
+media_audio_close(media_audio_in **pa)
 {
-	ex_media_audio_in *a;
+	media_audio_in *a;
 
 	if (pa == NULL || *pa == NULL)
 		return;
@@ -100,17 +100,17 @@ ex_media_audio_close(ex_media_audio_in **pa)
 		av_audio_fifo_free(a->fifo);
 	free(a->conv[0]);
 	free(a->conv[1]);
-	ex_media_in_close(&a->in);
+	media_in_close(&a->in);
 	free(a);
 	*pa = NULL;
 }
 
 ex_status
-ex_media_audio_open(const ex_segment *seg, ex_instant anchor,
+media_audio_open(const ex_segment *seg, ex_instant anchor,
     ex_instant seek_to, int *rate, int *channels, int *index,
-    ex_media_audio_in **out, const char **why, ex_error *err)
+    media_audio_in **out, const char **why, ex_error *err)
 {
-	ex_media_audio_in *a = NULL;
+	media_audio_in *a = NULL;
 	const AVCodec *codec;
 	ex_error ierr;
 	int ret, ch;
@@ -121,9 +121,9 @@ ex_media_audio_open(const ex_segment *seg, ex_instant anchor,
 	*index = -1;
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	ex_error_clear(&ierr);
-	if (ex_media_in_open(seg, &a->in, &ierr) != EX_OK)
+	if (media_in_open(seg, &a->in, &ierr) != EX_OK)
 		goto none;      /* the picture's reader reports it */
 	ret = av_find_best_stream(a->in->fmt, AVMEDIA_TYPE_AUDIO, -1,
 	    a->in->index, NULL, 0);
@@ -143,7 +143,7 @@ ex_media_audio_open(const ex_segment *seg, ex_instant anchor,
 	a->pkt = av_packet_alloc();
 	a->frame = av_frame_alloc();
 	if (a->dec == NULL || a->pkt == NULL || a->frame == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto fail;
 	}
 	if (avcodec_parameters_to_context(a->dec, a->st->codecpar) < 0 ||
@@ -153,7 +153,7 @@ ex_media_audio_open(const ex_segment *seg, ex_instant anchor,
 		*why = "FFmpeg cannot decode this audio";
 		goto none;
 	}
-	if (!ex_media_audio_rate_ok(a->dec->sample_rate)) {
+	if (!media_audio_rate_ok(a->dec->sample_rate)) {
 		*why = "AAC cannot store sound at this sample rate";
 		goto none;
 	}
@@ -176,20 +176,20 @@ ex_media_audio_open(const ex_segment *seg, ex_instant anchor,
 	a->anchor = anchor;
 	a->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, a->channels, 4096);
 	if (a->fifo == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto fail;
 	}
 	if (a->in->indexed && seek_to - AUDIO_SEEK_MARGIN_USEC > seg->start)
 		(void)av_seek_frame(a->in->fmt, -1, av_rescale_q(
-		    ex_media_in_ts(a->in, seek_to - AUDIO_SEEK_MARGIN_USEC),
+		    media_in_ts(a->in, seek_to - AUDIO_SEEK_MARGIN_USEC),
 		    a->in->tb, AV_TIME_BASE_Q), AVSEEK_FLAG_BACKWARD);
 	*out = a;
 	return EX_OK;
 none:
-	ex_media_audio_close(&a);
+	media_audio_close(&a);
 	return EX_OK;
 fail:
-	ex_media_audio_close(&a);
+	media_audio_close(&a);
 	return st;
 }
 
@@ -234,7 +234,7 @@ fifo_silence(AVAudioFifo *fifo, int channels, int64_t n, ex_error *err)
 		int k = n > SILENCE_CHUNK ? SILENCE_CHUNK : (int)n;
 
 		if (av_audio_fifo_write(fifo, planes, k) < k)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			return base_nomem(err);
 		n -= k;
 	}
 	return EX_OK;
@@ -242,7 +242,7 @@ fifo_silence(AVAudioFifo *fifo, int channels, int64_t n, ex_error *err)
 
 /* Place a decoded frame's samples in the fifo by its timestamp. */
 static ex_status
-append(ex_media_audio_in *a, const AVFrame *f, ex_error *err)
+append(media_audio_in *a, const AVFrame *f, ex_error *err)
 {
 	int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ?
 	    f->best_effort_timestamp : f->pts;
@@ -257,7 +257,7 @@ append(ex_media_audio_in *a, const AVFrame *f, ex_error *err)
 		return EX_OK;   /* nowhere to put it */
 	end = a->fifo_pos + av_audio_fifo_size(a->fifo);
 	p = ts == AV_NOPTS_VALUE ? end :
-	    position(a, ex_media_in_instant_of(a->in, a->st, ts));
+	    position(a, media_in_instant_of(a->in, a->st, ts));
 	if (av_audio_fifo_size(a->fifo) == 0) {
 		a->fifo_pos = p;
 	} else if (p > end + a->rate / AUDIO_SLACK_DIV) {
@@ -275,8 +275,7 @@ append(ex_media_audio_in *a, const AVFrame *f, ex_error *err)
 			float *g = realloc(a->conv[c], (size_t)n * sizeof(float));
 
 			if (g == NULL)
-				return ex_error_set(err, EX_ERR_NOMEM,
-				    "out of memory");
+				return base_nomem(err);
 			a->conv[c] = g;
 		}
 		a->conv_size = n;
@@ -291,13 +290,13 @@ append(ex_media_audio_in *a, const AVFrame *f, ex_error *err)
 	planes[0] = a->conv[0];
 	planes[1] = a->conv[1];
 	if (av_audio_fifo_write(a->fifo, planes, n - (int)skip) < n - skip)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	return EX_OK;
 }
 
 /* Read and decode until one more frame is placed, or the end. */
 static ex_status
-read_more(ex_media_audio_in *a, ex_error *err)
+read_more(media_audio_in *a, ex_error *err)
 {
 	ex_status st;
 	int ret;
@@ -330,7 +329,7 @@ read_more(ex_media_audio_in *a, ex_error *err)
 }
 
 ex_status
-ex_media_audio_take(ex_media_audio_in *a, ex_instant r, ex_instant d,
+media_audio_take(media_audio_in *a, ex_instant r, ex_instant d,
     AVFrame **out, ex_error *err)
 {
 	int64_t s0 = position(a, r), s1 = position(a, r + d), n = s1 - s0;
@@ -353,7 +352,7 @@ ex_media_audio_take(ex_media_audio_in *a, ex_instant r, ex_instant d,
 		a->fifo_pos += k;
 		size -= k;
 	}
-	if ((st = ex_media_audio_frame(a->rate, a->channels, (int)n, &f,
+	if ((st = media_audio_frame(a->rate, a->channels, (int)n, &f,
 	    err)) != EX_OK)
 		return st;
 	lead = size > 0 && a->fifo_pos > s0 ? a->fifo_pos - s0 : 0;
@@ -379,21 +378,21 @@ ex_media_audio_take(ex_media_audio_in *a, ex_instant r, ex_instant d,
 }
 
 ex_status
-ex_media_audio_frame(int rate, int channels, int nb_samples, AVFrame **out,
+media_audio_frame(int rate, int channels, int nb_samples, AVFrame **out,
     ex_error *err)
 {
 	AVFrame *f = av_frame_alloc();
 
 	*out = NULL;
 	if (f == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	f->format = AV_SAMPLE_FMT_FLTP;
 	f->sample_rate = rate;
 	av_channel_layout_default(&f->ch_layout, channels);
 	f->nb_samples = nb_samples;
 	if (av_frame_get_buffer(f, 0) < 0) {
 		av_frame_free(&f);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	av_samples_set_silence(f->extended_data, 0, nb_samples, channels,
 	    AV_SAMPLE_FMT_FLTP);
@@ -404,9 +403,9 @@ ex_media_audio_frame(int rate, int channels, int nb_samples, AVFrame **out,
 /* ---- the encoder (encoding thread) --------------------------------------- */
 
 void
-ex_media_audio_out_free(ex_media_audio_out **pa)
+media_audio_out_free(media_audio_out **pa)
 {
-	ex_media_audio_out *a;
+	media_audio_out *a;
 
 	if (pa == NULL || *pa == NULL)
 		return;
@@ -421,10 +420,10 @@ ex_media_audio_out_free(ex_media_audio_out **pa)
 }
 
 ex_status
-ex_media_audio_out_open(ex_media_out *o, int rate, int channels,
-    ex_media_audio_out **out, ex_error *err)
+media_audio_out_open(media_out *o, int rate, int channels,
+    media_audio_out **out, ex_error *err)
 {
-	ex_media_audio_out *a;
+	media_audio_out *a;
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
 	AVCodecParameters *par = NULL;
 	char ebuf[128];
@@ -437,12 +436,12 @@ ex_media_audio_out_open(ex_media_out *o, int rate, int channels,
 		    "FFmpeg was built without an AAC encoder");
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	a->enc = avcodec_alloc_context3(codec);
 	a->pkt = av_packet_alloc();
 	par = avcodec_parameters_alloc();
 	if (a->enc == NULL || a->pkt == NULL || par == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	a->enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
@@ -457,31 +456,31 @@ ex_media_audio_out_open(ex_media_out *o, int rate, int channels,
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA,
 		    "cannot open the AAC encoder (%d Hz, %d channels): %s",
-		    rate, channels, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    rate, channels, base_av_err(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	a->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, channels,
 	    a->enc->frame_size * 2);
 	if (a->fifo == NULL ||
-	    ex_media_audio_frame(rate, channels, a->enc->frame_size, &a->frame,
+	    media_audio_frame(rate, channels, a->enc->frame_size, &a->frame,
 	    err) != EX_OK ||
 	    avcodec_parameters_from_context(par, a->enc) < 0) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
-	st = ex_media_out_add(o, par, a->enc->time_base, NULL, &a->index, err);
+	st = media_out_add(o, par, a->enc->time_base, NULL, &a->index, err);
 	if (st != EX_OK)
 		goto out;
 	*out = a;
 	a = NULL;
 out:
 	avcodec_parameters_free(&par);
-	ex_media_audio_out_free(&a);
+	media_audio_out_free(&a);
 	return st;
 }
 
 static ex_status
-drain(ex_media_audio_out *a, ex_media_out *o, ex_error *err)
+drain(media_audio_out *a, media_out *o, ex_error *err)
 {
 	char ebuf[128];
 	ex_status st;
@@ -494,8 +493,8 @@ drain(ex_media_audio_out *a, ex_media_out *o, ex_error *err)
 		if (ret < 0)
 			return ex_error_set(err, EX_ERR_MEDIA,
 			    "AAC encoder failed: %s",
-			    ex_media_averr(ret, ebuf, sizeof(ebuf)));
-		st = ex_media_out_write_to(o, a->index, a->pkt,
+			    base_av_err(ret, ebuf, sizeof(ebuf)));
+		st = media_out_write_to(o, a->index, a->pkt,
 		    a->enc->time_base, err);
 		av_packet_unref(a->pkt);
 		if (st != EX_OK)
@@ -505,14 +504,14 @@ drain(ex_media_audio_out *a, ex_media_out *o, ex_error *err)
 
 /* Encode n samples from the fifo (n <= frame size). */
 static ex_status
-encode(ex_media_audio_out *a, ex_media_out *o, int n, ex_error *err)
+encode(media_audio_out *a, media_out *o, int n, ex_error *err)
 {
 	char ebuf[128];
 	int ret;
 
 	ret = av_frame_make_writable(a->frame);
 	if (ret < 0)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	a->frame->nb_samples = n;
 	if (av_audio_fifo_read(a->fifo, (void **)a->frame->extended_data, n) <
 	    n)
@@ -523,12 +522,12 @@ encode(ex_media_audio_out *a, ex_media_out *o, int n, ex_error *err)
 	ret = avcodec_send_frame(a->enc, a->frame);
 	if (ret < 0)
 		return ex_error_set(err, EX_ERR_MEDIA, "AAC encoder: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    base_av_err(ret, ebuf, sizeof(ebuf)));
 	return drain(a, o, err);
 }
 
 ex_status
-ex_media_audio_out_write(ex_media_audio_out *a, ex_media_out *o,
+media_audio_out_write(media_audio_out *a, media_out *o,
     const AVFrame *samples, int64_t silence, ex_error *err)
 {
 	int fs = a->enc->frame_size;
@@ -542,7 +541,7 @@ ex_media_audio_out_write(ex_media_audio_out *a, ex_media_out *o,
 		else if (av_audio_fifo_write(a->fifo,
 		    (void **)samples->extended_data, samples->nb_samples) <
 		    samples->nb_samples)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			return base_nomem(err);
 	}
 	if (silence > 0 && (st = fifo_silence(a->fifo,
 	    a->enc->ch_layout.nb_channels, silence, err)) != EX_OK)
@@ -554,7 +553,7 @@ ex_media_audio_out_write(ex_media_audio_out *a, ex_media_out *o,
 }
 
 ex_status
-ex_media_audio_out_finish(ex_media_audio_out *a, ex_media_out *o,
+media_audio_out_finish(media_audio_out *a, media_out *o,
     ex_error *err)
 {
 	char ebuf[128];
@@ -566,6 +565,6 @@ ex_media_audio_out_finish(ex_media_audio_out *a, ex_media_out *o,
 	ret = avcodec_send_frame(a->enc, NULL);
 	if (ret < 0)
 		return ex_error_set(err, EX_ERR_MEDIA, "AAC encoder flush: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    base_av_err(ret, ebuf, sizeof(ebuf)));
 	return drain(a, o, err);
 }

@@ -39,7 +39,7 @@ ex_media_correction_text(int64_t clock_offset, char *buf, size_t size)
 }
 
 void
-ex_media_burn_text(ex_media_burn *b, const ex_media_range *range,
+media_burn_text(media_burn *b, const ex_media_range *range,
     const char *label, ex_instant t)
 {
 	b->nlines = 0;

@@ -2,10 +2,9 @@
  * demux.c — opening recorder files safely and placing their packets on the
  * recorder's clock.
  *
- * Recorder files are untrusted input: libavformat may open them only
- * through the file protocol, only with the demuxers exhibit supports, and
- * with a bounded probe.  The "file:" prefix keeps a ':' in a file name
- * from being read as a protocol.
+ * Recorder files are untrusted input: they are opened as every file the
+ * library gives FFmpeg is (base_av.h): only through the file protocol,
+ * only with the demuxers exhibit supports, and with a bounded probe.
  */
 #include "config.h"
 
@@ -14,27 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/mathematics.h>
 
 #include "exhibit/fileio.h"
-#include "ffformats.h"
 #include "media/media_private.h"
 
-#define PROBE_BYTES "5000000"
-#define ANALYZE_USEC "5000000"
-
-const char *
-ex_media_averr(int code, char *buf, size_t size)
-{
-	if (av_strerror(code, buf, size) < 0)
-		snprintf(buf, size, "error %d", code);
-	return buf;
-}
-
 int
-ex_media_seg_relevant(const ex_segment *seg, ex_instant from, ex_instant to)
+media_seg_relevant(const ex_segment *seg, ex_instant from, ex_instant to)
 {
 	if (seg->state == EX_SEG_UNREADABLE || seg->path == NULL)
 		return 0;
@@ -47,48 +33,37 @@ ex_media_seg_relevant(const ex_segment *seg, ex_instant from, ex_instant to)
 }
 
 ex_status
-ex_media_in_open(const ex_segment *seg, ex_media_in **out, ex_error *err)
+media_in_open(const ex_segment *seg, media_in **out, ex_error *err)
 {
-	ex_media_in *in = NULL;
-	AVDictionary *opts = NULL;
-	const char *name, *file;
-	char *url = NULL;
-	char ebuf[128], fdname[32];
+	media_in *in = NULL;
+	const char *name;
+	char ebuf[128];
 	ex_error ferr;
-	size_t len;
 	ex_status st = EX_OK;
 	int ret, fd = -1;
 
 	*out = NULL;
 	/* Only a regular file, opened without waiting (exhibit/fileio.h);
-	 * libavformat then opens this very file by its /proc name. */
+	 * libavformat then opens this very file (base_av.h). */
 	if ((st = ex_file_open(AT_FDCWD, seg->path, 0, "cannot open", &fd,
 	    NULL, &ferr)) != EX_OK)
 		return ex_error_set(err, st == EX_ERR_NOMEM ? st :
 		    EX_ERR_MEDIA, "%s", ferr.message);
-	file = ex_file_fd_name(fd, seg->path, fdname, sizeof(fdname));
 	in = av_mallocz(sizeof(*in));
-	len = strlen(file) + sizeof("file:");
-	url = av_malloc(len);
-	if (in == NULL || url == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	if (in == NULL) {
+		st = base_nomem(err);
 		goto out;
 	}
-	snprintf(url, len, "file:%s", file);
-	av_dict_set(&opts, "protocol_whitelist", "file", 0);
-	av_dict_set(&opts, "format_whitelist", EX_FF_FORMATS, 0);
-	av_dict_set(&opts, "probesize", PROBE_BYTES, 0);
-	av_dict_set(&opts, "analyzeduration", ANALYZE_USEC, 0);
-	ret = avformat_open_input(&in->fmt, url, NULL, &opts);
+	ret = base_av_open_fd(fd, seg->path, NULL, &in->fmt);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "cannot open: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    base_av_err(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	ret = avformat_find_stream_info(in->fmt, NULL);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "cannot read streams: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    base_av_err(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	ret = av_find_best_stream(in->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
@@ -118,15 +93,13 @@ ex_media_in_open(const ex_segment *seg, ex_media_in **out, ex_error *err)
 	*out = in;
 	in = NULL;
 out:
-	av_dict_free(&opts);
-	av_free(url);
-	ex_media_in_close(&in);
+	media_in_close(&in);
 	close(fd);
 	return st;
 }
 
 void
-ex_media_in_close(ex_media_in **in)
+media_in_close(media_in **in)
 {
 	if (in == NULL || *in == NULL)
 		return;
@@ -135,7 +108,7 @@ ex_media_in_close(ex_media_in **in)
 }
 
 ex_instant
-ex_media_in_instant(ex_media_in *in, int64_t ts)
+media_in_instant(media_in *in, int64_t ts)
 {
 	if (in->first_pts == AV_NOPTS_VALUE)
 		in->first_pts = ts;
@@ -144,7 +117,7 @@ ex_media_in_instant(ex_media_in *in, int64_t ts)
 }
 
 int64_t
-ex_media_in_ts(const ex_media_in *in, ex_instant t)
+media_in_ts(const media_in *in, ex_instant t)
 {
 	int64_t first = in->first_pts == AV_NOPTS_VALUE ? 0 : in->first_pts;
 
@@ -152,7 +125,7 @@ ex_media_in_ts(const ex_media_in *in, ex_instant t)
 }
 
 ex_instant
-ex_media_in_instant_of(const ex_media_in *in, const AVStream *st, int64_t ts)
+media_in_instant_of(const media_in *in, const AVStream *st, int64_t ts)
 {
 	int64_t first = in->first_pts == AV_NOPTS_VALUE ? 0 : in->first_pts;
 

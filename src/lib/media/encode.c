@@ -30,7 +30,7 @@ known_preset(const char *preset)
 }
 
 ex_status
-ex_media_encoder_open(int width, int height, const AVFrame *ref,
+media_encoder_open(int width, int height, const AVFrame *ref,
     AVRational sar, const char *preset, int crf, int threads,
     AVCodecContext **out, ex_error *err)
 {
@@ -63,7 +63,7 @@ ex_media_encoder_open(int width, int height, const AVFrame *ref,
 	}
 	enc = avcodec_alloc_context3(codec);
 	if (enc == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	enc->width = width;
@@ -88,7 +88,7 @@ ex_media_encoder_open(int width, int height, const AVFrame *ref,
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA,
 		    "cannot open libx264 (preset '%s', crf %d): %s", preset, crf,
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    base_av_err(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if (av_dict_count(opts) > 0) {

@@ -11,8 +11,13 @@ libexmedia_la_SOURCES = \
 	src/lib/media/audio.c \
 	src/lib/media/mux.c \
 	src/lib/media/result.c \
+	src/lib/media/native_private.h \
 	src/lib/media/native.c \
+	src/lib/media/native_streams.c \
+	src/lib/media/working_private.h \
 	src/lib/media/working.c \
+	src/lib/media/working_encode.c \
+	src/lib/media/picture.c \
 	src/lib/media/queue.c \
 	src/lib/media/burn.c \
 	src/lib/media/still.c \

@@ -11,7 +11,7 @@
  * FFmpeg's mov_text encoder (which takes ASS dialogue lines and writes
  * the tx3g sample description) and interleaved with the video by dts.
  * Further streams (a native copy's audio and subtitles, a working copy's
- * AAC) are added between creation and start (ex_media_out_add); the
+ * AAC) are added between creation and start (media_out_add); the
  * muxer interleaves all of them by dts.
  */
 #include "config.h"
@@ -48,7 +48,7 @@ static const char cue_header[] =
 
 /* The mov_text encoder and stream 1, before the header is written. */
 static ex_status
-add_cue_stream(ex_media_out *o, const AVCodecParameters *video,
+add_cue_stream(media_out *o, const AVCodecParameters *video,
     AVRational tb, ex_error *err)
 {
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MOV_TEXT);
@@ -62,25 +62,25 @@ add_cue_stream(ex_media_out *o, const AVCodecParameters *video,
 	enc = o->cue_enc = avcodec_alloc_context3(codec);
 	o->cue_pkt = av_packet_alloc();
 	if (enc == NULL || o->cue_pkt == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	enc->time_base = tb;
 	enc->width = video->width;
 	enc->height = video->height;
 	enc->flags |= AV_CODEC_FLAG_BITEXACT;
 	enc->subtitle_header = av_malloc(sizeof(cue_header));
 	if (enc->subtitle_header == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	memcpy(enc->subtitle_header, cue_header, sizeof(cue_header));
 	enc->subtitle_header_size = (int)sizeof(cue_header) - 1;
 	ret = avcodec_open2(enc, codec, NULL);
 	if (ret < 0)
 		return ex_error_set(err, EX_ERR_MEDIA,
 		    "cannot open the mov_text encoder: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    base_av_err(ret, ebuf, sizeof(ebuf)));
 	o->cue_st = avformat_new_stream(o->fmt, NULL);
 	if (o->cue_st == NULL ||
 	    avcodec_parameters_from_context(o->cue_st->codecpar, enc) < 0)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	o->cue_st->time_base = tb;
 	o->cue_st->disposition = 0;
 	o->st->disposition = AV_DISPOSITION_DEFAULT;
@@ -88,12 +88,12 @@ add_cue_stream(ex_media_out *o, const AVCodecParameters *video,
 	    av_dict_set(&o->cue_st->metadata, "handler_name", CUE_TITLE,
 	    0) < 0 ||
 	    av_dict_set(&o->cue_st->metadata, "title", CUE_TITLE, 0) < 0)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	return EX_OK;
 }
 
 ex_status
-ex_media_out_cue(ex_media_out *o, const char *text, int64_t pts,
+media_out_cue(media_out *o, const char *text, int64_t pts,
     int64_t duration, AVRational tb, ex_error *err)
 {
 	AVSubtitleRect rect, *rects[1];
@@ -138,11 +138,11 @@ ex_media_out_cue(ex_media_out *o, const char *text, int64_t pts,
 	len = avcodec_encode_subtitle(o->cue_enc, buf, (int)sizeof(buf), &sub);
 	if (len < 0)
 		return ex_error_set(err, EX_ERR_MEDIA, "%s: cue: %s", o->path,
-		    ex_media_averr(len, ebuf, sizeof(ebuf)));
+		    base_av_err(len, ebuf, sizeof(ebuf)));
 	av_packet_unref(o->cue_pkt);
 	ret = av_new_packet(o->cue_pkt, len);
 	if (ret < 0)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	memcpy(o->cue_pkt->data, buf, (size_t)len);
 	o->cue_pkt->pts = o->cue_pkt->dts = pts;
 	o->cue_pkt->duration = duration;
@@ -153,16 +153,16 @@ ex_media_out_cue(ex_media_out *o, const char *text, int64_t pts,
 	ret = av_interleaved_write_frame(o->fmt, o->cue_pkt);
 	if (ret < 0)
 		return ex_error_set(err, EX_ERR_MEDIA, "%s: write failed: %s",
-		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    o->path, base_av_err(ret, ebuf, sizeof(ebuf)));
 	return EX_OK;
 }
 
 ex_status
-ex_media_out_create(const char *path, const AVCodecParameters *par,
-    AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
+media_out_create(const char *path, const AVCodecParameters *par,
+    AVRational tb, ex_instant creation, int with_cues, media_out **out,
     ex_error *err)
 {
-	ex_media_out *o = NULL;
+	media_out *o = NULL;
 	char tbuf[EX_TIME_BUFSZ];
 	struct stat sb;
 	ex_status st = EX_OK;
@@ -176,7 +176,7 @@ ex_media_out_create(const char *path, const AVCodecParameters *par,
 	}
 	o = av_mallocz(sizeof(*o));
 	if (o == NULL || (o->path = av_strdup(path)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	ret = avformat_alloc_output_context2(&o->fmt, NULL, "mp4", path);
@@ -187,12 +187,12 @@ ex_media_out_create(const char *path, const AVCodecParameters *par,
 	o->fmt->flags |= AVFMT_FLAG_BITEXACT;
 	o->st = avformat_new_stream(o->fmt, NULL);
 	if (o->st == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	ret = avcodec_parameters_copy(o->st->codecpar, par);
 	if (ret < 0) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	switch (par->codec_id) {
@@ -215,12 +215,12 @@ ex_media_out_create(const char *path, const AVCodecParameters *par,
 	*out = o;
 	o = NULL;
 out:
-	ex_media_out_abort(&o);
+	media_out_abort(&o);
 	return st;
 }
 
 ex_status
-ex_media_out_add(ex_media_out *o, const AVCodecParameters *par,
+media_out_add(media_out *o, const AVCodecParameters *par,
     AVRational tb, const char *language, int *index, ex_error *err)
 {
 	AVStream *st;
@@ -231,20 +231,20 @@ ex_media_out_add(ex_media_out *o, const AVCodecParameters *par,
 		    "%s: stream added after the start", o->path);
 	st = avformat_new_stream(o->fmt, NULL);
 	if (st == NULL || avcodec_parameters_copy(st->codecpar, par) < 0)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	/* The muxer chooses the MP4 sample entry for the codec. */
 	st->codecpar->codec_tag = 0;
 	st->time_base = tb;
 	st->disposition = 0;
 	if (language != NULL && language[0] != '\0' &&
 	    av_dict_set(&st->metadata, "language", language, 0) < 0)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	*index = st->index;
 	return EX_OK;
 }
 
 ex_status
-ex_media_out_start(ex_media_out *o, ex_error *err)
+media_out_start(media_out *o, ex_error *err)
 {
 	AVDictionary *opts = NULL;
 	char ebuf[128];
@@ -254,14 +254,14 @@ ex_media_out_start(ex_media_out *o, ex_error *err)
 	ret = avio_open(&o->fmt->pb, o->path, AVIO_FLAG_WRITE);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_IO, "%s: cannot create: %s",
-		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    o->path, base_av_err(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	av_dict_set(&opts, "movflags", "+faststart", 0);
 	ret = avformat_write_header(o->fmt, &opts);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "%s: cannot start MP4: %s",
-		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    o->path, base_av_err(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	o->header_written = 1;
@@ -271,20 +271,20 @@ out:
 }
 
 ex_status
-ex_media_out_open(const char *path, const AVCodecParameters *par,
-    AVRational tb, ex_instant creation, int with_cues, ex_media_out **out,
+media_out_open(const char *path, const AVCodecParameters *par,
+    AVRational tb, ex_instant creation, int with_cues, media_out **out,
     ex_error *err)
 {
 	ex_status st;
 
-	st = ex_media_out_create(path, par, tb, creation, with_cues, out, err);
-	if (st == EX_OK && (st = ex_media_out_start(*out, err)) != EX_OK)
-		ex_media_out_abort(out);
+	st = media_out_create(path, par, tb, creation, with_cues, out, err);
+	if (st == EX_OK && (st = media_out_start(*out, err)) != EX_OK)
+		media_out_abort(out);
 	return st;
 }
 
 ex_status
-ex_media_out_write_to(ex_media_out *o, int index, AVPacket *pkt,
+media_out_write_to(media_out *o, int index, AVPacket *pkt,
     AVRational tb, ex_error *err)
 {
 	char ebuf[128];
@@ -299,21 +299,21 @@ ex_media_out_write_to(ex_media_out *o, int index, AVPacket *pkt,
 	ret = av_interleaved_write_frame(o->fmt, pkt);
 	if (ret < 0)
 		return ex_error_set(err, EX_ERR_MEDIA, "%s: write failed: %s",
-		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    o->path, base_av_err(ret, ebuf, sizeof(ebuf)));
 	return EX_OK;
 }
 
 ex_status
-ex_media_out_write(ex_media_out *o, AVPacket *pkt, AVRational tb,
+media_out_write(media_out *o, AVPacket *pkt, AVRational tb,
     ex_error *err)
 {
-	return ex_media_out_write_to(o, 0, pkt, tb, err);
+	return media_out_write_to(o, 0, pkt, tb, err);
 }
 
 ex_status
-ex_media_out_finish(ex_media_out **po, ex_error *err)
+media_out_finish(media_out **po, ex_error *err)
 {
-	ex_media_out *o = *po;
+	media_out *o = *po;
 	char ebuf[128];
 	ex_status st = EX_OK;
 	int ret;
@@ -321,8 +321,8 @@ ex_media_out_finish(ex_media_out **po, ex_error *err)
 	ret = av_write_trailer(o->fmt);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "%s: cannot finish MP4: %s",
-		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
-		ex_media_out_abort(po);
+		    o->path, base_av_err(ret, ebuf, sizeof(ebuf)));
+		media_out_abort(po);
 		return st;
 	}
 	o->header_written = 0;
@@ -330,8 +330,8 @@ ex_media_out_finish(ex_media_out **po, ex_error *err)
 	ret = avio_closep(&o->fmt->pb);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_IO, "%s: close failed: %s",
-		    o->path, ex_media_averr(ret, ebuf, sizeof(ebuf)));
-		ex_media_out_abort(po);
+		    o->path, base_av_err(ret, ebuf, sizeof(ebuf)));
+		media_out_abort(po);
 		return st;
 	}
 	avformat_free_context(o->fmt);
@@ -343,9 +343,9 @@ ex_media_out_finish(ex_media_out **po, ex_error *err)
 }
 
 void
-ex_media_out_abort(ex_media_out **po)
+media_out_abort(media_out **po)
 {
-	ex_media_out *o;
+	media_out *o;
 
 	if (po == NULL || *po == NULL)
 		return;

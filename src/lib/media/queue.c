@@ -7,9 +7,9 @@
  *
  * The queue holds at most `capacity` frames, so memory stays flat however
  * long the range: a producer that gets ahead waits.  Either side can end
- * it: the producer with ex_media_queue_finish (its status travels to the
+ * it: the producer with media_queue_finish (its status travels to the
  * consumer behind the frames already queued), the consumer with
- * ex_media_queue_close (the producer's next push fails, so it stops).
+ * media_queue_close (the producer's next push fails, so it stops).
  */
 #include "config.h"
 
@@ -24,10 +24,10 @@
 /* Rows are padded to a multiple of this many bytes (SIMD-friendly). */
 #define PIC_ALIGN 64
 
-struct ex_media_queue {
+struct media_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;     /* an item came or went, or the end */
-	ex_media_item *items;       /* ring of capacity slots */
+	media_item *items;       /* ring of capacity slots */
 	size_t capacity, head, count;
 	int finished;               /* producer: no more items */
 	int closed;                 /* consumer: takes no more */
@@ -36,7 +36,7 @@ struct ex_media_queue {
 };
 
 static void
-item_clear(ex_media_item *item)
+item_clear(media_item *item)
 {
 	av_frame_free(&item->pic);
 	av_frame_free(&item->audio);
@@ -44,20 +44,20 @@ item_clear(ex_media_item *item)
 }
 
 ex_status
-ex_media_queue_new(size_t capacity, ex_media_queue **out, ex_error *err)
+media_queue_new(size_t capacity, media_queue **out, ex_error *err)
 {
-	ex_media_queue *q;
+	media_queue *q;
 
 	*out = NULL;
 	if (capacity == 0)
 		return ex_error_set(err, EX_ERR_USAGE, "media: empty queue");
 	q = calloc(1, sizeof(*q));
 	if (q == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	q->items = calloc(capacity, sizeof(*q->items));
 	if (q->items == NULL) {
 		free(q);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	if (pthread_mutex_init(&q->lock, NULL) != 0) {
 		free(q->items);
@@ -78,7 +78,7 @@ ex_media_queue_new(size_t capacity, ex_media_queue **out, ex_error *err)
 }
 
 int
-ex_media_queue_push(ex_media_queue *q, ex_media_item *item)
+media_queue_push(media_queue *q, media_item *item)
 {
 	int ok;
 
@@ -97,7 +97,7 @@ ex_media_queue_push(ex_media_queue *q, ex_media_item *item)
 }
 
 void
-ex_media_queue_finish(ex_media_queue *q, ex_status st, const ex_error *err)
+media_queue_finish(media_queue *q, ex_status st, const ex_error *err)
 {
 	pthread_mutex_lock(&q->lock);
 	if (!q->finished) {
@@ -111,7 +111,7 @@ ex_media_queue_finish(ex_media_queue *q, ex_status st, const ex_error *err)
 }
 
 int
-ex_media_queue_pop(ex_media_queue *q, ex_media_item *item, ex_status *st,
+media_queue_pop(media_queue *q, media_item *item, ex_status *st,
     ex_error *err)
 {
 	int got = 0;
@@ -140,7 +140,7 @@ ex_media_queue_pop(ex_media_queue *q, ex_media_item *item, ex_status *st,
 }
 
 void
-ex_media_queue_close(ex_media_queue *q)
+media_queue_close(media_queue *q)
 {
 	pthread_mutex_lock(&q->lock);
 	q->closed = 1;
@@ -154,9 +154,9 @@ ex_media_queue_close(ex_media_queue *q)
 }
 
 void
-ex_media_queue_free(ex_media_queue **pq)
+media_queue_free(media_queue **pq)
 {
-	ex_media_queue *q;
+	media_queue *q;
 
 	if (pq == NULL || *pq == NULL)
 		return;
@@ -172,7 +172,7 @@ ex_media_queue_free(ex_media_queue **pq)
 
 /* ---- picture pool -------------------------------------------------------- */
 
-struct ex_media_picpool {
+struct media_picpool {
 	AVBufferPool *pool;
 	int width, height;
 	int linesize[4];
@@ -180,7 +180,7 @@ struct ex_media_picpool {
 };
 
 void
-ex_media_picpool_free(ex_media_picpool **pp)
+media_picpool_free(media_picpool **pp)
 {
 	if (pp == NULL || *pp == NULL)
 		return;
@@ -191,14 +191,14 @@ ex_media_picpool_free(ex_media_picpool **pp)
 }
 
 static ex_status
-picpool_reset(ex_media_picpool **pp, int width, int height, ex_error *err)
+picpool_reset(media_picpool **pp, int width, int height, ex_error *err)
 {
-	ex_media_picpool *p;
+	media_picpool *p;
 	ptrdiff_t linesizes[4];
 	size_t sizes[4];
 	int i;
 
-	ex_media_picpool_free(pp);
+	media_picpool_free(pp);
 	if (width <= 0 || height <= 0 ||
 	    av_image_check_size((unsigned)width, (unsigned)height, 0,
 	    NULL) < 0)
@@ -206,7 +206,7 @@ picpool_reset(ex_media_picpool **pp, int width, int height, ex_error *err)
 		    "bad picture size %dx%d", width, height);
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	if (av_image_fill_linesizes(p->linesize, AV_PIX_FMT_YUV420P,
 	    FFALIGN(width, PIC_ALIGN)) < 0)
 		goto bad;
@@ -221,7 +221,7 @@ picpool_reset(ex_media_picpool **pp, int width, int height, ex_error *err)
 	p->pool = av_buffer_pool_init(p->size, av_buffer_alloc);
 	if (p->pool == NULL) {
 		free(p);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	p->width = width;
 	p->height = height;
@@ -234,7 +234,7 @@ bad:
 }
 
 ex_status
-ex_media_picpool_get(ex_media_picpool **pp, int width, int height,
+media_picpool_get(media_picpool **pp, int width, int height,
     AVFrame **out, ex_error *err)
 {
 	AVFrame *f = NULL;
@@ -248,11 +248,11 @@ ex_media_picpool_get(ex_media_picpool **pp, int width, int height,
 	}
 	f = av_frame_alloc();
 	if (f == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	f->buf[0] = av_buffer_pool_get((*pp)->pool);
 	if (f->buf[0] == NULL) {
 		av_frame_free(&f);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	if (av_image_fill_pointers(f->data, AV_PIX_FMT_YUV420P, height,
 	    f->buf[0]->data, (*pp)->linesize) < 0) {

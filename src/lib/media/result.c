@@ -29,7 +29,7 @@ file_clear(ex_media_file *f)
 }
 
 const char *
-ex_media_stream_type(const AVStream *st)
+media_stream_type(const AVStream *st)
 {
 	switch (st->codecpar->codec_type) {
 	case AVMEDIA_TYPE_VIDEO:
@@ -48,7 +48,7 @@ ex_media_stream_type(const AVStream *st)
 }
 
 ex_status
-ex_media_file_add_stream(ex_media_file *f, const AVStream *st,
+media_file_add_stream(ex_media_file *f, const AVStream *st,
     ex_media_fate fate, int output_index, const char *out_codec,
     const char *reason, ex_media_stream **out, ex_error *err)
 {
@@ -58,12 +58,12 @@ ex_media_file_add_stream(ex_media_file *f, const AVStream *st,
 
 	grown = realloc(f->streams, (f->nstreams + 1) * sizeof(*f->streams));
 	if (grown == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	f->streams = grown;
 	s = &f->streams[f->nstreams];
 	memset(s, 0, sizeof(*s));
 	s->source_index = st->index;
-	snprintf(s->type, sizeof(s->type), "%s", ex_media_stream_type(st));
+	snprintf(s->type, sizeof(s->type), "%s", media_stream_type(st));
 	if (par->codec_id != AV_CODEC_ID_NONE || par->codec_tag == 0)
 		snprintf(s->codec, sizeof(s->codec), "%s",
 		    avcodec_get_name(par->codec_id));
@@ -75,7 +75,7 @@ ex_media_file_add_stream(ex_media_file *f, const AVStream *st,
 	snprintf(s->out_codec, sizeof(s->out_codec), "%s",
 	    fate == EX_MEDIA_LEFT_OUT || out_codec == NULL ? "" : out_codec);
 	if (reason != NULL && (s->reason = strdup(reason)) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	f->nstreams++;
 	if (out != NULL)
 		*out = s;
@@ -113,7 +113,7 @@ estimate_frames(const ex_segment *segs, size_t nsegs, ex_instant from,
 		const ex_segment *s = &segs[i];
 		ex_instant a, b;
 
-		if (!ex_media_seg_relevant(s, from, to) || s->fps_num <= 0 ||
+		if (!media_seg_relevant(s, from, to) || s->fps_num <= 0 ||
 		    s->fps_den <= 0 || s->end == EX_INSTANT_NONE)
 			continue;
 		a = s->start > from ? s->start : from;
@@ -126,7 +126,7 @@ estimate_frames(const ex_segment *segs, size_t nsegs, ex_instant from,
 }
 
 ex_status
-ex_media_job_init(ex_media_job *job, const ex_segment *segs, size_t nsegs,
+media_job_init(media_job *job, const ex_segment *segs, size_t nsegs,
     const ex_media_range *range, const char *outdir, const char *base,
     const ex_media_control *ctl, ex_error *err)
 {
@@ -148,7 +148,7 @@ ex_media_job_init(ex_media_job *job, const ex_segment *segs, size_t nsegs,
 	job->next_number = 1;
 	job->res = calloc(1, sizeof(*job->res));
 	if (job->res == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	job->res->requested_from = range->from;
 	job->res->requested_to = range->to;
 	job->res->actual_from = EX_INSTANT_NONE;
@@ -162,7 +162,7 @@ ex_media_job_init(ex_media_job *job, const ex_segment *segs, size_t nsegs,
 }
 
 void
-ex_media_job_fail(ex_media_job *job)
+media_job_fail(media_job *job)
 {
 	if (job->res == NULL)
 		return;
@@ -173,13 +173,13 @@ ex_media_job_fail(ex_media_job *job)
 }
 
 int
-ex_media_job_cancelled(const ex_media_job *job)
+media_job_cancelled(const media_job *job)
 {
 	return job->ctl != NULL && ex_cancel_requested(job->ctl->cancel);
 }
 
 void
-ex_media_job_progress(ex_media_job *job, int final)
+media_job_progress(media_job *job, int final)
 {
 	int64_t now;
 
@@ -194,7 +194,7 @@ ex_media_job_progress(ex_media_job *job, int final)
 }
 
 ex_status
-ex_media_job_next_path(ex_media_job *job, char **path, ex_error *err)
+media_job_next_path(media_job *job, char **path, ex_error *err)
 {
 	size_t len;
 
@@ -205,14 +205,14 @@ ex_media_job_next_path(ex_media_job *job, char **path, ex_error *err)
 	len = strlen(job->outdir) + strlen(job->base) + sizeof("/-000.mp4");
 	*path = malloc(len);
 	if (*path == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	snprintf(*path, len, "%s/%s-%03d.mp4", job->outdir, job->base,
 	    job->next_number++);
 	return EX_OK;
 }
 
 void
-ex_media_job_problem(ex_media_job *job, const ex_segment *seg,
+media_job_problem(media_job *job, const ex_segment *seg,
     ex_instant at_recorder, int skipped, const char *fmt, ...)
 {
 	ex_media_result *res = job->res;
@@ -220,7 +220,7 @@ ex_media_job_problem(ex_media_job *job, const ex_segment *seg,
 	char msg[EX_ERROR_MAX];
 	va_list ap;
 
-	if (res->nproblems >= EX_MEDIA_MAX_PROBLEMS) {
+	if (res->nproblems >= MEDIA_MAX_PROBLEMS) {
 		res->problems_dropped++;
 		return;
 	}
@@ -252,7 +252,7 @@ ex_media_job_problem(ex_media_job *job, const ex_segment *seg,
 }
 
 ex_status
-ex_media_job_add_file(ex_media_job *job, char *path, const char *codec,
+media_job_add_file(media_job *job, char *path, const char *codec,
     int width, int height, ex_media_file **out, ex_error *err)
 {
 	ex_media_result *res = job->res;
@@ -262,7 +262,7 @@ ex_media_job_add_file(ex_media_job *job, char *path, const char *codec,
 	grown = realloc(res->files, (res->nfiles + 1) * sizeof(*res->files));
 	if (grown == NULL) {
 		free(path);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	res->files = grown;
 	f = &res->files[res->nfiles++];
@@ -281,7 +281,7 @@ ex_media_job_add_file(ex_media_job *job, char *path, const char *codec,
 }
 
 ex_status
-ex_media_file_add_source(ex_media_file *f, const ex_segment *seg,
+media_file_add_source(ex_media_file *f, const ex_segment *seg,
     ex_error *err)
 {
 	const char *rel = seg->relpath != NULL ? seg->relpath : seg->path;
@@ -291,17 +291,17 @@ ex_media_file_add_source(ex_media_file *f, const ex_segment *seg,
 		return EX_OK;
 	grown = realloc(f->sources, (f->nsources + 1) * sizeof(*f->sources));
 	if (grown == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	f->sources = grown;
 	f->sources[f->nsources] = strdup(rel);
 	if (f->sources[f->nsources] == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	f->nsources++;
 	return EX_OK;
 }
 
 void
-ex_media_file_add_frame(ex_media_file *f, ex_instant rec, ex_instant duration,
+media_file_add_frame(ex_media_file *f, ex_instant rec, ex_instant duration,
     int64_t offset)
 {
 	if (f->first_recorder == EX_INSTANT_NONE || rec < f->first_recorder)

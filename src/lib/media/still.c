@@ -29,7 +29,6 @@
 #include "exhibit/overlay.h"
 #include "media/media_private.h"
 
-#define SEEK_MARGIN_USEC EX_USEC_PER_SEC
 #define ITXT_KEYWORD "Burned-in text"
 #define PNG_SIG_AND_IHDR (8 + 4 + 4 + 13 + 4)
 
@@ -38,65 +37,52 @@ typedef struct pick {
 	AVFrame *frame;           /* NULL until a frame at or before `at` */
 	ex_instant rec;           /* its recorder instant */
 	ex_instant dur;           /* its duration */
+	int rotation;             /* degrees clockwise it is turned upright */
 } pick;
 
 /* Decode seg up to the first frame after at_rec; keep the last frame at or
  * before it in p.  *restart: the seek landed after at_rec. */
 static ex_status
-scan_segment(ex_media_job *job, const ex_segment *seg, ex_instant at_rec,
+scan_segment(media_job *job, const ex_segment *seg, ex_instant at_rec,
     int allow_seek, int threads, pick *p, int *restart, ex_error *err)
 {
-	ex_media_in *in = NULL;
-	AVCodecContext *dec = NULL;
-	AVPacket *pkt = NULL;
-	AVFrame *frame = NULL;
-	ex_error ierr;
+	media_dec md;
+	media_in *in;
+	AVFrame *frame;
 	char ebuf[128];
 	int seek_check = 0, done = 0, eof = 0, ret;
-	ex_status st = EX_OK;
+	ex_status st;
 
 	*restart = 0;
-	ex_error_clear(&ierr);
-	if (ex_media_in_open(seg, &in, &ierr) != EX_OK ||
-	    ex_media_decoder_open(in, threads, &dec, &ierr) != EX_OK) {
-		ex_media_job_problem(job, seg, EX_INSTANT_NONE, 1,
-		    "segment skipped: %s", ierr.message);
+	st = media_dec_open(job, seg, threads, &md, err);
+	if (st != EX_OK || md.in == NULL)
+		return st;
+	in = md.in;
+	frame = md.frame;
+	if (allow_seek && (seek_check = media_dec_seek(&md, seg,
+	    at_rec)) < 0) {
+		*restart = 1;
 		goto out;
-	}
-	pkt = av_packet_alloc();
-	frame = av_frame_alloc();
-	if (pkt == NULL || frame == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	if (allow_seek && in->indexed && in->first_pts != AV_NOPTS_VALUE &&
-	    at_rec - SEEK_MARGIN_USEC > seg->start) {
-		if (av_seek_frame(in->fmt, in->index, ex_media_in_ts(in,
-		    at_rec - SEEK_MARGIN_USEC), AVSEEK_FLAG_BACKWARD) < 0) {
-			*restart = 1;
-			goto out;
-		}
-		seek_check = 1;
 	}
 	while (!done) {
 		if (!eof) {
-			ret = av_read_frame(in->fmt, pkt);
+			ret = av_read_frame(in->fmt, md.pkt);
 			if (ret < 0) {
 				if (ret != AVERROR_EOF)
-					ex_media_job_problem(job, seg, at_rec, 0,
-					    "read error: %s", ex_media_averr(ret,
+					media_job_problem(job, seg, at_rec, 0,
+					    "read error: %s", base_av_err(ret,
 					    ebuf, sizeof(ebuf)));
 				eof = 1;
-				ret = avcodec_send_packet(dec, NULL);
-			} else if (pkt->stream_index != in->index) {
-				av_packet_unref(pkt);
+				ret = avcodec_send_packet(md.dec, NULL);
+			} else if (md.pkt->stream_index != in->index) {
+				av_packet_unref(md.pkt);
 				continue;
 			} else {
-				ret = avcodec_send_packet(dec, pkt);
-				av_packet_unref(pkt);
+				ret = avcodec_send_packet(md.dec, md.pkt);
+				av_packet_unref(md.pkt);
 				if (ret < 0 && ret != AVERROR(EAGAIN))
-					ex_media_job_problem(job, seg, at_rec, 0,
-					    "decode error: %s", ex_media_averr(ret,
+					media_job_problem(job, seg, at_rec, 0,
+					    "decode error: %s", base_av_err(ret,
 					    ebuf, sizeof(ebuf)));
 			}
 		}
@@ -104,7 +90,7 @@ scan_segment(ex_media_job *job, const ex_segment *seg, ex_instant at_rec,
 			int64_t ts;
 			ex_instant rec;
 
-			ret = avcodec_receive_frame(dec, frame);
+			ret = avcodec_receive_frame(md.dec, frame);
 			if (ret == AVERROR(EAGAIN) && !eof)
 				break;
 			if (ret == AVERROR_EOF || ret == AVERROR(EAGAIN)) {
@@ -112,8 +98,8 @@ scan_segment(ex_media_job *job, const ex_segment *seg, ex_instant at_rec,
 				break;
 			}
 			if (ret < 0) {
-				ex_media_job_problem(job, seg, at_rec, 0,
-				    "decode error: %s", ex_media_averr(ret, ebuf,
+				media_job_problem(job, seg, at_rec, 0,
+				    "decode error: %s", base_av_err(ret, ebuf,
 				    sizeof(ebuf)));
 				if (eof)
 					done = 1;
@@ -125,7 +111,7 @@ scan_segment(ex_media_job *job, const ex_segment *seg, ex_instant at_rec,
 				av_frame_unref(frame);
 				continue;
 			}
-			rec = ex_media_in_instant(in, ts);
+			rec = media_in_instant(in, ts);
 			if (seek_check) {
 				seek_check = 0;
 				if (rec > at_rec) {
@@ -139,49 +125,29 @@ scan_segment(ex_media_job *job, const ex_segment *seg, ex_instant at_rec,
 			}
 			if (p->frame == NULL && (p->frame = av_frame_alloc()) ==
 			    NULL) {
-				st = ex_error_set(err, EX_ERR_NOMEM,
-				    "out of memory");
+				st = base_nomem(err);
 				goto out;
 			}
 			av_frame_unref(p->frame);
 			av_frame_move_ref(p->frame, frame);
 			p->rec = rec;
+			p->rotation = media_rotation(in->st);
 			p->dur = p->frame->pkt_duration > 0 ?
 			    av_rescale_q(p->frame->pkt_duration, in->tb,
 			    AV_TIME_BASE_Q) : in->frame_usec;
 		}
 	}
 out:
-	av_frame_free(&frame);
-	av_packet_free(&pkt);
-	avcodec_free_context(&dec);
-	ex_media_in_close(&in);
+	media_dec_close(&md);
 	return st;
 }
 
-/* Bring the picture to a format the overlay can draw into: its own when
- * possible, else yuv420p.  *pic is p->frame (made writable) or *conv. */
+/* src converted to yuv420p, in a new frame *conv. */
 static ex_status
-drawable(AVFrame *src, AVFrame **conv, ex_overlay **ov, AVFrame **pic,
-    ex_error *err)
+plain_yuv420p(const AVFrame *src, AVFrame **conv, ex_error *err)
 {
-	struct SwsContext *sws = NULL;
-	ex_error oerr;
-	ex_status st;
+	struct SwsContext *sws;
 
-	ex_error_clear(&oerr);
-	st = ex_overlay_new(src->width, src->height, src->format, ov, &oerr);
-	if (st == EX_OK) {
-		if (av_frame_make_writable(src) < 0)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		*pic = src;
-		return EX_OK;
-	}
-	if (st != EX_ERR_UNSUPPORTED) {
-		if (err != NULL)
-			*err = oerr;
-		return st;
-	}
 	sws = sws_getContext(src->width, src->height, src->format,
 	    src->width, src->height, AV_PIX_FMT_YUV420P,
 	    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
@@ -192,7 +158,7 @@ drawable(AVFrame *src, AVFrame **conv, ex_overlay **ov, AVFrame **pic,
 	*conv = av_frame_alloc();
 	if (*conv == NULL) {
 		sws_freeContext(sws);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	(*conv)->format = AV_PIX_FMT_YUV420P;
 	(*conv)->width = src->width;
@@ -200,13 +166,40 @@ drawable(AVFrame *src, AVFrame **conv, ex_overlay **ov, AVFrame **pic,
 	if (av_frame_get_buffer(*conv, 0) < 0 ||
 	    av_frame_copy_props(*conv, src) < 0) {
 		sws_freeContext(sws);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	sws_scale(sws, (const uint8_t *const *)src->data, src->linesize, 0,
 	    src->height, (*conv)->data, (*conv)->linesize);
 	sws_freeContext(sws);
 	if ((*conv)->color_range == AVCOL_RANGE_UNSPECIFIED)
 		(*conv)->color_range = AVCOL_RANGE_MPEG;
+	return EX_OK;
+}
+
+/* Bring the picture to a format the overlay can draw into: its own when
+ * possible, else yuv420p.  *pic is p->frame (made writable) or *conv. */
+static ex_status
+drawable(AVFrame *src, AVFrame **conv, ex_overlay **ov, AVFrame **pic,
+    ex_error *err)
+{
+	ex_error oerr;
+	ex_status st;
+
+	ex_error_clear(&oerr);
+	st = ex_overlay_new(src->width, src->height, src->format, ov, &oerr);
+	if (st == EX_OK) {
+		if (av_frame_make_writable(src) < 0)
+			return base_nomem(err);
+		*pic = src;
+		return EX_OK;
+	}
+	if (st != EX_ERR_UNSUPPORTED) {
+		if (err != NULL)
+			*err = oerr;
+		return st;
+	}
+	if ((st = plain_yuv420p(src, conv, err)) != EX_OK)
+		return st;
 	*pic = *conv;
 	return ex_overlay_new(src->width, src->height, AV_PIX_FMT_YUV420P, ov,
 	    err);
@@ -245,14 +238,14 @@ to_rgb(const AVFrame *pic, AVFrame **rgb, ex_error *err)
 	*rgb = av_frame_alloc();
 	if (*rgb == NULL) {
 		sws_freeContext(sws);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	(*rgb)->format = AV_PIX_FMT_RGB24;
 	(*rgb)->width = pic->width;
 	(*rgb)->height = pic->height;
 	if (av_frame_get_buffer(*rgb, 0) < 0) {
 		sws_freeContext(sws);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	sws_scale(sws, (const uint8_t *const *)pic->data, pic->linesize, 0,
 	    pic->height, (*rgb)->data, (*rgb)->linesize);
@@ -278,7 +271,7 @@ encode_png(const AVFrame *rgb, AVPacket **out, ex_error *err)
 	enc = avcodec_alloc_context3(codec);
 	pkt = av_packet_alloc();
 	if (enc == NULL || pkt == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	enc->width = rgb->width;
@@ -297,7 +290,7 @@ encode_png(const AVFrame *rgb, AVPacket **out, ex_error *err)
 		ret = avcodec_receive_packet(enc, pkt);
 	if (ret < 0) {
 		st = ex_error_set(err, EX_ERR_MEDIA, "PNG encoder: %s",
-		    ex_media_averr(ret, ebuf, sizeof(ebuf)));
+		    base_av_err(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	if (pkt->size < PNG_SIG_AND_IHDR ||
@@ -375,7 +368,7 @@ write_png(const char *path, const AVPacket *png, const char *text,
 	*created = 0;
 	chunk = itxt_chunk(text, &clen);
 	if (chunk == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int e = errno;
@@ -402,7 +395,7 @@ write_png(const char *path, const AVPacket *png, const char *text,
 
 /* Burn in, convert, encode and write the picked frame. */
 static ex_status
-make_still(ex_media_job *job, const ex_segment *seg, pick *p,
+make_still(media_job *job, const ex_segment *seg, pick *p,
     const ex_media_working_options *opts, ex_error *err)
 {
 	ex_instant t = ex_time_recorder_to_true(p->rec,
@@ -411,13 +404,33 @@ make_still(ex_media_job *job, const ex_segment *seg, pick *p,
 	AVFrame *conv = NULL, *rgb = NULL, *pic = p->frame;
 	AVPacket *png = NULL;
 	ex_media_file *f;
-	ex_media_burn b;
+	media_burn b;
 	char *path = NULL;
 	size_t len;
 	int created = 0;
 	ex_status st;
 
-	ex_media_burn_text(&b, job->range, opts != NULL ? opts->label : NULL,
+	/* A camera mounted on its side: the still stands upright, as the
+	 * working copy does (8-bit planar pictures are turned as they are,
+	 * others first converted to yuv420p). */
+	if (p->rotation != 0) {
+		if (!media_upright_can(p->frame->format)) {
+			if ((st = plain_yuv420p(p->frame, &conv, err)) != EX_OK)
+				goto out;
+			/* swscale took yuvj* as full range, made limited. */
+			if (strncmp(av_get_pix_fmt_name(p->frame->format),
+			    "yuvj", 4) == 0)
+				conv->color_range = AVCOL_RANGE_MPEG;
+			av_frame_free(&p->frame);
+			p->frame = conv;
+			conv = NULL;
+		}
+		if ((st = media_upright(&p->frame, p->rotation, NULL,
+		    err)) != EX_OK)
+			goto out;
+		pic = p->frame;
+	}
+	media_burn_text(&b, job->range, opts != NULL ? opts->label : NULL,
 	    t);
 	if (opts == NULL || !opts->no_overlay) {
 		st = drawable(p->frame, &conv, &ov, &pic, err);
@@ -431,7 +444,7 @@ make_still(ex_media_job *job, const ex_segment *seg, pick *p,
 		goto out;
 	len = strlen(job->outdir) + strlen(job->base) + sizeof("/.png");
 	if ((path = malloc(len)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	snprintf(path, len, "%s/%s.png", job->outdir, job->base);
@@ -449,7 +462,7 @@ make_still(ex_media_job *job, const ex_segment *seg, pick *p,
 	if (created) {
 		/* From here the result owns the file (and deletes it on
 		 * failure). */
-		ex_status ast = ex_media_job_add_file(job, path, "png",
+		ex_status ast = media_job_add_file(job, path, "png",
 		    pic->width, pic->height, &f, err);
 
 		path = NULL;
@@ -459,9 +472,9 @@ make_still(ex_media_job *job, const ex_segment *seg, pick *p,
 		}
 		if (st != EX_OK)
 			goto out;
-		if ((st = ex_media_file_add_source(f, seg, err)) != EX_OK)
+		if ((st = media_file_add_source(f, seg, err)) != EX_OK)
 			goto out;
-		ex_media_file_add_frame(f, p->rec, p->dur,
+		media_file_add_frame(f, p->rec, p->dur,
 		    job->range->clock_offset);
 		job->res->actual_from = f->first_true;
 		job->res->actual_to = f->end_true;
@@ -483,7 +496,7 @@ ex_media_still(const ex_segment *segs, size_t nsegs,
     const ex_media_working_options *opts, const char *outdir,
     const char *base, ex_media_result **out, ex_error *err)
 {
-	ex_media_job job;
+	media_job job;
 	pick p;
 	ex_instant at_rec;
 	int threads, restart;
@@ -493,7 +506,7 @@ ex_media_still(const ex_segment *segs, size_t nsegs,
 	if (out == NULL)
 		return ex_error_set(err, EX_ERR_USAGE, "media: no result");
 	*out = NULL;
-	st = ex_media_job_init(&job, segs, nsegs, range, outdir, base, NULL,
+	st = media_job_init(&job, segs, nsegs, range, outdir, base, NULL,
 	    err);
 	if (st != EX_OK)
 		goto out;
@@ -538,6 +551,6 @@ ex_media_still(const ex_segment *segs, size_t nsegs,
 	job.res = NULL;
 out:
 	av_frame_free(&p.frame);
-	ex_media_job_fail(&job);
+	media_job_fail(&job);
 	return st;
 }

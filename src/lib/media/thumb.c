@@ -16,6 +16,7 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 
+#include "base.h"
 #include "base_av.h"
 #include "exhibit/media.h"
 
@@ -62,7 +63,7 @@ first_frame(const char *path, AVFrame *frame, AVRational *stream_sar,
 	*stream_sar = fmt->streams[idx]->sample_aspect_ratio;
 	if ((dec = avcodec_alloc_context3(codec)) == NULL ||
 	    (pkt = av_packet_alloc()) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	if ((rc = avcodec_parameters_to_context(dec,
@@ -130,14 +131,14 @@ scale_rgb(const char *path, const AVFrame *in, int ow, int oh,
 	ex_status st;
 
 	if ((out = av_frame_alloc()) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	out->format = AV_PIX_FMT_RGB24;
 	out->width = ow;
 	out->height = oh;
 	if (av_frame_get_buffer(out, 0) < 0) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	sws = sws_getContext(in->width, in->height, in->format, ow, oh,
@@ -195,7 +196,7 @@ encode_png(const char *path, AVFrame *rgb, unsigned char **png,
 		    "this FFmpeg has no PNG encoder");
 	if ((enc = avcodec_alloc_context3(codec)) == NULL ||
 	    (pkt = av_packet_alloc()) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	enc->width = rgb->width;
@@ -217,7 +218,7 @@ encode_png(const char *path, AVFrame *rgb, unsigned char **png,
 		goto out;
 	}
 	if ((*png = malloc((size_t)pkt->size)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	memcpy(*png, pkt->data, (size_t)pkt->size);
@@ -248,7 +249,7 @@ ex_media_thumbnail(const char *video_path, int max_width,
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "thumbnail: no width given");
 	if ((frame = av_frame_alloc()) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	if ((st = first_frame(video_path, frame, &sar, err)) != EX_OK)
 		goto out;
 	if (frame->width <= 0 || frame->height <= 0) {
