@@ -19,9 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
+#include "base.h"
 #include "bundle/bundle_private.h"
 #include "exhibit/fileio.h"
 
@@ -92,15 +90,8 @@ bundle_problem(bundle_loader *L, ex_bundle_problem_kind kind,
 	size_t n;
 	va_list ap;
 
-	if (b->nproblems == L->capproblems) {
-		size_t cap = L->capproblems ? L->capproblems * 2 : 16;
-
-		p = realloc(b->problems, cap * sizeof(*p));
-		if (p == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		b->problems = p;
-		L->capproblems = cap;
-	}
+	if (BASE_GROW(b->problems, L->capproblems, b->nproblems + 1) != 0)
+		return base_nomem(err);
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -113,7 +104,7 @@ bundle_problem(bundle_loader *L, ex_bundle_problem_kind kind,
 	if (p->path == NULL || p->message == NULL) {
 		free(p->path);
 		free(p->message);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	if (shown[0] != '\0')
 		snprintf(p->message, n, "%s: %s", shown, why);
@@ -175,15 +166,9 @@ bundle_entry_begin(bundle_loader *L, const char *stored, const char *rel,
 		    "more than %llu entries: stopped reading",
 		    (unsigned long long)L->lim.max_entries);
 	}
-	if (b->nentries == L->capentries) {
-		size_t cap = L->capentries ? L->capentries * 2 : 64;
-
-		e = realloc(b->entries, cap * sizeof(*e));
-		if (e == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		b->entries = e;
-		L->capentries = cap;
-	}
+	if (base_grow(&b->entries, &L->capentries, b->nentries + 1,
+	    sizeof(*b->entries), 64) != 0)
+		return base_nomem(err);
 	e = &b->entries[b->nentries];
 	memset(e, 0, sizeof(*e));
 	e->stored_name = strdup(stored);
@@ -191,7 +176,7 @@ bundle_entry_begin(bundle_loader *L, const char *stored, const char *rel,
 	if (e->stored_name == NULL || e->path == NULL) {
 		free(e->stored_name);
 		free(e->path);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	b->nentries++;
 	e->type = type;
@@ -214,7 +199,6 @@ bundle_entry_data(bundle_loader *L, const void *buf, size_t n, ex_error *err)
 {
 	ex_bundle_entry *e = L->cur;
 	ex_bundle *b = L->b;
-	unsigned char *p;
 
 	if (b->total_bytes + n > L->lim.max_total_bytes) {
 		L->stopped = 1;
@@ -245,16 +229,9 @@ bundle_entry_data(bundle_loader *L, const void *buf, size_t n, ex_error *err)
 		L->keep = 0;
 		return st;
 	}
-	if (e->content_len + n + 1 > L->keepcap) {
-		size_t cap = L->keepcap ? L->keepcap : 4096;
-
-		while (cap < e->content_len + n + 1)
-			cap *= 2;
-		if ((p = realloc(e->content, cap)) == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		e->content = p;
-		L->keepcap = cap;
-	}
+	if (base_grow(&e->content, &L->keepcap, e->content_len + n + 1, 1,
+	    4096) != 0)
+		return base_nomem(err);
 	memcpy(e->content + e->content_len, buf, n);
 	e->content_len += n;
 	e->content[e->content_len] = '\0';
@@ -285,7 +262,7 @@ bundle_entry_end(bundle_loader *L, int complete, ex_error *err)
 	if (L->keep && e->content == NULL) {
 		/* An empty tag file: keep "" so it reads as present. */
 		if ((e->content = calloc(1, 1)) == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			return base_nomem(err);
 	}
 	if (e->declared_size >= 0 && (uint64_t)e->declared_size != e->size)
 		return bundle_problem(L, EX_PROBLEM_SIZE, e->path, err,
@@ -363,7 +340,7 @@ check_names(bundle_loader *L, ex_error *err)
 	char *prefix;
 
 	if ((implicit = calloc(b->nentries + 1, sizeof(*implicit))) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	for (i = 0; i < b->nentries; i++) {
 		const ex_bundle_entry *e = &b->entries[i];
 
@@ -431,311 +408,12 @@ check_names(bundle_loader *L, ex_error *err)
 	}
 	goto out;
 nomem:
-	st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	st = base_nomem(err);
 out:
 	bundle_names_free(&set);
 	for (i = 0; i < nimplicit; i++)
 		free(implicit[i]);
 	free(implicit);
-	return st;
-}
-
-/* ---- archives --------------------------------------------------------- */
-
-/*
- * Where an archive entry sits.  Sets *rel to a new string relative to the
- * bag root, or NULL when the entry is outside it (the problem recorded);
- * *skip when the entry is the top folder itself or the archive root.
- */
-static ex_status
-place(bundle_loader *L, const char *stored, int is_dir, char **rel,
-    int *skip, ex_error *err)
-{
-	ex_bundle *b = L->b;
-	char *norm, *out, *comp, *save = NULL;
-	size_t ncomp = 0, toplen;
-	int dotdot = 0;
-	ex_status st;
-
-	*rel = NULL;
-	*skip = 0;
-	if (stored[0] == '\0')
-		return bundle_problem(L, EX_PROBLEM_NAME, "(empty)", err,
-		    "entry with an empty name");
-	if ((st = bundle_name_check(L, stored, stored, err)) != EX_OK)
-		return st;
-	if (stored[0] == '/')
-		return bundle_problem(L, EX_PROBLEM_ABSOLUTE, stored, err,
-		    "absolute path: leaves the bundle");
-	/* Normalise: drop empty and "." components. */
-	if ((norm = strdup(stored)) == NULL ||
-	    (out = calloc(1, strlen(stored) + 1)) == NULL) {
-		free(norm);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	}
-	for (comp = strtok_r(norm, "/", &save); comp != NULL;
-	    comp = strtok_r(NULL, "/", &save)) {
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0)
-			dotdot = 1;
-		if (ncomp++ > 0)
-			strcat(out, "/");
-		strcat(out, comp);
-	}
-	free(norm);
-	if (dotdot) {
-		free(out);
-		return bundle_problem(L, EX_PROBLEM_DOTDOT, stored, err,
-		    "path leaves the bundle (..)");
-	}
-	if (ncomp == 0) {
-		free(out);
-		*skip = is_dir;
-		if (is_dir)
-			return EX_OK;
-		return bundle_problem(L, EX_PROBLEM_NAME, stored, err,
-		    "entry with an empty name");
-	}
-	toplen = strcspn(out, "/");
-	if (b->top == NULL && (ncomp >= 2 || is_dir)) {
-		if ((b->top = strndup(out, toplen)) == NULL) {
-			free(out);
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		}
-	}
-	if (ncomp == 1 && !is_dir) {
-		free(out);
-		return bundle_problem(L, EX_PROBLEM_TOP, stored, err,
-		    "outside the bundle's top folder (at the top level)");
-	}
-	if (strlen(b->top) != toplen || strncmp(out, b->top, toplen) != 0) {
-		st = bundle_problem(L, EX_PROBLEM_TOP, stored, err,
-		    "in a second top-level folder '%.*s' (the bundle's is "
-		    "'%s')", (int)toplen, out, b->top);
-		free(out);
-		return st;
-	}
-	if (ncomp == 1) {
-		free(out);
-		*skip = 1;
-		return EX_OK;
-	}
-	memmove(out, out + toplen + 1, strlen(out + toplen + 1) + 1);
-	*rel = out;
-	return EX_OK;
-}
-
-static ex_bundle_entry_type
-entry_type(struct archive_entry *e)
-{
-	if (archive_entry_hardlink(e) != NULL)
-		return EX_ENTRY_HARDLINK;
-	switch (archive_entry_filetype(e)) {
-	case AE_IFREG: return EX_ENTRY_FILE;
-	case AE_IFDIR: return EX_ENTRY_DIR;
-	case AE_IFLNK: return EX_ENTRY_SYMLINK;
-	default: return EX_ENTRY_OTHER;
-	}
-}
-
-/* One archive entry: place it, flag it, read its data. */
-static ex_status
-load_entry(bundle_loader *L, struct archive *a, struct archive_entry *ae,
-    const char *path, int *fatal, ex_error *err)
-{
-	ex_bundle_entry_type type = entry_type(ae);
-	const char *stored = archive_entry_pathname(ae);
-	const char *shown, *target;
-	char *rel = NULL;
-	ex_bundle_entry *e;
-	int skip, complete = 0;
-	la_ssize_t n;
-	ex_status st;
-
-	if (stored == NULL)
-		stored = archive_entry_pathname_utf8(ae);
-	if (stored == NULL)
-		stored = "(unreadable name)";
-	if ((st = place(L, stored, type == EX_ENTRY_DIR, &rel, &skip, err))
-	    != EX_OK)
-		goto out;
-	if (skip)
-		goto out;
-	if ((st = bundle_entry_begin(L, stored, rel, type,
-	    archive_entry_size_is_set(ae) && (type == EX_ENTRY_FILE) ?
-	    (int64_t)archive_entry_size(ae) : -1, err)) != EX_OK ||
-	    L->cur == NULL)
-		goto out;
-	e = L->cur;
-	shown = e->path;
-	if (type == EX_ENTRY_SYMLINK || type == EX_ENTRY_HARDLINK) {
-		target = type == EX_ENTRY_SYMLINK ? archive_entry_symlink(ae) :
-		    archive_entry_hardlink(ae);
-		if (target != NULL &&
-		    (e->link_target = strdup(target)) == NULL) {
-			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		st = bundle_problem(L, type == EX_ENTRY_SYMLINK ?
-		    EX_PROBLEM_SYMLINK : EX_PROBLEM_HARDLINK, shown, err,
-		    "%s link to '%s'", type == EX_ENTRY_SYMLINK ?
-		    "symbolic" : "hard", target != NULL ? target : "?");
-		goto end;
-	}
-	if (type == EX_ENTRY_OTHER) {
-		st = bundle_problem(L, EX_PROBLEM_SPECIAL, shown, err,
-		    "device, fifo or other special entry (mode %06o)",
-		    (unsigned)archive_entry_mode(ae));
-		goto end;
-	}
-	if (type != EX_ENTRY_FILE)
-		goto end;
-	if (archive_entry_is_encrypted(ae)) {
-		st = bundle_problem(L, EX_PROBLEM_ENCRYPTED, shown, err,
-		    "encrypted entry");
-		goto end;
-	}
-	for (;;) {
-		n = archive_read_data(a, L->chunk, BUNDLE_CHUNK);
-		if (n == 0) {
-			complete = 1;
-			break;
-		}
-		if (n < 0) {
-			if (n == ARCHIVE_FATAL && bundle_archive_sys_error(a)) {
-				st = bundle_archive_error(a, path, shown, err);
-				goto end;
-			}
-			if (n == ARCHIVE_FATAL)
-				*fatal = 1;
-			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, shown,
-			    err, "cannot be read: %s",
-			    bundle_archive_msg(a, "unknown error"));
-			break;
-		}
-		if ((st = bundle_entry_data(L, L->chunk, (size_t)n, err))
-		    != EX_OK || L->stopped)
-			break;
-	}
-end:
-	if (st == EX_OK)
-		st = bundle_entry_end(L, complete && !L->stopped, err);
-	else
-		(void)bundle_entry_end(L, 0, NULL);
-out:
-	free(rel);
-	return st;
-}
-
-static ex_status
-load_archive(bundle_loader *L, const char *path, ex_error *err)
-{
-	struct archive *a;
-	struct archive_entry *ae;
-	ex_status st = EX_OK;
-	int r, fatal = 0, first = 1;
-
-	if ((a = archive_read_new()) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	archive_read_support_format_zip(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_iso9660(a);
-	if (archive_read_open_filename(a, path, BUNDLE_CHUNK) != ARCHIVE_OK) {
-		if (bundle_archive_sys_error(a))
-			st = bundle_archive_error(a, path, "open", err);
-		else
-			st = ex_error_set(err, EX_ERR_FORMAT,
-			    "%s: not a ZIP, tar or ISO 9660 bundle (%s)", path,
-			    bundle_archive_msg(a, "unknown format"));
-		goto out;
-	}
-	while (!L->stopped && !fatal) {
-		r = archive_read_next_header(a, &ae);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (first && r < ARCHIVE_WARN &&
-		    !bundle_archive_sys_error(a) &&
-		    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) ==
-		    ARCHIVE_FORMAT_ZIP) {
-			/* ZIP: the raw walk (reader_zip.c) names why not even
-			 * the first entry reads, e.g. a copy cut short. */
-			L->b->kind = EX_CONTAINER_ZIP;
-			first = 0;
-			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, "", err,
-			    "damaged archive: %s",
-			    bundle_archive_msg(a, "unknown error"));
-			if (st != EX_OK)
-				goto out;
-			fatal = 1;
-			break;
-		}
-		if (first && r < ARCHIVE_WARN) {
-			if (bundle_archive_sys_error(a))
-				st = bundle_archive_error(a, path, "read", err);
-			else
-				st = ex_error_set(err, EX_ERR_FORMAT,
-				    "%s: not a ZIP, tar or ISO 9660 bundle "
-				    "(%s)", path,
-				    bundle_archive_msg(a, "unknown format"));
-			goto out;
-		}
-		if (first) {
-			switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
-			case ARCHIVE_FORMAT_ZIP:
-				L->b->kind = EX_CONTAINER_ZIP;
-				break;
-			case ARCHIVE_FORMAT_ISO9660:
-				L->b->kind = EX_CONTAINER_ISO;
-				break;
-			default:
-				L->b->kind = EX_CONTAINER_TAR;
-				break;
-			}
-			first = 0;
-		}
-		if (r < ARCHIVE_WARN) {
-			if (r == ARCHIVE_FATAL && bundle_archive_sys_error(a)) {
-				st = bundle_archive_error(a, path, "read", err);
-				goto out;
-			}
-			st = bundle_problem(L, EX_PROBLEM_UNREADABLE, "", err,
-			    "damaged archive: %s",
-			    bundle_archive_msg(a, "unknown error"));
-			/* tar, ZIP: the raw walk still runs (a cut-short copy
-			 * is one TRUNCATED problem, not this one). */
-			if (st == EX_OK && r == ARCHIVE_FATAL &&
-			    (L->b->kind == EX_CONTAINER_TAR ||
-			    L->b->kind == EX_CONTAINER_ZIP)) {
-				fatal = 1;
-				break;
-			}
-			if (st != EX_OK || r == ARCHIVE_FATAL)
-				goto out;
-			continue;
-		}
-		if ((st = load_entry(L, a, ae, path, &fatal, err)) != EX_OK)
-			goto out;
-	}
-	if (first) {
-		/* No entry at all: an empty tar is still a tar. */
-		if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) !=
-		    ARCHIVE_FORMAT_TAR) {
-			st = ex_error_set(err, EX_ERR_FORMAT,
-			    "%s: not a ZIP, tar or ISO 9660 bundle", path);
-			goto out;
-		}
-		L->b->kind = EX_CONTAINER_TAR;
-	}
-	if (L->b->kind == EX_CONTAINER_ZIP)
-		st = bundle_zip_check(L, path, err);
-	else if (L->b->kind == EX_CONTAINER_TAR && !L->stopped)
-		st = bundle_tar_check(L, path, archive_read_header_position(a),
-		    err);
-	else if (L->b->kind == EX_CONTAINER_ISO && !L->stopped)
-		st = bundle_iso_check(L, path, err);
-out:
-	archive_read_free(a);
 	return st;
 }
 
@@ -771,7 +449,7 @@ build_index(ex_bundle *b, ex_error *err)
 	if ((ix = calloc(1, sizeof(*ix))) == NULL ||
 	    (ix->v = calloc(b->nentries + 1, sizeof(*ix->v))) == NULL) {
 		free(ix);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	for (i = 0; i < b->nentries; i++) {
 		if (b->entries[i].outside)
@@ -818,7 +496,7 @@ ex_bundle_load(const char *path, const ex_bundle_limits *limits,
 	if ((L.b = calloc(1, sizeof(*L.b))) == NULL ||
 	    (L.chunks[0] = malloc(BUNDLE_CHUNK)) == NULL ||
 	    (L.chunks[1] = malloc(BUNDLE_CHUNK)) == NULL) {
-		s = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		s = base_nomem(err);
 		goto out;
 	}
 	L.chunk = L.chunks[0];
@@ -836,7 +514,7 @@ ex_bundle_load(const char *path, const ex_bundle_limits *limits,
 
 		if (capped)
 			L.lim.max_total_bytes = cap;
-		s = load_archive(&L, path, err);
+		s = bundle_load_archive(&L, path, err);
 		if (s == EX_OK && capped && L.stopped &&
 		    L.b->total_bytes + BUNDLE_CHUNK > cap)
 			s = bundle_problem(&L, EX_PROBLEM_LIMIT, "", err,
@@ -850,7 +528,7 @@ ex_bundle_load(const char *path, const ex_bundle_limits *limits,
 	if (s == EX_OK && L.b->top == NULL)
 		L.b->top = strdup("");
 	if (s == EX_OK && L.b->top == NULL)
-		s = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		s = base_nomem(err);
 	if (s == EX_OK)
 		s = check_names(&L, err);
 	if (s == EX_OK)
