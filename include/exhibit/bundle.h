@@ -79,7 +79,7 @@ int ex_bundle_container_from_name(const char *path, ex_container *out);
  */
 char *ex_bundle_top_name(const char *exhibit_ref, char *buf, size_t size);
 
-/* ---- writer ------------------------------------------------------------ */
+/* ---- writer (writer.c; writer_archive.c, writer_dir.c) ------------------ */
 
 /* One bag-info.txt line, "Label: value".  Labels are printable ASCII
  * without ':'; values have no control characters (a UTF-8 value is fine). */
@@ -372,7 +372,7 @@ ex_status ex_bundle_check_bag_info(const ex_bundle *bundle,
 /* "file", "dir", "symlink", "hardlink", "other". */
 const char *ex_bundle_entry_type_name(ex_bundle_entry_type type);
 
-/* ---- rewriting a bundle (copy.c) ------------------------------------ */
+/* ---- rewriting a bundle (read_file.c, bag_info.c, copy.c, copy_dir.c) - */
 
 /*
  * These serve jobs that change a finished bundle's tag files (custody add)

@@ -1,12 +1,11 @@
 /*
  * bagit.c — the BagIt side of a bundle: container names, the top folder
  * name, which bag paths are allowed, and the texts of bagit.txt,
- * bag-info.txt and the manifests.  Also the small helpers the writer and
- * the reader share (a case-insensitive name set, a text buffer).
+ * bag-info.txt and the manifests.  Also the case-insensitive name set the
+ * writer and the reader share.
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,53 +275,6 @@ bundle_names_free(bundle_names *set)
 	set->cap = set->count = 0;
 }
 
-/* ---- text buffer ------------------------------------------------------ */
-
-void
-bundle_buf_printf(bundle_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *p;
-	size_t need;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	need = b->len + (size_t)n + 1;
-	if (need > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-
-		while (cap < need)
-			cap *= 2;
-		if ((p = realloc(b->data, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-void
-bundle_buf_free(bundle_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-	b->failed = 0;
-}
-
 /* ---- tag files -------------------------------------------------------- */
 
 /* 1 when s is well-formed UTF-8 without control characters. */
@@ -364,7 +316,7 @@ bundle_bag_info_check(const ex_bag_field *fields, size_t n, ex_error *err)
 }
 
 void
-bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields, size_t n,
+bundle_bag_info_text(base_buf *b, const ex_bag_field *fields, size_t n,
     const bundle_item *items, size_t nitems, int bag_size)
 {
 	static const char *units[] = { "KB", "MB", "GB", "TB", "PB" };
@@ -373,7 +325,7 @@ bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields, size_t n,
 	size_t i, u;
 
 	for (i = 0; i < n; i++)
-		bundle_buf_printf(b, "%s: %s\n", fields[i].label,
+		base_buf_printf(b, "%s: %s\n", fields[i].label,
 		    fields[i].value);
 	for (i = 0; i < nitems; i++) {
 		if (bundle_is_payload(items[i].path)) {
@@ -381,12 +333,12 @@ bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields, size_t n,
 			count++;
 		}
 	}
-	bundle_buf_printf(b, "Payload-Oxum: %llu.%llu\n",
+	base_buf_printf(b, "Payload-Oxum: %llu.%llu\n",
 	    (unsigned long long)octets, (unsigned long long)count);
 	if (!bag_size)
 		return;
 	if (octets < 1000) {
-		bundle_buf_printf(b, "Bag-Size: %llu bytes\n",
+		base_buf_printf(b, "Bag-Size: %llu bytes\n",
 		    (unsigned long long)octets);
 		return;
 	}
@@ -394,7 +346,7 @@ bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields, size_t n,
 	for (u = 0; v >= 1000.0 && u + 1 < sizeof(units) / sizeof(units[0]);
 	    u++)
 		v /= 1000.0;
-	bundle_buf_printf(b, "Bag-Size: %.1f %s\n", v, units[u]);
+	base_buf_printf(b, "Bag-Size: %.1f %s\n", v, units[u]);
 }
 
 static int
@@ -406,7 +358,7 @@ item_cmp(const void *a, const void *b)
 }
 
 ex_status
-bundle_manifest_text(bundle_buf *b, const bundle_item *items, size_t nitems,
+bundle_manifest_text(base_buf *b, const bundle_item *items, size_t nitems,
     int payload, ex_error *err)
 {
 	const bundle_item **sorted;
@@ -415,14 +367,14 @@ bundle_manifest_text(bundle_buf *b, const bundle_item *items, size_t nitems,
 
 	sorted = calloc(nitems ? nitems : 1, sizeof(*sorted));
 	if (sorted == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	for (i = 0; i < nitems; i++) {
 		if (bundle_is_payload(items[i].path) == payload)
 			sorted[n++] = &items[i];
 	}
 	qsort(sorted, n, sizeof(*sorted), item_cmp);
 	for (i = 0; i < n; i++)
-		bundle_buf_printf(b, "%s  %s\n",
+		base_buf_printf(b, "%s  %s\n",
 		    ex_sha256_hex(sorted[i]->sha256, hex), sorted[i]->path);
 	free(sorted);
 	return EX_OK;
@@ -441,7 +393,8 @@ ex_bundle_exhibit_bag_info(const char *organisation,
 	enum { NFIELDS = sizeof(labels) / sizeof(labels[0]) };
 	ex_bag_field *v;
 	ex_local_time lt;
-	bundle_buf desc = { 0 }, date = { 0 }, agent = { 0 };
+	base_buf desc = BASE_BUF_INIT, date = BASE_BUF_INIT,
+	    agent = BASE_BUF_INIT;
 	const char *values[NFIELDS];
 	size_t i;
 	int failed;
@@ -450,17 +403,18 @@ ex_bundle_exhibit_bag_info(const char *organisation,
 	*nfields = 0;
 	memset(&lt, 0, sizeof(lt));
 	(void)ex_time_local(export_time_usec, "UTC", &lt, NULL);
-	bundle_buf_printf(&desc, "CCTV evidence, case %s, exhibit %s",
+	base_buf_printf(&desc, "CCTV evidence, case %s, exhibit %s",
 	    case_ref, exhibit_ref);
-	bundle_buf_printf(&date, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
-	bundle_buf_printf(&agent, "exhibit %s", tool_version);
+	base_buf_printf(&date, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
+	base_buf_printf(&agent, "exhibit %s", tool_version);
 	values[0] = organisation != NULL ? organisation : operator_name;
 	values[1] = operator_name;
 	values[2] = exhibit_ref;
 	values[3] = desc.data;
 	values[4] = date.data;
 	values[5] = agent.data;
-	failed = desc.failed || date.failed || agent.failed;
+	failed = base_buf_failed(&desc) || base_buf_failed(&date) ||
+	    base_buf_failed(&agent);
 	v = failed ? NULL : calloc(NFIELDS, sizeof(*v));
 	for (i = 0; v != NULL && i < NFIELDS; i++) {
 		v[i].label = strdup(labels[i]);
@@ -468,12 +422,12 @@ ex_bundle_exhibit_bag_info(const char *organisation,
 		if (v[i].label == NULL || v[i].value == NULL)
 			failed = 1;
 	}
-	bundle_buf_free(&desc);
-	bundle_buf_free(&date);
-	bundle_buf_free(&agent);
+	base_buf_free(&desc);
+	base_buf_free(&date);
+	base_buf_free(&agent);
 	if (v == NULL || failed) {
 		ex_bundle_bag_info_free(&v, v != NULL ? NFIELDS : 0);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	*fields = v;
 	*nfields = NFIELDS;

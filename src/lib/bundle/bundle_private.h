@@ -1,7 +1,8 @@
 /*
  * bundle_private.h — what the bundle module's files share: bag path
- * rules, a case-insensitive name set, a growing text buffer and the BagIt
- * tag-file texts.  Nothing here is part of libexhibit's interface.
+ * rules, a case-insensitive name set, the BagIt tag-file texts, reading
+ * one file of a bundle for the rewrite, and the reader's loader.  Nothing
+ * here is part of libexhibit's interface.
  */
 #ifndef EXHIBIT_BUNDLE_PRIVATE_H
 #define EXHIBIT_BUNDLE_PRIVATE_H
@@ -9,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base.h"
 #include "exhibit/bundle.h"
 
 #define BUNDLE_CHUNK (1 << 20)
@@ -43,17 +45,6 @@ int bundle_names_add(bundle_names *set, const char *name, int is_dir,
     size_t index);
 void bundle_names_free(bundle_names *set);
 
-/* ---- text buffer ------------------------------------------------------ */
-typedef struct bundle_buf {
-	char *data;
-	size_t len, cap;
-	int failed;                 /* an allocation failed */
-} bundle_buf;
-
-void bundle_buf_printf(bundle_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void bundle_buf_free(bundle_buf *b);
-
 /* ---- BagIt tag files -------------------------------------------------- */
 typedef struct bundle_item {
 	char *path;                 /* relative to the bag root */
@@ -65,12 +56,40 @@ typedef struct bundle_item {
 ex_status bundle_bag_info_check(const ex_bag_field *fields, size_t n,
     ex_error *err);
 /* bag-info.txt: fields, Payload-Oxum of the payload items, Bag-Size. */
-void bundle_bag_info_text(bundle_buf *b, const ex_bag_field *fields,
+void bundle_bag_info_text(base_buf *b, const ex_bag_field *fields,
     size_t n, const bundle_item *items, size_t nitems, int bag_size);
 /* "sha256  path\n" for the payload items (payload = 1) or the others,
  * sorted by path (byte order). */
-ex_status bundle_manifest_text(bundle_buf *b, const bundle_item *items,
+ex_status bundle_manifest_text(base_buf *b, const bundle_item *items,
     size_t nitems, int payload, ex_error *err);
+
+/* ---- reading one file of a bundle (read_file.c; copy.c, copy_dir.c) -- */
+struct archive;
+
+/*
+ * Normalise an archive entry name into buf (empty and "." components
+ * dropped) and split it: *top_len is the length of the first component,
+ * *rel the rest (NULL when the name is the top component alone).
+ * -1 when the name is absolute, has ".." or does not fit; -2 when
+ * nothing is left (the archive root).
+ */
+int bundle_split_name(const char *stored, char *buf, size_t size,
+    size_t *top_len, const char **rel);
+/* libarchive reading the bundle path, already open at fd as
+ * exhibit/fileio.h says: it opens this very file again by name
+ * (ex_file_fd_name).  *out is NULL on failure. */
+ex_status bundle_read_open(const char *path, int fd, struct archive **out,
+    ex_error *err);
+/* bundle_archive_error, but "out of memory" when memory ran out. */
+ex_status bundle_read_error(struct archive *a, const char *path,
+    const char *what, ex_error *err);
+/* Read bag_path (at most max bytes) below the folder bundle open at dfd
+ * (shown as path), following no link: *data NUL-terminated, owned by the
+ * caller; *mtime (may be NULL) its mtime.  EX_ERR_FORMAT when it is
+ * missing, not a regular file or too large. */
+ex_status bundle_read_dir_file(int dfd, const char *path,
+    const char *bag_path, size_t max, char **data, size_t *len,
+    int64_t *mtime, ex_error *err);
 
 /* ---- libarchive errors (libarchive.c; reader and writer) ------------ */
 struct archive;
@@ -138,10 +157,6 @@ ex_status bundle_name_check(bundle_loader *L, const char *name,
     const char *shown, ex_error *err);
 /* Load a folder bundle (reader_dir.c). */
 ex_status bundle_load_dir(bundle_loader *L, const char *path, ex_error *err);
-/* Load a ZIP, tar or ISO 9660 bundle through libarchive, then run the
- * format's raw check (reader_archive.c). */
-ex_status bundle_load_archive(bundle_loader *L, const char *path,
-    ex_error *err);
 
 /* The longest name (path component) an ISO 9660 bundle holds: what
  * libarchive's Joliet "long" option keeps whole. */

@@ -30,20 +30,14 @@ static void problem(checker *c, const char *fmt, ...)
 static void
 problem(checker *c, const char *fmt, ...)
 {
-	char buf[1024], **v;
+	char buf[1024];
 	va_list ap;
 
 	if (c->nomem)
 		return;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-
-		if ((v = realloc(c->v, cap * sizeof(*v))) == NULL) {
-			c->nomem = 1;
-			return;
-		}
-		c->v = v;
-		c->cap = cap;
+	if (BASE_GROW(c->v, c->cap, c->n + 1) != 0) {
+		c->nomem = 1;
+		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -259,7 +253,7 @@ static void
 check_manifest_form(checker *c, const char *name, int payload)
 {
 	const ex_bundle_entry *m = ex_bundle_find(c->b, name);
-	bundle_buf want = { 0 };
+	base_buf want = BASE_BUF_INIT;
 	bundle_item *items;
 	size_t n;
 
@@ -270,7 +264,7 @@ check_manifest_form(checker *c, const char *name, int payload)
 		return;
 	}
 	if (bundle_manifest_text(&want, items, n, payload, NULL) != EX_OK ||
-	    want.failed)
+	    base_buf_failed(&want))
 		c->nomem = 1;
 	else if (want.data == NULL && m->content_len == 0)
 		;
@@ -280,7 +274,7 @@ check_manifest_form(checker *c, const char *name, int payload)
 		    "lower-case SHA-256, two spaces, path, sorted by path, "
 		    "LF line ends", name, first_diff_line(want.data != NULL ?
 		    want.data : "", (const char *)m->content));
-	bundle_buf_free(&want);
+	base_buf_free(&want);
 	free(items);
 }
 
@@ -341,7 +335,7 @@ ex_bundle_check_bag(const ex_bundle *b, char ***problems, size_t *nproblems,
 	memset(&c, 0, sizeof(c));
 	c.b = b;
 	if ((c.listed = calloc(b->nentries + 1, 1)) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	if ((e = tag_file(&c, "bagit.txt")) != NULL &&
 	    strcmp((const char *)e->content, BUNDLE_BAGIT_TXT) != 0)
 		problem(&c, "bagit.txt: not exactly \"BagIt-Version: 1.0\\n"
@@ -363,7 +357,7 @@ ex_bundle_check_bag(const ex_bundle *b, char ***problems, size_t *nproblems,
 		for (i = 0; i < c.n; i++)
 			free(c.v[i]);
 		free(c.v);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	}
 	*problems = c.v;
 	*nproblems = c.n;
@@ -375,7 +369,7 @@ ex_bundle_check_bag_info(const ex_bundle *b, const ex_bag_field *fields,
     size_t nfields, char **problem_out, ex_error *err)
 {
 	const ex_bundle_entry *e = ex_bundle_find(b, "bag-info.txt");
-	bundle_buf want = { 0 }, why = { 0 };
+	base_buf want = BASE_BUF_INIT, why = BASE_BUF_INIT;
 	bundle_item *items;
 	size_t n;
 	int failed;
@@ -384,10 +378,10 @@ ex_bundle_check_bag_info(const ex_bundle *b, const ex_bag_field *fields,
 	if (e == NULL || e->type != EX_ENTRY_FILE || e->content == NULL)
 		return EX_OK;       /* ex_bundle_check_bag names it */
 	if ((items = bag_items(b, &n)) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	bundle_bag_info_text(&want, fields, nfields, items, n, 0);
 	free(items);
-	failed = want.failed;
+	failed = base_buf_failed(&want);
 	if (!failed && strcmp(want.data, (const char *)e->content) != 0) {
 		const char *got = (const char *)e->content, *w = want.data;
 		size_t line = first_diff_line(w, got), k;
@@ -401,15 +395,15 @@ ex_bundle_check_bag_info(const ex_bundle *b, const ex_bag_field *fields,
 		}
 		bundle_display_n((const unsigned char *)gl,
 		    strcspn(gl, "\n"), shown, sizeof(shown));
-		bundle_buf_printf(&why, "bag-info.txt: line %zu is '%s'; the "
+		base_buf_printf(&why, "bag-info.txt: line %zu is '%s'; the "
 		    "signed manifest makes it '%.*s' (bag-info.txt is not "
 		    "signed, so it must say exactly what the manifest says)",
 		    line, shown, (int)strcspn(wl, "\n"), wl);
 	}
-	bundle_buf_free(&want);
-	if (failed || why.failed) {
-		bundle_buf_free(&why);
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	base_buf_free(&want);
+	if (failed || base_buf_failed(&why)) {
+		base_buf_free(&why);
+		return base_nomem(err);
 	}
 	*problem_out = why.data;
 	return EX_OK;

@@ -6,10 +6,12 @@ libexbundle_la_SOURCES = \
 	include/exhibit/bundle.h \
 	src/lib/bundle/bundle_private.h \
 	src/lib/bundle/bagit.c \
+	src/lib/bundle/writer_private.h \
 	src/lib/bundle/writer.c \
+	src/lib/bundle/writer_archive.c \
+	src/lib/bundle/writer_dir.c \
 	src/lib/bundle/libarchive.c \
 	src/lib/bundle/reader.c \
-	src/lib/bundle/reader_archive.c \
 	src/lib/bundle/reader_dir.c \
 	src/lib/bundle/reader_zip.c \
 	src/lib/bundle/reader_tar.c \
@@ -18,7 +20,10 @@ libexbundle_la_SOURCES = \
 	src/lib/bundle/iso_tree.c \
 	src/lib/bundle/iso_compare.c \
 	src/lib/bundle/check.c \
-	src/lib/bundle/copy.c
+	src/lib/bundle/bag_info.c \
+	src/lib/bundle/read_file.c \
+	src/lib/bundle/copy.c \
+	src/lib/bundle/copy_dir.c
 libexbundle_la_LIBADD = libexevidence.la
 libexhibit_la_LIBADD += libexbundle.la
 
