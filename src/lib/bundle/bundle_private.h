@@ -157,6 +157,10 @@ ex_status bundle_name_check(bundle_loader *L, const char *name,
     const char *shown, ex_error *err);
 /* Load a folder bundle (reader_dir.c). */
 ex_status bundle_load_dir(bundle_loader *L, const char *path, ex_error *err);
+/* Load a ZIP, tar or ISO 9660 bundle through libarchive, then run the
+ * format's raw check (reader_archive.c). */
+ex_status bundle_load_archive(bundle_loader *L, const char *path,
+    ex_error *err);
 
 /* The longest name (path component) an ISO 9660 bundle holds: what
  * libarchive's Joliet "long" option keeps whole. */

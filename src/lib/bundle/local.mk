@@ -12,6 +12,7 @@ libexbundle_la_SOURCES = \
 	src/lib/bundle/writer_dir.c \
 	src/lib/bundle/libarchive.c \
 	src/lib/bundle/reader.c \
+	src/lib/bundle/reader_archive.c \
 	src/lib/bundle/reader_dir.c \
 	src/lib/bundle/reader_zip.c \
 	src/lib/bundle/reader_tar.c \
