@@ -23,9 +23,7 @@
 #    keeps the SEI messages byte for byte;
 #  - a program stream and an AVI cut short are damaged, scan exits 0.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-for tool in ffmpeg ffprobe python3; do
-	command -v $tool >/dev/null 2>&1 || t_skip "$tool not installed"
-done
+t_need ffmpeg ffprobe python3
 ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' libx265 ' ||
 	t_skip "ffmpeg has no libx265 encoder"
 FC="$TOP_BUILDDIR/tests/tools/framecode"
@@ -113,13 +111,12 @@ for cam in ps avi hev1 hvc1 seimp4 seits; do
 	OFFS="$OFFS $cam=$(offset_us arc/$cam/*)"
 done
 
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
+t_key
 FROM=2024-07-01T12:00:01.300Z
 TO=2024-07-01T12:00:04.700Z
-t_expect_status 0 "$EXHIBIT" export arc -o b --container dir \
+t_expect_status 0 t_export arc b --container dir \
 	--camera ps,avi,hev1,hvc1,seimp4,seits --from $FROM --to $TO \
-	-s k.key --case C-1 --exhibit F/1 --operator "Jo Bloggs" \
-	--preset ultrafast --jobs 2
+	--exhibit F/1 --jobs 2
 
 # Frame by frame: the codes in each file, against the manifest.
 python3 - "$FC" b/manifest.xml $OFFS <<'EOF' || t_fail "frame accuracy (see above)"

@@ -14,9 +14,7 @@
 # source's when it gives one, else BT.601 for SD (SMPTE 170M; BT.470BG
 # primaries and matrix for 576 lines) and BT.709 for HD, as players guess.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-for tool in ffmpeg ffprobe python3; do
-	command -v $tool >/dev/null 2>&1 || t_skip "$tool not installed"
-done
+t_need ffmpeg ffprobe python3
 ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' libx265 ' ||
 	t_skip "ffmpeg has no libx265 encoder"
 CHECK="python3 $TOP_SRCDIR/tests/tools/avcheck.py"
@@ -46,11 +44,10 @@ test "$(probe stream=pix_fmt,color_range arc/ramp/*.mkv)" = "yuvj420p,pc" ||
 test "$(probe stream=color_range arc/ramp5/*.mkv)" = pc ||
 	t_fail "ramp5 source: $(probe stream=color_range arc/ramp5/*.mkv)"
 
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-t_expect_status 0 "$EXHIBIT" export arc -o b --container dir \
+t_key
+t_expect_status 0 t_export arc b --container dir \
 	--camera ramp,ramp5,hd,pal,tagged --from 2024-07-01T12:00:00.500Z \
-	--to 2024-07-01T12:00:01.500Z -s k.key --case C-1 --exhibit F/2 \
-	--operator "Jo Bloggs" --preset ultrafast --jobs 2
+	--to 2024-07-01T12:00:01.500Z --exhibit F/2 --jobs 2
 
 for cam in ramp ramp5 hd pal tagged; do
 	wk=b/data/$cam/working/$cam-working-001.mp4

@@ -23,9 +23,7 @@
 #    the video (within one AAC frame), starting with it, and the click
 #    within one AAC frame of the flash.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-for tool in ffmpeg ffprobe python3; do
-	command -v $tool >/dev/null 2>&1 || t_skip "$tool not installed"
-done
+t_need ffmpeg ffprobe python3
 ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' libx265 ' ||
 	t_skip "ffmpeg has no libx265 encoder"
 CHECK="python3 $TOP_SRCDIR/tests/tools/avcheck.py"
@@ -74,11 +72,10 @@ test "$($CHECK sei arc/cam1/*.mov $AXIS)" = \
 	"count 150 first frame_000000 last frame_000149" ||
 	t_fail "cam1 source SEI: $($CHECK sei arc/cam1/*.mov $AXIS)"
 
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-t_expect_status 0 "$EXHIBIT" export arc -o b --container dir \
+t_key
+t_expect_status 0 t_export arc b --container dir \
 	--camera cam1,cam2,cam3,cam4 --from 2024-07-01T12:00:01.300Z \
-	--to 2024-07-01T12:00:04.700Z -s k.key --case C-1 --exhibit F/1 \
-	--operator "Jo Bloggs" --preset ultrafast --jobs 2
+	--to 2024-07-01T12:00:04.700Z --exhibit F/1 --jobs 2
 
 # framemd5 of one stream of a file (packets as stored, no decoding).
 md5s() { $FF -i "$1" -map "0:$2" -c copy -f framemd5 "$3" ||

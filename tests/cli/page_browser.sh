@@ -10,35 +10,13 @@
 # is no video, and one that keeps the page's Content-Security-Policy,
 # which must refuse the outside fetch.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-test -x "$CHROMIUM" || t_skip "chromium not installed (apt-get install chromium)"
-command -v node >/dev/null 2>&1 ||
-	t_skip "node not installed (apt-get install nodejs npm)"
-command -v npm >/dev/null 2>&1 ||
-	t_skip "npm not installed (apt-get install npm)"
+# playwright-core, exactly as locked, and the page script (lib.sh).
+t_browser page_check.mjs
 
-# playwright-core, exactly as locked, into this test's folder (from npm's
-# cache, or from the registry when it is not there; a machine that has
-# neither cannot run this test, which is not a failure of exhibit).
-mkdir browser
-cp "$TOP_SRCDIR/tests/browser/package.json" \
-	"$TOP_SRCDIR/tests/browser/package-lock.json" \
-	"$TOP_SRCDIR/tests/browser/page_check.mjs" browser/
-if ! (cd browser && npm ci --no-audit --no-fund --prefer-offline \
-	--loglevel=error >../npm.txt 2>&1); then
-	cat npm.txt >&2
-	if grep -Eq 'code (ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)' npm.txt; then
-		t_skip "playwright-core is not in npm's cache and the registry cannot be reached"
-	fi
-	t_fail "npm ci of tests/browser failed"
-fi
-
-"$EXHIBIT" keygen -W -s k.key -p k.pub >/dev/null
-t_expect_status 0 env SOURCE_DATE_EPOCH=1730000000 "$EXHIBIT" export \
-	"$TOP_SRCDIR/samples/archive" -o b --container dir \
-	--camera cam1,cam2 --from 2024-10-27T00:59:58Z \
-	--to 2024-10-27T01:00:02Z -s k.key --case C-1 --exhibit ABC/1 \
-	--operator "Jo Bloggs" --preset ultrafast --jobs 2
+t_key
+SOURCE_DATE_EPOCH=1730000000 t_expect_status 0 t_export_sample b \
+	--container dir --camera cam1,cam2 --from 2024-10-27T00:59:58Z \
+	--to 2024-10-27T01:00:02Z --exhibit ABC/1 --jobs 2
 
 # The page and the text are evidence files like any other.
 for f in index.html README.txt; do

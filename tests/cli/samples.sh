@@ -6,9 +6,7 @@
 FRAMECODE="$TOP_BUILDDIR/tests/tools/framecode"
 A="$TOP_SRCDIR/samples/archive"
 [ -x "$FRAMECODE" ] || t_fail "framecode not built: $FRAMECODE"
-for tool in ffprobe ffmpeg xmllint sha256sum; do
-	command -v "$tool" >/dev/null 2>&1 || t_skip "$tool not installed"
-done
+t_need ffprobe ffmpeg xmllint sha256sum
 
 origin=$(date -u -d 2024-10-27T00:59:30Z +%s)
 

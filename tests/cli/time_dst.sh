@@ -15,9 +15,7 @@
 #      still outside the range and one in a gap, and the refusal of a still
 #      time that the clock change makes ambiguous.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-for tool in ffmpeg ffprobe xmllint; do
-	command -v $tool >/dev/null 2>&1 || t_skip "$tool not installed"
-done
+t_need ffmpeg ffprobe xmllint
 FRAMECODE="$TOP_BUILDDIR/tests/tools/framecode"
 test -x "$FRAMECODE" || t_skip "tests/tools/framecode not built"
 ARCHIVE="$TOP_SRCDIR/samples/archive"
