@@ -228,31 +228,31 @@ test_time_from_name(void **state)
 
 	(void)state;
 	ex_error_clear(&err);
-	assert_int_equal(ex_plain_time_from_name("cam1_20241027T005930Z.mp4",
+	assert_int_equal(archive_plain_time_from_name("cam1_20241027T005930Z.mp4",
 	    "Europe/London", &t, &err), EX_OK);
 	assert_time(t, "2024-10-27T00:59:30Z");
 	/* Local names: summer time in London is UTC+1, in UTC none. */
-	assert_int_equal(ex_plain_time_from_name("2024-07-01T12-00-00.mkv",
+	assert_int_equal(archive_plain_time_from_name("2024-07-01T12-00-00.mkv",
 	    "Europe/London", &t, &err), EX_OK);
 	assert_time(t, "2024-07-01T11:00:00Z");
-	assert_int_equal(ex_plain_time_from_name("x-2024-07-01T12-00-00-y.ts",
+	assert_int_equal(archive_plain_time_from_name("x-2024-07-01T12-00-00-y.ts",
 	    "UTC", &t, &err), EX_OK);
 	assert_time(t, "2024-07-01T12:00:00Z");
 	/* The UTC form wins over a local one in the same name. */
-	assert_int_equal(ex_plain_time_from_name(
+	assert_int_equal(archive_plain_time_from_name(
 	    "2024-07-01T12-00-00_20240701T100000Z.mp4", "Europe/London", &t,
 	    &err), EX_OK);
 	assert_time(t, "2024-07-01T10:00:00Z");
 	/* The repeated hour when the clocks go back is refused. */
-	assert_int_equal(ex_plain_time_from_name("2024-10-27T01-30-00.mp4",
+	assert_int_equal(archive_plain_time_from_name("2024-10-27T01-30-00.mp4",
 	    "Europe/London", &t, &err), EX_ERR_TIME);
 	assert_contains(err.message, "ambiguous");
-	assert_int_equal(ex_plain_time_from_name("2024-13-01T01-30-00.mp4",
+	assert_int_equal(archive_plain_time_from_name("2024-13-01T01-30-00.mp4",
 	    "Europe/London", &t, &err), EX_ERR_TIME);
 	/* No time at all. */
-	assert_int_equal(ex_plain_time_from_name("clip.mp4", "UTC", &t, NULL),
+	assert_int_equal(archive_plain_time_from_name("clip.mp4", "UTC", &t, NULL),
 	    EX_ERR_FORMAT);
-	assert_int_equal(ex_plain_time_from_name("120241027T005930Z.mp4",
+	assert_int_equal(archive_plain_time_from_name("120241027T005930Z.mp4",
 	    "UTC", &t, NULL), EX_ERR_FORMAT);
 }
 
@@ -260,15 +260,15 @@ static void
 test_relpath_problem(void **state)
 {
 	(void)state;
-	assert_null(ex_archive_relpath_problem("cam1/a.mp4"));
-	assert_null(ex_archive_relpath_problem("a..b/c.mp4"));
-	assert_contains(ex_archive_relpath_problem("/etc/passwd"), "absolute");
-	assert_contains(ex_archive_relpath_problem("cam1/../../x"), "..");
-	assert_contains(ex_archive_relpath_problem(".."), "..");
-	assert_contains(ex_archive_relpath_problem("./a"), "'.'");
-	assert_contains(ex_archive_relpath_problem("a//b"), "empty");
-	assert_contains(ex_archive_relpath_problem("a\\b"), "backslash");
-	assert_contains(ex_archive_relpath_problem(""), "empty");
+	assert_null(archive_relpath_problem("cam1/a.mp4"));
+	assert_null(archive_relpath_problem("a..b/c.mp4"));
+	assert_contains(archive_relpath_problem("/etc/passwd"), "absolute");
+	assert_contains(archive_relpath_problem("cam1/../../x"), "..");
+	assert_contains(archive_relpath_problem(".."), "..");
+	assert_contains(archive_relpath_problem("./a"), "'.'");
+	assert_contains(archive_relpath_problem("a//b"), "empty");
+	assert_contains(archive_relpath_problem("a\\b"), "backslash");
+	assert_contains(archive_relpath_problem(""), "empty");
 }
 
 /* --- Frigate ----------------------------------------------------------- */
@@ -781,7 +781,7 @@ test_timeline(void **state)
 	c.segments = segs;
 	c.nsegments = 7;
 	ex_error_clear(&err);
-	assert_int_equal(ex_timeline_build(&c, &err), EX_OK);
+	assert_int_equal(archive_timeline_build(&c, &err), EX_OK);
 	assert_string_equal(segs[0].relpath, "a");
 	assert_string_equal(segs[1].relpath, "b");
 	assert_string_equal(segs[5].relpath, "f");
@@ -798,7 +798,7 @@ test_timeline(void **state)
 	assert_time(c.overlaps[0].start, "2024-01-01T00:00:15Z");
 	assert_time(c.overlaps[0].end, "2024-01-01T00:00:25Z");
 	/* Rebuilding gives the same answer (nothing leaks or doubles). */
-	assert_int_equal(ex_timeline_build(&c, &err), EX_OK);
+	assert_int_equal(archive_timeline_build(&c, &err), EX_OK);
 	assert_int_equal(c.ncovered, 2);
 	assert_int_equal(c.noverlaps, 1);
 	free(c.covered);
@@ -873,24 +873,24 @@ test_sei_signatures(void **state)
 		pkt[n++] = (unsigned char)m;
 		memcpy(pkt + n, nal, m);
 		n += m;
-		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 4),
+		assert_int_equal(archive_sei_signatures(pkt, n, hevc, 4),
 		    EX_SIGNED_AXIS);
 		/* The same bytes cut short: nothing, and no overread. */
-		assert_int_equal(ex_sei_signatures(pkt, n - 3, hevc, 4), 0);
+		assert_int_equal(archive_sei_signatures(pkt, n - 3, hevc, 4), 0);
 		/* The other codec's NAL header: not an SEI there. */
-		assert_int_equal(ex_sei_signatures(pkt, n, !hevc, 4), 0);
+		assert_int_equal(archive_sei_signatures(pkt, n, !hevc, 4), 0);
 		/* Annex B (MPEG-TS): start codes, ONVIF and x264's UUIDs. */
 		n = 0;
 		pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 1;
 		m = sei_nal(nal, hevc, x264_uuid, NULL);
 		memcpy(pkt + n, nal, m);
 		n += m;
-		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 0), 0);
+		assert_int_equal(archive_sei_signatures(pkt, n, hevc, 0), 0);
 		pkt[n++] = 0; pkt[n++] = 0; pkt[n++] = 1;
 		m = sei_nal(nal, hevc, onvif_uuid, NULL);
 		memcpy(pkt + n, nal, m);
 		n += m;
-		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 0),
+		assert_int_equal(archive_sei_signatures(pkt, n, hevc, 0),
 		    EX_SIGNED_ONVIF);
 		/* A signature message after another one in the same NAL unit
 		 * is found only if the emulation prevention byte in the first
@@ -901,14 +901,14 @@ test_sei_signatures(void **state)
 		assert_true(memmem(nal, m, "\0\0\3\1", 4) != NULL);
 		memcpy(pkt + n, nal, m);
 		n += m;
-		assert_int_equal(ex_sei_signatures(pkt, n, hevc, 0),
+		assert_int_equal(archive_sei_signatures(pkt, n, hevc, 0),
 		    EX_SIGNED_AXIS);
 	}
-	assert_int_equal(ex_sei_length_size((const unsigned char *)"\1\x64"
+	assert_int_equal(archive_sei_length_size((const unsigned char *)"\1\x64"
 	    "\0\x1f\xff", 5, 0), 4);
-	assert_int_equal(ex_sei_length_size((const unsigned char *)"\0\0\0"
+	assert_int_equal(archive_sei_length_size((const unsigned char *)"\0\0\0"
 	    "\1", 4, 0), 0);
-	assert_int_equal(ex_sei_length_size(NULL, 0, 1), 0);
+	assert_int_equal(archive_sei_length_size(NULL, 0, 1), 0);
 	{
 		char names[64];
 

@@ -2,13 +2,15 @@
  * archive_private.h — what the recorder archive readers share inside
  * libexhibit (not part of the public interface, see exhibit/archive.h).
  *
- * ex_archive_open (detect.c) resolves the folder, picks a layout and hands
- * the archive to that layout's reader (indexed.c, frigate.c, plain.c).  A
- * reader only lists cameras and segment files with the start its index or
- * file name gives (cheap, no media access); detect.c then drops cameras
- * that were not asked for, probes every segment (probe.c), resolves starts
- * from the container where the reader found none, and builds each camera's
- * timeline (timeline.c).
+ * ex_archive_open (detect.c) resolves the folder and walks the table of
+ * layouts: each layout (indexed.c, frigate.c, plain.c) registers an
+ * archive_layout, a bid that recognises a folder by its own signs and a
+ * reader.  A reader only lists cameras and segment files with the start
+ * its index or file name gives (cheap, no media access), through the
+ * builder of model.c; detect.c then drops cameras that were not asked for,
+ * probes every segment (probe.c), resolves starts from the container
+ * where the reader found none, and builds each camera's timeline
+ * (timeline.c).
  *
  * Conventions beyond exhibit/archive.h: an UNREADABLE segment keeps the
  * start its index or name gave (or EX_INSTANT_NONE) and has end ==
@@ -22,6 +24,7 @@
 #ifndef EXHIBIT_ARCHIVE_PRIVATE_H
 #define EXHIBIT_ARCHIVE_PRIVATE_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,13 +35,13 @@ extern const unsigned char ex_recorder_xsd[];
 extern const size_t ex_recorder_xsd_len;
 
 /* Largest recorder.xml accepted. */
-#define EX_ARCHIVE_INDEX_MAX (16 * 1024 * 1024)
+#define ARCHIVE_INDEX_MAX (16 * 1024 * 1024)
 
-/* --- building an archive (detect.c) ------------------------------------ */
+/* --- building an archive (model.c) ------------------------------------- */
 
 /* Find the camera with this id or append a new one (cameras are sorted
  * later).  Returns its index in archive->cameras, or -1 (err set). */
-long ex_archive_add_camera(ex_archive *archive, const char *id,
+long archive_add_camera(ex_archive *archive, const char *id,
     ex_error *err);
 
 /* Append a segment to camera `cam` for the file at relpath ('/'-separated,
@@ -46,47 +49,78 @@ long ex_archive_add_camera(ex_archive *archive, const char *id,
  * the time from the index or the file name, or EX_INSTANT_NONE (then the
  * container's creation time is used after probing).  Returns the new
  * segment (valid until the next add), or NULL (err set). */
-ex_segment *ex_archive_add_segment(ex_archive *archive, size_t cam,
+ex_segment *archive_add_segment(ex_archive *archive, size_t cam,
     const char *relpath, ex_instant start, const char *time_source,
     ex_error *err);
 
 /* Mark a segment unreadable with a printf-style reason (keeps the first
  * reason if it already has one). */
-void ex_segment_set_problem(ex_segment *seg, ex_segment_state state,
+void archive_segment_problem(ex_segment *seg, ex_segment_state state,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The same for a segment of which nothing is to be read (state
  * UNREADABLE, seg->refused = 1; see exhibit/archive.h). */
-void ex_segment_refuse(ex_segment *seg, const char *fmt, ...)
+void archive_segment_refuse(ex_segment *seg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Is path (a file, possibly a symlink) inside the folder root_real (a
  * realpath())?  1 yes, 0 no (it leaves the archive), -1 it does not exist
  * or cannot be resolved (errno set). */
-int ex_archive_path_inside(const char *root_real, const char *path);
+int archive_path_inside(const char *root_real, const char *path);
 
 /* Is relpath a safe relative path: not empty, not absolute, no "." or ".."
  * component, no empty component, no backslash or control character?
  * Returns NULL when safe, else a short reason. */
-const char *ex_archive_relpath_problem(const char *relpath);
+const char *archive_relpath_problem(const char *relpath);
 
-/* --- the layouts ------------------------------------------------------- */
+/* Free what a camera holds (not the camera itself). */
+void archive_camera_free(ex_camera *c);
 
-/* Each lists cameras and segments of archive->root (already resolved). */
-ex_status ex_archive_read_indexed(ex_archive *archive, ex_error *err);
-ex_status ex_archive_read_frigate(ex_archive *archive, ex_error *err);
-ex_status ex_archive_read_plain(ex_archive *archive, const char *zone,
-    ex_error *err);
+/* Is path a folder (following links)? */
+int archive_is_dir(const char *path);
+/* The visible entries of dir (not starting with '.'), sorted: scandir's
+ * count (-1 with errno when dir cannot be read) and *list, freed with
+ * archive_list_free(). */
+int archive_list(const char *dir, struct dirent ***list);
+void archive_list_free(struct dirent **list, int n);
+/* Does some visible entry of dir pass what(path, name) (path: dir joined
+ * with the entry's name)?  0 when dir cannot be read. */
+int archive_holds(const char *dir, int (*what)(const char *path,
+    const char *name));
 
-/* Does dir look like a Frigate recordings/ folder (holds YYYY-MM-DD/HH/)? */
-int ex_frigate_is_recordings(const char *dir);
+/* --- the layouts (indexed.c, frigate.c, plain.c) ----------------------- */
+
+/* One layout, as detect.c's table holds it (libarchive's format
+ * registration). */
+typedef struct archive_layout {
+	ex_layout layout;
+	const char *name;         /* ex_layout_name */
+	const char *sign;         /* as a "one folder off" message names it */
+	/* 1: recognised by its own signs (recorder.xml, a recordings/
+	 * folder); 0: the layout of a folder that shows none. */
+	int strong;
+	/* Does the folder dir look like this layout? */
+	int (*bid)(const char *dir);
+	/* List cameras and segments of archive->root (already resolved);
+	 * zone for times without an offset. */
+	ex_status (*read)(ex_archive *archive, const char *zone,
+	    ex_error *err);
+} archive_layout;
+
+extern const archive_layout archive_indexed;
+extern const archive_layout archive_frigate;
+extern const archive_layout archive_plain;
+
+/* Does dir hold a file whose name carries a start time as the plain
+ * layout spells it (a camera folder)? */
+int archive_plain_is_camera(const char *dir);
 
 /* Start time from a plain-layout file name: "YYYYMMDDTHHMMSSZ" anywhere in
  * the name (UTC), else "YYYY-MM-DDTHH-MM-SS" (local time in zone).
  * EX_OK with *out set; EX_ERR_FORMAT when the name holds no time (no
  * message needed); EX_ERR_TIME for an ambiguous/impossible local time or
  * an unknown zone (message set). */
-ex_status ex_plain_time_from_name(const char *name, const char *zone,
+ex_status archive_plain_time_from_name(const char *name, const char *zone,
     ex_instant *out, ex_error *err);
 
 /* --- in-stream signatures (sei.c) -------------------------------------- */
@@ -94,11 +128,11 @@ ex_status ex_plain_time_from_name(const char *name, const char *zone,
 /* The EX_SIGNED_* flags of the SEI messages in one video packet: NAL
  * units after a length of length_size bytes (1-4: MP4, Matroska), or
  * after start codes (0: Annex B, MPEG-TS and MPEG-PS). */
-unsigned ex_sei_signatures(const unsigned char *data, size_t size, int hevc,
-    int length_size);
+unsigned archive_sei_signatures(const unsigned char *data, size_t size,
+    int hevc, int length_size);
 /* The NAL length size that extradata (avcC or hvcC) gives, 0 for Annex B
  * or no extradata. */
-int ex_sei_length_size(const unsigned char *extradata, size_t size,
+int archive_sei_length_size(const unsigned char *extradata, size_t size,
     int hevc);
 
 /* --- probing (probe.c) ------------------------------------------------- */
@@ -111,7 +145,7 @@ int ex_sei_length_size(const unsigned char *extradata, size_t size,
  * video frame to the last one (all microseconds, 0 when
  * unknown), *created the container's creation time or EX_INSTANT_NONE.
  * Fails only for out-of-memory. */
-ex_status ex_probe_segment(ex_segment *seg, int64_t *first_offset,
+ex_status archive_probe_segment(ex_segment *seg, int64_t *first_offset,
     int64_t *length, int64_t *last_offset, ex_instant *created,
     ex_error *err);
 
@@ -122,6 +156,6 @@ ex_status ex_probe_segment(ex_segment *seg, int64_t *first_offset,
 /* Sort the camera's segments (readable by start, then unreadable by path)
  * and compute covered spans, gaps and overlaps.  A segment that starts
  * within one frame duration of the previous end continues the span. */
-ex_status ex_timeline_build(ex_camera *camera, ex_error *err);
+ex_status archive_timeline_build(ex_camera *camera, ex_error *err);
 
 #endif

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "archive/archive_private.h"
 
@@ -30,58 +29,22 @@ matches(const char *s, const char *pattern)
 }
 
 static int
-not_hidden(const struct dirent *d)
+hour_dir(const char *path, const char *name)
 {
-	return d->d_name[0] != '.';
+	return matches(name, "99") && archive_is_dir(path);
 }
 
 static int
-is_dir(const char *path)
+day_dir(const char *path, const char *name)
 {
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return matches(name, "9999-99-99") && archive_holds(path, hour_dir);
 }
 
-static void
-free_list(struct dirent **list, int n)
+/* Does dir look like a Frigate recordings/ folder (holds YYYY-MM-DD/HH/)? */
+static int
+is_recordings(const char *dir)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
-int
-ex_frigate_is_recordings(const char *dir)
-{
-	struct dirent **days = NULL, **hours = NULL;
-	char path[PATH_MAX];
-	int ndays, nhours = 0, i, j, found = 0;
-
-	ndays = scandir(dir, &days, not_hidden, alphasort);
-	for (i = 0; i < ndays && !found; i++) {
-		if (!matches(days[i]->d_name, "9999-99-99"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, days[i]->d_name);
-		nhours = scandir(path, &hours, not_hidden, alphasort);
-		for (j = 0; j < nhours; j++) {
-			char hp[PATH_MAX];
-
-			if (snprintf(hp, sizeof(hp), "%s/%s", path,
-			    hours[j]->d_name) >= (int)sizeof(hp))
-				continue;
-			if (matches(hours[j]->d_name, "99") && is_dir(hp))
-				found = 1;
-		}
-		if (nhours > 0)
-			free_list(hours, nhours);
-		hours = NULL;
-	}
-	if (ndays > 0)
-		free_list(days, ndays);
-	return found;
+	return archive_holds(dir, day_dir);
 }
 
 /* One camera folder of one hour: add its MM.SS.mp4 files. */
@@ -98,9 +61,9 @@ read_camera_hour(ex_archive *a, const char *day, const char *hour,
 	int n, i;
 
 	snprintf(dir, sizeof(dir), "%s/%s/%s/%s", a->root, day, hour, camera);
-	if ((n = scandir(dir, &files, not_hidden, alphasort)) < 0)
+	if ((n = archive_list(dir, &files)) < 0)
 		return ex_error_errno(err, "%s", dir);
-	if ((cam = ex_archive_add_camera(a, camera, err)) < 0) {
+	if ((cam = archive_add_camera(a, camera, err)) < 0) {
 		st = err != NULL ? err->code : EX_ERR_NOMEM;
 		goto out;
 	}
@@ -118,38 +81,65 @@ read_camera_hour(ex_archive *a, const char *day, const char *hour,
 			if (ex_time_parse(when, "UTC", &start, NULL) != EX_OK)
 				start = EX_INSTANT_NONE;
 		}
-		seg = ex_archive_add_segment(a, (size_t)cam, rel, start,
+		seg = archive_add_segment(a, (size_t)cam, rel, start,
 		    "path", err);
 		if (seg == NULL) {
 			st = EX_ERR_NOMEM;
 			goto out;
 		}
-		inside = ex_archive_path_inside(a->root, seg->path);
+		inside = archive_path_inside(a->root, seg->path);
 		if (inside == 0)
-			ex_segment_refuse(seg,
+			archive_segment_refuse(seg,
 			    "refused: a link that leads outside the archive");
 		else if (!matches(name, "99.99.mp4"))
-			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+			archive_segment_problem(seg, EX_SEG_UNREADABLE,
 			    "name is not a Frigate MM.SS.mp4 segment name");
 		else if (start == EX_INSTANT_NONE)
-			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+			archive_segment_problem(seg, EX_SEG_UNREADABLE,
 			    "path is not a valid time (%s)", when);
 	}
 out:
 	if (n > 0)
-		free_list(files, n);
+		archive_list_free(files, n);
 	return st;
 }
 
-ex_status
-ex_archive_read_frigate(ex_archive *a, ex_error *err)
+/* Does dir hold a Frigate recordings/ folder?  Its path in path. */
+static int
+holds_recordings(const char *dir, char path[PATH_MAX])
+{
+	return snprintf(path, PATH_MAX, "%s/recordings", dir) < PATH_MAX &&
+	    archive_is_dir(path) && is_recordings(path);
+}
+
+/* Does dir hold a recordings/ folder, or is it one? */
+static int
+bid(const char *dir)
+{
+	char path[PATH_MAX];
+
+	return holds_recordings(dir, path) || is_recordings(dir);
+}
+
+static ex_status
+read_frigate(ex_archive *a, const char *zone, ex_error *err)
 {
 	struct dirent **days = NULL, **hours = NULL, **cams = NULL;
 	char path[PATH_MAX];
 	int ndays, nhours = 0, ncams = 0, i, j, k;
 	ex_status st = EX_OK;
 
-	if ((ndays = scandir(a->root, &days, not_hidden, alphasort)) < 0)
+	(void)zone;   /* Frigate names its files in UTC */
+	/* Given the folder above recordings/: read that. */
+	if (holds_recordings(a->root, path)) {
+		char *real = realpath(path, NULL);
+
+		if (real == NULL)
+			return ex_error_errno(err, "%s", path);
+		free(a->root);
+		a->root = real;
+	}
+	if ((ndays = archive_list(a->root, &days)) < 0)
 		return ex_error_errno(err, "%s", a->root);
 	for (i = 0; i < ndays && st == EX_OK; i++) {
 		const char *day = days[i]->d_name;
@@ -157,8 +147,7 @@ ex_archive_read_frigate(ex_archive *a, ex_error *err)
 		if (!matches(day, "9999-99-99"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", a->root, day);
-		if ((nhours = scandir(path, &hours, not_hidden,
-		    alphasort)) < 0)
+		if ((nhours = archive_list(path, &hours)) < 0)
 			continue;
 		for (j = 0; j < nhours && st == EX_OK; j++) {
 			const char *hour = hours[j]->d_name;
@@ -167,29 +156,32 @@ ex_archive_read_frigate(ex_archive *a, ex_error *err)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s/%s", a->root, day,
 			    hour);
-			if ((ncams = scandir(path, &cams, not_hidden,
-			    alphasort)) < 0)
+			if ((ncams = archive_list(path, &cams)) < 0)
 				continue;
 			for (k = 0; k < ncams && st == EX_OK; k++) {
 				char cp[PATH_MAX];
 
 				if (snprintf(cp, sizeof(cp), "%s/%s", path,
 				    cams[k]->d_name) >= (int)sizeof(cp) ||
-				    !is_dir(cp))
+				    !archive_is_dir(cp))
 					continue;
 				st = read_camera_hour(a, day, hour,
 				    cams[k]->d_name, err);
 			}
-			free_list(cams, ncams);
+			archive_list_free(cams, ncams);
 			cams = NULL;
 		}
-		free_list(hours, nhours);
+		archive_list_free(hours, nhours);
 		hours = NULL;
 	}
-	free_list(days, ndays);
+	archive_list_free(days, ndays);
 	if (st == EX_OK && a->ncameras == 0)
 		st = ex_error_set(err, EX_ERR_FORMAT,
 		    "%s: Frigate recordings folder without camera folders",
 		    a->root);
 	return st;
 }
+
+const archive_layout archive_frigate = {
+	EX_LAYOUT_FRIGATE, "frigate", "Frigate", 1, bid, read_frigate
+};

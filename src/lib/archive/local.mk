@@ -1,10 +1,12 @@
 ## src/lib/archive: module fragment (included by Makefile.am)
-## Recorder archive readers (indexed recorder.xml, Frigate, plain folders),
-## segment probing and the per-camera timeline.
+## Recorder archives: the model and its builder (model.c), the table of
+## layouts (detect.c) and the layouts (indexed recorder.xml, Frigate, plain
+## folders), segment probing and the per-camera timeline.
 noinst_LTLIBRARIES += libexarchive.la
 libexarchive_la_SOURCES = \
 	include/exhibit/archive.h \
 	src/lib/archive/archive_private.h \
+	src/lib/archive/model.c \
 	src/lib/archive/detect.c \
 	src/lib/archive/indexed.c \
 	src/lib/archive/frigate.c \

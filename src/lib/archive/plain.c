@@ -43,8 +43,8 @@ num(const char *s, int n)
 }
 
 ex_status
-ex_plain_time_from_name(const char *name, const char *zone, ex_instant *out,
-    ex_error *err)
+archive_plain_time_from_name(const char *name, const char *zone,
+    ex_instant *out, ex_error *err)
 {
 	const char *p;
 	char utc[17];
@@ -79,20 +79,37 @@ ex_plain_time_from_name(const char *name, const char *zone, ex_instant *out,
 	return EX_ERR_FORMAT;
 }
 
+/* A file named with a start time. */
 static int
-not_hidden(const struct dirent *d)
+timed_file(const char *path, const char *name)
 {
-	return d->d_name[0] != '.';
+	ex_instant t;
+	ex_error terr;
+
+	return !archive_is_dir(path) &&
+	    archive_plain_time_from_name(name, "UTC", &t, &terr) !=
+	    EX_ERR_FORMAT;
 }
 
-static void
-free_list(struct dirent **list, int n)
+int
+archive_plain_is_camera(const char *dir)
 {
-	int i;
+	return archive_holds(dir, timed_file);
+}
 
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
+/* A camera folder. */
+static int
+camera_dir(const char *path, const char *name)
+{
+	(void)name;
+	return archive_is_dir(path) && archive_plain_is_camera(path);
+}
+
+/* Does dir hold camera folders with timed files? */
+static int
+bid(const char *dir)
+{
+	return archive_holds(dir, camera_dir);
 }
 
 static ex_status
@@ -107,7 +124,7 @@ read_camera(ex_archive *a, const char *camera, const char *zone,
 	int n, i;
 
 	snprintf(dir, sizeof(dir), "%s/%s", a->root, camera);
-	if ((n = scandir(dir, &files, not_hidden, alphasort)) < 0)
+	if ((n = archive_list(dir, &files)) < 0)
 		return ex_error_errno(err, "%s", dir);
 	for (i = 0; i < n; i++) {
 		const char *name = files[i]->d_name;
@@ -124,46 +141,46 @@ read_camera(ex_archive *a, const char *camera, const char *zone,
 		    (int)sizeof(dir))
 			continue;
 		ex_error_clear(&terr);
-		tst = ex_plain_time_from_name(name, zone, &start, &terr);
+		tst = archive_plain_time_from_name(name, zone, &start, &terr);
 		/* A folder is not a segment, unless it is named like one:
 		 * then it is listed, to be found unreadable (probe.c). */
 		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
 		    tst == EX_ERR_FORMAT)
 			continue;
-		if (cam < 0 && (cam = ex_archive_add_camera(a, camera,
+		if (cam < 0 && (cam = archive_add_camera(a, camera,
 		    err)) < 0) {
 			st = EX_ERR_NOMEM;
 			goto out;
 		}
-		seg = ex_archive_add_segment(a, (size_t)cam, rel,
+		seg = archive_add_segment(a, (size_t)cam, rel,
 		    tst == EX_OK ? start : EX_INSTANT_NONE, "path", err);
 		if (seg == NULL) {
 			st = EX_ERR_NOMEM;
 			goto out;
 		}
 		if (tst == EX_ERR_TIME)
-			ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+			archive_segment_problem(seg, EX_SEG_UNREADABLE,
 			    "time in the name: %s", terr.message);
-		inside = ex_archive_path_inside(a->root, seg->path);
+		inside = archive_path_inside(a->root, seg->path);
 		if (inside == 0)
-			ex_segment_refuse(seg,
+			archive_segment_refuse(seg,
 			    "refused: a link that leads outside the archive");
 	}
 out:
 	if (n > 0)
-		free_list(files, n);
+		archive_list_free(files, n);
 	return st;
 }
 
-ex_status
-ex_archive_read_plain(ex_archive *a, const char *zone, ex_error *err)
+static ex_status
+read_plain(ex_archive *a, const char *zone, ex_error *err)
 {
 	struct dirent **cams = NULL;
 	char path[PATH_MAX];
 	ex_status st = EX_OK;
 	int n, i;
 
-	if ((n = scandir(a->root, &cams, not_hidden, alphasort)) < 0)
+	if ((n = archive_list(a->root, &cams)) < 0)
 		return ex_error_errno(err, "%s", a->root);
 	for (i = 0; i < n && st == EX_OK; i++) {
 		struct stat sb;
@@ -172,12 +189,12 @@ ex_archive_read_plain(ex_archive *a, const char *zone, ex_error *err)
 		    cams[i]->d_name);
 		if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
 			continue;
-		if (ex_archive_path_inside(a->root, path) != 1)
+		if (archive_path_inside(a->root, path) != 1)
 			continue;   /* a camera folder linked from elsewhere */
 		st = read_camera(a, cams[i]->d_name, zone, err);
 	}
 	if (n > 0)
-		free_list(cams, n);
+		archive_list_free(cams, n);
 	if (st == EX_OK && a->ncameras == 0)
 		st = ex_error_set(err, EX_ERR_UNSUPPORTED,
 		    "%s: not a recorder archive: no recorder.xml, no Frigate "
@@ -185,3 +202,7 @@ ex_archive_read_plain(ex_archive *a, const char *zone, ex_error *err)
 		    a->root);
 	return st;
 }
+
+const archive_layout archive_plain = {
+	EX_LAYOUT_PLAIN, "plain", "plain", 0, bid, read_plain
+};

@@ -6,24 +6,21 @@
  */
 #include "config.h"
 
-#include <pthread.h>
-#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
-#include <libavutil/avutil.h>
-#include <libavutil/log.h>
 
 #include "archive/archive_private.h"
+#include "base.h"
 #include "base_av.h"
 #include "exhibit/fileio.h"
-#include "ffformats.h"
 
 /* --- MPEG program streams cut while writing ---------------------------- */
 
@@ -140,7 +137,7 @@ list_streams(ex_segment *seg, const AVFormatContext *ic, ex_error *err)
 	seg->nstreams = 0;
 	if ((seg->streams = calloc(ic->nb_streams + 1,
 	    sizeof(*seg->streams))) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	for (i = 0; i < ic->nb_streams; i++) {
 		const AVCodecParameters *par = ic->streams[i]->codecpar;
 		ex_segment_stream *s = &seg->streams[i];
@@ -160,12 +157,11 @@ list_streams(ex_segment *seg, const AVFormatContext *ic, ex_error *err)
 }
 
 ex_status
-ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
-    int64_t *last_offset,
-    ex_instant *created, ex_error *err)
+archive_probe_segment(ex_segment *seg, int64_t *first_offset,
+    int64_t *length, int64_t *last_offset, ex_instant *created,
+    ex_error *err)
 {
 	AVFormatContext *ic = NULL;
-	AVDictionary *opts = NULL;
 	AVDictionaryEntry *tag;
 	AVPacket *pkt = NULL;
 	AVStream *vs;
@@ -174,8 +170,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	int64_t declared;
 	size_t n = 0, cap = 0, i;
 	int64_t corrupt = 0, keys = 0;
-	char url[PATH_MAX + 8], detail[300], ebuf[AV_ERROR_MAX_STRING_SIZE];
-	char fdname[32];
+	char detail[300], ebuf[AV_ERROR_MAX_STRING_SIZE];
 	struct stat sb;
 	ex_error ferr;
 	ex_status st = EX_OK;
@@ -185,7 +180,6 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	*length = 0;
 	*last_offset = 0;
 	*created = EX_INSTANT_NONE;
-	base_avlog_install();
 	base_avlog_reset();
 	/* A FIFO, folder, device or link loop named like a segment is
 	 * damage, found without waiting on it (exhibit/fileio.h). */
@@ -193,30 +187,23 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	    &ferr)) != EX_OK) {
 		if (st == EX_ERR_NOMEM)
 			goto nomem;
-		ex_segment_refuse(seg, "%s%s", st == EX_ERR_UNSUPPORTED ? "" :
-		    "cannot open: ", ferr.message);
+		archive_segment_refuse(seg, "%s%s", st ==
+		    EX_ERR_UNSUPPORTED ? "" : "cannot open: ", ferr.message);
 		st = EX_OK;
 		goto out;
 	}
 	seg->size = (int64_t)sb.st_size;
 	if (sb.st_size == 0) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		archive_segment_problem(seg, EX_SEG_UNREADABLE,
 		    "empty file (0 bytes)");
 		goto out;
 	}
-	/* libavformat opens by name: the name of this very file. */
-	snprintf(url, sizeof(url), "file:%s", ex_file_fd_name(fd, seg->path,
-	    fdname, sizeof(fdname)));
-	if (av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
-	    av_dict_set(&opts, "format_whitelist", EX_FF_FORMATS, 0) < 0 ||
-	    /* Only the decoders exhibit needs may see recorder data. */
-	    av_dict_set(&opts, "codec_whitelist", "h264,hevc", 0) < 0 ||
-	    av_dict_set(&opts, "probesize", "5000000", 0) < 0 ||
-	    av_dict_set(&opts, "analyzeduration", "5000000", 0) < 0)
+	/* Only the decoders exhibit needs may see recorder data. */
+	ret = base_av_open_fd(fd, seg->path, "h264,hevc", &ic);
+	if (ret == AVERROR(ENOMEM))
 		goto nomem;
-	ret = avformat_open_input(&ic, url, NULL, &opts);
 	if (ret < 0) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		archive_segment_problem(seg, EX_SEG_UNREADABLE,
 		    "not readable as media: %s%s", av_make_error_string(ebuf,
 		    sizeof(ebuf), ret), log_detail(detail, sizeof(detail)));
 		goto out;
@@ -227,7 +214,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		*created = EX_INSTANT_NONE;
 	base_avlog_reset();
 	if ((ret = avformat_find_stream_info(ic, NULL)) < 0) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		archive_segment_problem(seg, EX_SEG_UNREADABLE,
 		    "no stream information: %s%s", av_make_error_string(ebuf,
 		    sizeof(ebuf), ret), log_detail(detail, sizeof(detail)));
 		goto out;
@@ -236,7 +223,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		goto out;
 	vi = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
 	if (vi < 0) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		archive_segment_problem(seg, EX_SEG_UNREADABLE,
 		    "no video stream%s", log_detail(detail, sizeof(detail)));
 		goto out;
 	}
@@ -251,7 +238,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	 * the file is kept (as a master) but nothing can be read from it. */
 	if (vs->codecpar->codec_id == AV_CODEC_ID_NONE ||
 	    avcodec_find_decoder(vs->codecpar->codec_id) == NULL) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		archive_segment_problem(seg, EX_SEG_UNREADABLE,
 		    "unknown video codec '%s': no decoder for it",
 		    seg->codec);
 		goto out;
@@ -259,7 +246,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	/* exhibit decodes only what recorders write: H.264 and H.265. */
 	if (vs->codecpar->codec_id != AV_CODEC_ID_H264 &&
 	    vs->codecpar->codec_id != AV_CODEC_ID_HEVC) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		archive_segment_problem(seg, EX_SEG_UNREADABLE,
 		    "unsupported video codec '%s' (exhibit reads H.264 and "
 		    "H.265); the file is kept as a master only", seg->codec);
 		goto out;
@@ -276,7 +263,7 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		*created = EX_INSTANT_NONE;
 	declared = vs->nb_frames;
 	hevc = vs->codecpar->codec_id == AV_CODEC_ID_HEVC;
-	lsize = ex_sei_length_size(vs->codecpar->extradata,
+	lsize = archive_sei_length_size(vs->codecpar->extradata,
 	    (size_t)(vs->codecpar->extradata_size > 0 ?
 	    vs->codecpar->extradata_size : 0), hevc);
 
@@ -307,15 +294,9 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 			av_packet_unref(pkt);
 			continue;
 		}
-		if (n == cap) {
-			int64_t *p;
-
-			cap = cap ? cap * 2 : 1024;
-			if ((p = realloc(pts, cap * sizeof(*pts))) == NULL) {
-				av_packet_unref(pkt);
-				goto nomem;
-			}
-			pts = p;
+		if (base_grow(&pts, &cap, n + 1, sizeof(*pts), 1024) != 0) {
+			av_packet_unref(pkt);
+			goto nomem;
 		}
 		pts[n++] = t;
 		if (t >= maxpts) {
@@ -325,14 +306,14 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 		if (pkt->flags & AV_PKT_FLAG_KEY)
 			keys++;
 		if (seg->signatures != (EX_SIGNED_AXIS | EX_SIGNED_ONVIF))
-			seg->signatures |= ex_sei_signatures(pkt->data,
+			seg->signatures |= archive_sei_signatures(pkt->data,
 			    (size_t)pkt->size, hevc, lsize);
 		av_packet_unref(pkt);
 	}
 	seg->frames = (int64_t)n;
 	seg->keyframes = keys;
 	if (n == 0) {
-		ex_segment_set_problem(seg, EX_SEG_UNREADABLE,
+		archive_segment_problem(seg, EX_SEG_UNREADABLE,
 		    "no video frame could be read%s",
 		    log_detail(detail, sizeof(detail)));
 		goto out;
@@ -374,12 +355,12 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 	 * 188-byte packet (or 192/204 variants) was cut while writing. */
 	if (strcmp(ic->iformat->name, "mpegts") == 0 && seg->size % 188 != 0 &&
 	    seg->size % 192 != 0 && seg->size % 204 != 0)
-		ex_segment_set_problem(seg, EX_SEG_DAMAGED,
+		archive_segment_problem(seg, EX_SEG_DAMAGED,
 		    "%zu frames readable; the file ends inside a transport "
 		    "stream packet (file truncated)", n);
 	if (strcmp(ic->iformat->name, "mpeg") == 0 &&
 	    ps_cut_short(fd, seg->size))
-		ex_segment_set_problem(seg, EX_SEG_DAMAGED,
+		archive_segment_problem(seg, EX_SEG_DAMAGED,
 		    "%zu frames readable; the file ends inside a program "
 		    "stream pack (file truncated)", n);
 	if (read_error != 0 || corrupt > 0 || (declared > 0 &&
@@ -406,17 +387,16 @@ ex_probe_segment(ex_segment *seg, int64_t *first_offset, int64_t *length,
 			snprintf(what + w, sizeof(what) - w,
 			    ", then a read error: %s", av_make_error_string(
 			    ebuf, sizeof(ebuf), read_error));
-		ex_segment_set_problem(seg, EX_SEG_DAMAGED, "%s%s", what,
+		archive_segment_problem(seg, EX_SEG_DAMAGED, "%s%s", what,
 		    log_detail(detail, sizeof(detail)));
 	}
 	goto out;
 nomem:
-	st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	st = base_nomem(err);
 out:
 	free(pts);
 	av_packet_free(&pkt);
 	avformat_close_input(&ic);
-	av_dict_free(&opts);
 	if (fd >= 0)
 		close(fd);
 	return st;

@@ -131,7 +131,7 @@ nal_unit(const unsigned char *p, size_t n, int hevc)
 }
 
 unsigned
-ex_sei_signatures(const unsigned char *data, size_t size, int hevc,
+archive_sei_signatures(const unsigned char *data, size_t size, int hevc,
     int length_size)
 {
 	unsigned found = 0;
@@ -168,7 +168,8 @@ ex_sei_signatures(const unsigned char *data, size_t size, int hevc,
 }
 
 int
-ex_sei_length_size(const unsigned char *extradata, size_t size, int hevc)
+archive_sei_length_size(const unsigned char *extradata, size_t size,
+    int hevc)
 {
 	/* avcC / hvcC begin with configurationVersion 1; Annex B extradata
 	 * begins with a start code (0). */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "archive/archive_private.h"
+#include "base.h"
 
 static int
 usable(const ex_segment *s)
@@ -49,28 +50,30 @@ frame_usec(const ex_segment *s)
 	return (int64_t)s->fps_den * EX_USEC_PER_SEC / s->fps_num;
 }
 
-/* Append span to *list (n elements; capacity grows with the same rule as
- * the segment list: reallocate at 0 and at powers of two >= 4). */
-static int
-push(ex_span **list, size_t *n, ex_instant start, ex_instant end)
-{
-	if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
-		size_t cap = *n == 0 ? 4 : *n * 2;
-		ex_span *p = realloc(*list, cap * sizeof(**list));
+/* A span list being built: its capacity beside the camera's count. */
+typedef struct spans {
+	ex_span **list;
+	size_t *n, cap;
+} spans;
 
-		if (p == NULL)
-			return -1;
-		*list = p;
-	}
-	(*list)[*n].start = start;
-	(*list)[*n].end = end;
-	(*n)++;
+/* Append [start, end) to the list. */
+static int
+push(spans *l, ex_instant start, ex_instant end)
+{
+	if (BASE_GROW(*l->list, l->cap, *l->n + 1) != 0)
+		return -1;
+	(*l->list)[*l->n].start = start;
+	(*l->list)[*l->n].end = end;
+	(*l->n)++;
 	return 0;
 }
 
 ex_status
-ex_timeline_build(ex_camera *c, ex_error *err)
+archive_timeline_build(ex_camera *c, ex_error *err)
 {
+	spans covered = { &c->covered, &c->ncovered, 0 };
+	spans gaps = { &c->gaps, &c->ngaps, 0 };
+	spans overlaps = { &c->overlaps, &c->noverlaps, 0 };
 	ex_span cur = { 0, 0 };
 	int64_t tol = 0;
 	size_t i;
@@ -106,8 +109,8 @@ ex_timeline_build(ex_camera *c, ex_error *err)
 					    s->start <= last->end) {
 						if (oe > last->end)
 							last->end = oe;
-					} else if (push(&c->overlaps,
-					    &c->noverlaps, s->start, oe) != 0)
+					} else if (push(&overlaps,
+					    s->start, oe) != 0)
 						goto nomem;
 				}
 			}
@@ -118,9 +121,8 @@ ex_timeline_build(ex_camera *c, ex_error *err)
 			continue;
 		}
 		if (open) {
-			if (push(&c->covered, &c->ncovered, cur.start,
-			    cur.end) != 0 ||
-			    push(&c->gaps, &c->ngaps, cur.end, s->start) != 0)
+			if (push(&covered, cur.start, cur.end) != 0 ||
+			    push(&gaps, cur.end, s->start) != 0)
 				goto nomem;
 		}
 		cur.start = s->start;
@@ -128,9 +130,9 @@ ex_timeline_build(ex_camera *c, ex_error *err)
 		tol = ft;
 		open = 1;
 	}
-	if (open && push(&c->covered, &c->ncovered, cur.start, cur.end) != 0)
+	if (open && push(&covered, cur.start, cur.end) != 0)
 		goto nomem;
 	return EX_OK;
 nomem:
-	return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+	return base_nomem(err);
 }

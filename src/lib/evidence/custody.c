@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base.h"
 #include "evidence/xml_private.h"
 #include "exhibit/custody.h"
 
@@ -40,7 +41,7 @@ ex_custody_new(const char *exhibit_ref, ex_custody **out, ex_error *err)
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->exhibit_ref = base_xml_clean(exhibit_ref, 1)) == NULL) {
 		free(c);
-		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+		return base_nomem(err);
 	}
 	*out = c;
 	return EX_OK;
@@ -75,45 +76,9 @@ ex_custody_free(ex_custody **cp)
 
 /* ---- canonical form and hashes ---------------------------------------- */
 
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-	int nomem;
-} sbuf;
-
-static void
-sb_add(sbuf *b, const char *s, size_t n)
-{
-	char *np;
-	size_t cap;
-
-	if (b->nomem)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 512;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((np = realloc(b->p, cap)) == NULL) {
-			b->nomem = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
 /* Escape \ LF TAB so that a value stays on one line. */
 static void
-sb_escaped(sbuf *b, const char *s)
+add_escaped(base_buf *b, const char *s)
 {
 	const char *run = s;
 
@@ -123,45 +88,44 @@ sb_escaped(sbuf *b, const char *s)
 
 		if (rep == NULL)
 			continue;
-		sb_add(b, run, (size_t)(s - run));
-		sb_str(b, rep);
+		base_buf_add(b, run, (size_t)(s - run));
+		base_buf_adds(b, rep);
 		run = s + 1;
 	}
-	sb_str(b, run);
+	base_buf_adds(b, run);
 }
 
 static void
-sb_field(sbuf *b, const char *name, const char *value)
+add_field(base_buf *b, const char *name, const char *value)
 {
-	sb_str(b, name);
-	sb_str(b, "=");
-	sb_escaped(b, value != NULL ? value : "");
-	sb_str(b, "\n");
+	base_buf_adds(b, name);
+	base_buf_adds(b, "=");
+	add_escaped(b, value != NULL ? value : "");
+	base_buf_adds(b, "\n");
 }
 
 static ex_status
-canonical(const char *exhibit_ref, const ex_custody_event *e, sbuf *b,
+canonical(const char *exhibit_ref, const ex_custody_event *e, base_buf *b,
     ex_error *err)
 {
 	char tbuf[EX_TIME_BUFSZ], hex[EX_SHA256_HEX], seq[32];
 
 	memset(b, 0, sizeof(*b));
 	snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
-	sb_str(b, "exhibit-custody-v1\n");
-	sb_field(b, "bundle", exhibit_ref);
-	sb_field(b, "seq", seq);
-	sb_field(b, "time", base_xml_time_utc(e->time, tbuf, sizeof(tbuf)));
-	sb_field(b, "actor", e->actor);
-	sb_field(b, "action", e->action);
-	sb_field(b, "note", e->note);
-	sb_field(b, "key-id", e->key_id);
-	sb_field(b, "public-key", e->public_key);
-	sb_field(b, "manifest-sha256", ex_sha256_hex(e->manifest_sha256, hex));
-	sb_field(b, "previous-sha256", ex_sha256_hex(e->previous_sha256, hex));
-	if (b->nomem) {
-		free(b->p);
-		b->p = NULL;
-		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+	base_buf_adds(b, "exhibit-custody-v1\n");
+	add_field(b, "bundle", exhibit_ref);
+	add_field(b, "seq", seq);
+	add_field(b, "time", base_xml_time_utc(e->time, tbuf, sizeof(tbuf)));
+	add_field(b, "actor", e->actor);
+	add_field(b, "action", e->action);
+	add_field(b, "note", e->note);
+	add_field(b, "key-id", e->key_id);
+	add_field(b, "public-key", e->public_key);
+	add_field(b, "manifest-sha256", ex_sha256_hex(e->manifest_sha256, hex));
+	add_field(b, "previous-sha256", ex_sha256_hex(e->previous_sha256, hex));
+	if (base_buf_failed(b)) {
+		base_buf_free(b);
+		return base_nomem(err);
 	}
 	return EX_OK;
 }
@@ -171,7 +135,7 @@ ex_custody_canonical(const ex_custody *c, size_t i, char **text,
     size_t *len, ex_error *err)
 {
 	ex_status st;
-	sbuf b;
+	base_buf b;
 
 	*text = NULL;
 	if (i >= c->nevents)
@@ -179,7 +143,7 @@ ex_custody_canonical(const ex_custody *c, size_t i, char **text,
 		    "custody: no event %zu", i + 1);
 	if ((st = canonical(c->exhibit_ref, &c->events[i], &b, err)) != EX_OK)
 		return st;
-	*text = b.p;
+	*text = b.data;
 	if (len != NULL)
 		*len = b.len;
 	return EX_OK;
@@ -191,26 +155,24 @@ ex_custody_event_hash(const ex_custody *c, size_t i,
 {
 	crypto_hash_sha256_state h;
 	const char *sig;
+	char *text;
+	size_t len;
 	ex_status st;
-	sbuf b;
 
-	if (i >= c->nevents)
-		return ex_error_set(err, EX_ERR_USAGE,
-		    "custody: no event %zu", i + 1);
-	if ((st = canonical(c->exhibit_ref, &c->events[i], &b, err)) != EX_OK)
+	if ((st = ex_custody_canonical(c, i, &text, &len, err)) != EX_OK)
 		return st;
 	sig = c->events[i].signature != NULL ? c->events[i].signature : "";
 	crypto_hash_sha256_init(&h);
-	crypto_hash_sha256_update(&h, (const unsigned char *)b.p, b.len);
+	crypto_hash_sha256_update(&h, (const unsigned char *)text, len);
 	crypto_hash_sha256_update(&h, (const unsigned char *)sig, strlen(sig));
 	crypto_hash_sha256_final(&h, out);
-	free(b.p);
+	free(text);
 	return EX_OK;
 }
 
 /* The seal's canonical form: the log as it ends, at event n. */
 static ex_status
-seal_canonical(const ex_custody *c, size_t n, sbuf *b, ex_error *err)
+seal_canonical(const ex_custody *c, size_t n, base_buf *b, ex_error *err)
 {
 	unsigned char last[EX_SHA256_BYTES];
 	char hex[EX_SHA256_HEX], num[32];
@@ -223,14 +185,13 @@ seal_canonical(const ex_custody *c, size_t n, sbuf *b, ex_error *err)
 	if ((st = ex_custody_event_hash(c, n - 1, last, err)) != EX_OK)
 		return st;
 	snprintf(num, sizeof(num), "%zu", n);
-	sb_str(b, "exhibit-custody-seal-v1\n");
-	sb_field(b, "bundle", c->exhibit_ref);
-	sb_field(b, "events", num);
-	sb_field(b, "last-sha256", ex_sha256_hex(last, hex));
-	if (b->nomem) {
-		free(b->p);
-		b->p = NULL;
-		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+	base_buf_adds(b, "exhibit-custody-seal-v1\n");
+	add_field(b, "bundle", c->exhibit_ref);
+	add_field(b, "events", num);
+	add_field(b, "last-sha256", ex_sha256_hex(last, hex));
+	if (base_buf_failed(b)) {
+		base_buf_free(b);
+		return base_nomem(err);
 	}
 	return EX_OK;
 }
@@ -260,11 +221,11 @@ ex_custody_append(ex_custody *c, const ex_seckey *sk, const char *actor,
     const unsigned char manifest_sha256[EX_SHA256_BYTES], ex_error *err)
 {
 	char tc[EX_TRUSTED_COMMENT_MAX + 1];
-	ex_custody_event e, *grown;
+	ex_custody_event e, *slot;
 	ex_digest_result d;
 	ex_status st = EX_OK;
 	ex_pubkey pk;
-	sbuf b = { 0 };
+	base_buf b = { 0 };
 
 	memset(&e, 0, sizeof(e));
 	if (c == NULL || sk == NULL || manifest_sha256 == NULL)
@@ -283,7 +244,7 @@ ex_custody_append(ex_custody *c, const ex_seckey *sk, const char *actor,
 	if ((actor != NULL && e.actor == NULL) ||
 	    (action != NULL && e.action == NULL) ||
 	    (note != NULL && e.note == NULL)) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	if (e.actor == NULL || e.actor[0] == '\0' || e.action == NULL ||
@@ -307,26 +268,25 @@ ex_custody_append(ex_custody *c, const ex_seckey *sk, const char *actor,
 		goto out;
 	if ((st = canonical(c->exhibit_ref, &e, &b, err)) != EX_OK)
 		goto out;
-	ex_digest_buffer(b.p, b.len, &d);
+	ex_digest_buffer(b.data, b.len, &d);
 	trusted_comment(c, e.seq, tc, sizeof(tc));
 	if ((st = ex_sign_digest(sk, d.blake2b, tc, NULL, &e.signature, NULL,
 	    err)) != EX_OK) {
 		ex_error_prefix(err, "custody event %" PRIu64, e.seq);
 		goto out;
 	}
-	if ((grown = realloc(c->events,
-	    (c->nevents + 1) * sizeof(*grown))) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+	if ((slot = evidence_push(&c->events, &c->nevents, sizeof(*slot),
+	    err)) == NULL) {
+		st = EX_ERR_NOMEM;
 		goto out;
 	}
-	c->events = grown;
-	c->events[c->nevents++] = e;
+	*slot = e;
 	memset(&e, 0, sizeof(e));
 	/* The log now ends here: seal it, with the same key. */
-	free(b.p);
+	base_buf_free(&b);
 	if ((st = seal_canonical(c, c->nevents, &b, err)) != EX_OK)
 		goto out;
-	ex_digest_buffer(b.p, b.len, &d);
+	ex_digest_buffer(b.data, b.len, &d);
 	seal_comment(c, c->nevents, tc, sizeof(tc));
 	free(c->seal);
 	c->seal = NULL;
@@ -334,7 +294,7 @@ ex_custody_append(ex_custody *c, const ex_seckey *sk, const char *actor,
 	    err)) != EX_OK)
 		ex_error_prefix(err, "custody seal");
 out:
-	free(b.p);
+	base_buf_free(&b);
 	free_event(&e);
 	return st;
 }
@@ -391,52 +351,52 @@ ex_custody_write(const ex_custody *c, char **xml, size_t *len,
 /* ---- parse ------------------------------------------------------------ */
 
 static void
-read_hex(ex_xr *r, xmlNodePtr parent, const char *name, uint64_t seq,
+read_hex(evidence_xr *r, xmlNodePtr parent, const char *name, uint64_t seq,
     unsigned char out[EX_SHA256_BYTES])
 {
-	char *s = ex_xr_child_text(r, parent, name);
+	char *s = evidence_xr_child_text(r, parent, name);
 	ex_error e;
 
 	if (s != NULL && ex_sha256_from_hex(s, out, &e) != EX_OK)
-		ex_xr_fail(r, EX_ERR_FORMAT, "event %" PRIu64 ": %s: %s", seq,
+		evidence_xr_fail(r, EX_ERR_FORMAT, "event %" PRIu64 ": %s: %s", seq,
 		    name, e.message);
 	free(s);
 }
 
 /* Copy a short validated string into a fixed field. */
 static void
-read_fixed(ex_xr *r, char *s, char *out, size_t size, uint64_t seq,
+read_fixed(evidence_xr *r, char *s, char *out, size_t size, uint64_t seq,
     const char *name)
 {
 	if (s != NULL && strlen(s) < size)
 		memcpy(out, s, strlen(s) + 1);
 	else if (s != NULL)
-		ex_xr_fail(r, EX_ERR_FORMAT, "event %" PRIu64 ": %s too long",
+		evidence_xr_fail(r, EX_ERR_FORMAT, "event %" PRIu64 ": %s too long",
 		    seq, name);
 	free(s);
 }
 
 static void
-read_event(ex_xr *r, xmlNodePtr n, ex_custody_event *e)
+read_event(evidence_xr *r, xmlNodePtr n, ex_custody_event *e)
 {
-	xmlNodePtr signer = ex_xr_child(n, "signer");
+	xmlNodePtr signer = evidence_xr_child(n, "signer");
 
-	e->seq = ex_xr_attr_uint(r, n, "seq");
-	e->time = ex_xr_attr_time(r, n, "time");
-	e->actor = ex_xr_child_text(r, n, "actor");
-	e->action = ex_xr_child_text(r, n, "action");
-	e->note = ex_xr_child_text(r, n, "note");
+	e->seq = evidence_xr_attr_uint(r, n, "seq");
+	e->time = evidence_xr_attr_time(r, n, "time");
+	e->actor = evidence_xr_child_text(r, n, "actor");
+	e->action = evidence_xr_child_text(r, n, "action");
+	e->note = evidence_xr_child_text(r, n, "note");
 	if (e->note != NULL && e->note[0] == '\0') {
 		free(e->note);
 		e->note = NULL;
 	}
-	read_fixed(r, ex_xr_attr(r, signer, "key-id"), e->key_id,
+	read_fixed(r, evidence_xr_attr(r, signer, "key-id"), e->key_id,
 	    sizeof(e->key_id), e->seq, "key-id");
-	read_fixed(r, ex_xr_child_text(r, signer, "public-key"),
+	read_fixed(r, evidence_xr_child_text(r, signer, "public-key"),
 	    e->public_key, sizeof(e->public_key), e->seq, "public-key");
 	read_hex(r, n, "manifest-sha256", e->seq, e->manifest_sha256);
 	read_hex(r, n, "previous-sha256", e->seq, e->previous_sha256);
-	e->signature = ex_xr_child_text(r, n, "signature");
+	e->signature = evidence_xr_child_text(r, n, "signature");
 }
 
 ex_status
@@ -444,38 +404,34 @@ ex_custody_parse(const char *xml, size_t len, ex_custody **out,
     ex_error *err)
 {
 	ex_custody *c = NULL;
-	ex_custody_event *grown;
+	ex_custody_event *e;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root, n;
 	ex_status st;
-	ex_xr r;
+	evidence_xr r;
 
 	*out = NULL;
-	r.what = WHAT;
-	r.err = err;
-	r.status = EX_OK;
-	if ((st = ex_xml_read(WHAT, xml, len, ex_custody_xsd_text,
+	if ((st = evidence_xr_start(&r, WHAT, xml, len, ex_custody_xsd_text,
 	    ex_custody_xsd_text_len, &doc, err)) != EX_OK)
 		goto out;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);
-	c->exhibit_ref = ex_xr_attr(&r, root, "exhibit");
-	for (n = ex_xr_child(root, "event"); n != NULL && r.status == EX_OK;
-	    n = ex_xr_next(n->next, "event")) {
-		if ((grown = realloc(c->events,
-		    (c->nevents + 1) * sizeof(*grown))) == NULL) {
-			ex_xr_fail(&r, EX_ERR_NOMEM, "out of memory");
+	c->exhibit_ref = evidence_xr_attr(&r, root, "exhibit");
+	for (n = evidence_xr_child(root, "event");
+	    n != NULL && r.status == EX_OK;
+	    n = evidence_xr_next(n->next, "event")) {
+		if ((e = evidence_push(&c->events, &c->nevents, sizeof(*e),
+		    NULL)) == NULL) {
+			evidence_xr_nomem(&r);
 			break;
 		}
-		c->events = grown;
-		memset(&c->events[c->nevents], 0, sizeof(*grown));
-		read_event(&r, n, &c->events[c->nevents++]);
+		read_event(&r, n, e);
 	}
 	if (r.status == EX_OK)
-		c->seal = ex_xr_child_text(&r, root, "seal");
+		c->seal = evidence_xr_child_text(&r, root, "seal");
 	if ((st = r.status) != EX_OK)
 		goto out;
 	*out = c;
@@ -501,7 +457,7 @@ ex_custody_report_free(ex_custody_report *report)
 /* sigtext is a prehashed (ED) minisign signature by pk of the canonical
  * bytes b, whose trusted comment is tc; on failure say why. */
 static int
-minisig_ok(const ex_pubkey *pk, const char *sigtext, const sbuf *b,
+minisig_ok(const ex_pubkey *pk, const char *sigtext, const base_buf *b,
     const char *tc, char *why, size_t whysize)
 {
 	ex_digest_result d;
@@ -519,7 +475,7 @@ minisig_ok(const ex_pubkey *pk, const char *sigtext, const sbuf *b,
 		    "minisign signature");
 		return 0;
 	}
-	ex_digest_buffer(b->p, b->len, &d);
+	ex_digest_buffer(b->data, b->len, &d);
 	if (ex_sig_verify_digest(pk, &sig, d.blake2b, &err) != EX_OK) {
 		snprintf(why, whysize, "signature: %.160s", err.message);
 		return 0;
@@ -540,7 +496,7 @@ signature_ok(const ex_custody *c, size_t i, ex_pubkey *pk, int *have_pk,
 	const ex_custody_event *e = &c->events[i];
 	char tc[EX_TRUSTED_COMMENT_MAX + 1], kid[EX_KEYID_TEXT];
 	ex_error err;
-	sbuf b;
+	base_buf b;
 	int ok;
 
 	*have_pk = 0;
@@ -562,7 +518,7 @@ signature_ok(const ex_custody *c, size_t i, ex_pubkey *pk, int *have_pk,
 	}
 	trusted_comment(c, e->seq, tc, sizeof(tc));
 	ok = minisig_ok(pk, e->signature, &b, tc, why, whysize);
-	free(b.p);
+	base_buf_free(&b);
 	return ok;
 }
 
@@ -574,7 +530,7 @@ seal_ok(const ex_custody *c, char *why, size_t whysize)
 	char tc[EX_TRUSTED_COMMENT_MAX + 1];
 	ex_pubkey pk;
 	ex_error err;
-	sbuf b;
+	base_buf b;
 	int ok;
 
 	if (c->seal == NULL) {
@@ -593,7 +549,7 @@ seal_ok(const ex_custody *c, char *why, size_t whysize)
 	}
 	seal_comment(c, c->nevents, tc, sizeof(tc));
 	ok = minisig_ok(&pk, c->seal, &b, tc, why, whysize);
-	free(b.p);
+	base_buf_free(&b);
 	return ok;
 }
 
@@ -621,7 +577,7 @@ ex_custody_verify(const ex_custody *c,
 		    "custody: the log has no events (event 1, the export, is "
 		    "missing)");
 	if ((reps = calloc(c->nevents, sizeof(*reps))) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "custody: out of memory");
+		return base_nomem(err);
 	memset(prev, 0, sizeof(prev));
 	for (i = 0; i < c->nevents; i++) {
 		const ex_custody_event *e = &c->events[i];

@@ -24,6 +24,7 @@
 # include <openssl/sha.h>
 #endif
 
+#include "base.h"
 #include "exhibit/hash.h"
 
 #define CHUNK (1 << 20)
@@ -142,7 +143,7 @@ ex_hasher_new(ex_hasher **out, ex_error *err)
 		return ex_error_set(err, EX_ERR_CRYPTO,
 		    "libsodium could not be initialised");
 	if ((h = calloc(1, sizeof(*h))) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->cond, NULL);
 	if ((e = pthread_create(&h->thread, NULL, hasher_main, h)) != 0) {

@@ -6,6 +6,7 @@ libexevidence_la_SOURCES = \
 	include/exhibit/sign.h \
 	src/lib/evidence/sign_private.h \
 	src/lib/evidence/key.c \
+	src/lib/evidence/seckey.c \
 	src/lib/evidence/sign.c
 libexevidence_la_LIBADD = libexcore.la
 libexhibit_la_LIBADD += libexevidence.la

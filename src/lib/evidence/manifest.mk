@@ -9,6 +9,8 @@ libexmanifest_la_SOURCES = \
 	src/lib/evidence/xml_private.h \
 	src/lib/evidence/xml.c \
 	src/lib/evidence/manifest.c \
+	src/lib/evidence/manifest_write.c \
+	src/lib/evidence/manifest_read.c \
 	src/lib/evidence/custody.c
 nodist_libexmanifest_la_SOURCES = \
 	src/lib/evidence/manifest_xsd.c \

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base.h"
 #include "evidence/sign_private.h"
 
 #define SIG_RAW (2 + EX_KEYID_BYTES + EX_SIG_BYTES)
@@ -70,14 +71,14 @@ ex_sign_digest(const ex_seckey *sk,
 		return ex_error_set(err, EX_ERR_CRYPTO,
 		    "libsodium could not be initialised");
 
-	memcpy(raw, EX_MS_SIGALG_HASHED, 2);
+	memcpy(raw, MINISIGN_SIGALG_HASHED, 2);
 	memcpy(raw + 2, sk->keyid, EX_KEYID_BYTES);
 	crypto_sign_detached(raw + 2 + EX_KEYID_BYTES, NULL, blake2b,
 	    EX_BLAKE2B_BYTES, sk->sk);
 
 	tc_len = strlen(trusted_comment);
 	if ((signed_tc = malloc(EX_SIG_BYTES + tc_len)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		st = base_nomem(err);
 		goto out;
 	}
 	memcpy(signed_tc, raw + 2 + EX_KEYID_BYTES, EX_SIG_BYTES);
@@ -117,21 +118,21 @@ ex_sig_format(const ex_signature *sig, char **text, size_t *len,
 	int n;
 
 	*text = NULL;
-	memcpy(raw, sig->alg == EX_SIG_LEGACY ? EX_MS_SIGALG :
-	    EX_MS_SIGALG_HASHED, 2);
+	memcpy(raw, sig->alg == EX_SIG_LEGACY ? MINISIGN_SIGALG :
+	    MINISIGN_SIGALG_HASHED, 2);
 	memcpy(raw + 2, sig->keyid, EX_KEYID_BYTES);
 	memcpy(raw + 2 + EX_KEYID_BYTES, sig->sig, EX_SIG_BYTES);
 	sodium_bin2base64(b64_sig, sizeof(b64_sig), raw, sizeof(raw),
 	    sodium_base64_VARIANT_ORIGINAL);
 	sodium_bin2base64(b64_global, sizeof(b64_global), sig->global_sig,
 	    EX_SIG_BYTES, sodium_base64_VARIANT_ORIGINAL);
-	cap = strlen(EX_MS_UNTRUSTED) + sizeof(sig->untrusted_comment) +
-	    sizeof(b64_sig) + strlen(EX_MS_TRUSTED) +
+	cap = strlen(MINISIGN_UNTRUSTED) + sizeof(sig->untrusted_comment) +
+	    sizeof(b64_sig) + strlen(MINISIGN_TRUSTED) +
 	    sizeof(sig->trusted_comment) + sizeof(b64_global) + 8;
 	if ((t = malloc(cap)) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	n = snprintf(t, cap, "%s%s\n%s\n%s%s\n%s\n", EX_MS_UNTRUSTED,
-	    sig->untrusted_comment, b64_sig, EX_MS_TRUSTED,
+		return base_nomem(err);
+	n = snprintf(t, cap, "%s%s\n%s\n%s%s\n%s\n", MINISIGN_UNTRUSTED,
+	    sig->untrusted_comment, b64_sig, MINISIGN_TRUSTED,
 	    sig->trusted_comment, b64_global);
 	if (len != NULL)
 		*len = (size_t)n;
@@ -167,7 +168,7 @@ ex_sign_file(const ex_seckey *sk, const char *path,
 }
 
 static int
-has_prefix(const ex_line *l, const char *prefix)
+has_prefix(const evidence_line *l, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
@@ -177,15 +178,16 @@ has_prefix(const ex_line *l, const char *prefix)
 ex_status
 ex_sig_parse(const char *text, size_t len, ex_signature *out, ex_error *err)
 {
-	size_t ulen = strlen(EX_MS_UNTRUSTED), tlen = strlen(EX_MS_TRUSTED);
+	size_t ulen = strlen(MINISIGN_UNTRUSTED);
+	size_t tlen = strlen(MINISIGN_TRUSTED);
 	unsigned char raw[SIG_RAW];
-	ex_line lines[4];
+	evidence_line lines[4];
 	ex_status st;
 	size_t n;
 	int nul;
 
 	memset(out, 0, sizeof(*out));
-	n = ex_sign_split_lines(text, len, lines, 4, &nul);
+	n = evidence_split_lines(text, len, lines, 4, &nul);
 	if (nul)
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "signature: contains a NUL byte");
@@ -194,31 +196,31 @@ ex_sig_parse(const char *text, size_t len, ex_signature *out, ex_error *err)
 		    "signature: expected 4 lines, found %s",
 		    n > 4 ? "more" : n == 3 ? "3" : n == 2 ? "2" :
 		    n == 1 ? "1" : "none");
-	if (!has_prefix(&lines[0], EX_MS_UNTRUSTED))
+	if (!has_prefix(&lines[0], MINISIGN_UNTRUSTED))
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "signature: line 1 does not start with '%s'",
-		    EX_MS_UNTRUSTED);
+		    MINISIGN_UNTRUSTED);
 	if (lines[0].len - ulen > EX_UNTRUSTED_COMMENT_MAX)
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "signature: untrusted comment is too long");
-	if (!has_prefix(&lines[2], EX_MS_TRUSTED))
+	if (!has_prefix(&lines[2], MINISIGN_TRUSTED))
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "signature: line 3 does not start with '%s'",
-		    EX_MS_TRUSTED);
+		    MINISIGN_TRUSTED);
 	if (lines[2].len - tlen > EX_TRUSTED_COMMENT_MAX)
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "signature: trusted comment is too long");
-	if ((st = ex_sign_b64_decode(lines[1].p, lines[1].len, raw,
+	if ((st = evidence_b64_decode(lines[1].p, lines[1].len, raw,
 	    sizeof(raw), "signature", err)) != EX_OK)
 		return st;
-	if (memcmp(raw, EX_MS_SIGALG_HASHED, 2) == 0)
+	if (memcmp(raw, MINISIGN_SIGALG_HASHED, 2) == 0)
 		out->alg = EX_SIG_HASHED;
-	else if (memcmp(raw, EX_MS_SIGALG, 2) == 0)
+	else if (memcmp(raw, MINISIGN_SIGALG, 2) == 0)
 		out->alg = EX_SIG_LEGACY;
 	else
 		return ex_error_set(err, EX_ERR_FORMAT,
 		    "signature: unknown algorithm (neither 'ED' nor 'Ed')");
-	if ((st = ex_sign_b64_decode(lines[3].p, lines[3].len,
+	if ((st = evidence_b64_decode(lines[3].p, lines[3].len,
 	    out->global_sig, EX_SIG_BYTES, "trusted comment signature", err))
 	    != EX_OK)
 		return st;
@@ -237,8 +239,8 @@ ex_sig_load(const char *path, ex_signature *out, ex_error *err)
 	char *buf;
 
 	if ((buf = malloc(SIG_FILE_CAP)) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-	if ((st = ex_sign_read_small(path, EX_SIGN_FILE_SIGNATURE, buf,
+		return base_nomem(err);
+	if ((st = evidence_read_small(path, EVIDENCE_FILE_SIGNATURE, buf,
 	    SIG_FILE_CAP, &len, err))
 	    == EX_OK && (st = ex_sig_parse(buf, len, out, err)) != EX_OK)
 		ex_error_prefix(err, "%s", path);
@@ -269,7 +271,7 @@ verify_common(const ex_pubkey *pk, const ex_signature *sig,
 		    "signature does not match");
 	tc_len = strnlen(sig->trusted_comment, EX_TRUSTED_COMMENT_MAX);
 	if ((signed_tc = malloc(EX_SIG_BYTES + tc_len)) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	memcpy(signed_tc, sig->sig, EX_SIG_BYTES);
 	memcpy(signed_tc + EX_SIG_BYTES, sig->trusted_comment, tc_len);
 	if (crypto_sign_verify_detached(sig->global_sig, signed_tc,
@@ -331,7 +333,7 @@ read_whole(const char *path, unsigned char **out, size_t *len, ex_error *err)
 		    "%s: not enough memory to check a legacy signature", path);
 		goto out;
 	}
-	if ((st = ex_sign_read_fd(fd, path, buf, cap, &have, err)) != EX_OK)
+	if ((st = evidence_read_fd(fd, path, buf, cap, &have, err)) != EX_OK)
 		goto out;
 	if (have == cap) {
 		st = ex_error_set(err, EX_ERR_IO,

@@ -18,6 +18,7 @@
 
 #include <libxml/parser.h>
 
+#include "base.h"
 #include "evidence/xml_private.h"
 #include "xmlread_private.h"
 #include "exhibit/text.h"
@@ -27,7 +28,7 @@
 
 /* exhibit wrote these documents: accept only the form it writes. */
 ex_status
-ex_xml_read(const char *what, const char *xml, size_t len,
+evidence_xml_read(const char *what, const char *xml, size_t len,
     const unsigned char *xsd, size_t xsdlen, xmlDocPtr *out, ex_error *err)
 {
 	base_xmlread_rules rules = {
@@ -41,8 +42,19 @@ ex_xml_read(const char *what, const char *xml, size_t len,
 	return base_xmlread_parse(&rules, xml, len, out, err);
 }
 
+ex_status
+evidence_xr_start(evidence_xr *r, const char *what, const char *xml,
+    size_t len, const unsigned char *xsd, size_t xsdlen, xmlDocPtr *out,
+    ex_error *err)
+{
+	r->what = what;
+	r->err = err;
+	r->status = EX_OK;
+	return evidence_xml_read(what, xml, len, xsd, xsdlen, out, err);
+}
+
 xmlNodePtr
-ex_xr_next(xmlNodePtr n, const char *name)
+evidence_xr_next(xmlNodePtr n, const char *name)
 {
 	for (; n != NULL; n = n->next) {
 		if (n->type == XML_ELEMENT_NODE &&
@@ -53,13 +65,13 @@ ex_xr_next(xmlNodePtr n, const char *name)
 }
 
 xmlNodePtr
-ex_xr_child(xmlNodePtr parent, const char *name)
+evidence_xr_child(xmlNodePtr parent, const char *name)
 {
-	return parent != NULL ? ex_xr_next(parent->children, name) : NULL;
+	return parent != NULL ? evidence_xr_next(parent->children, name) : NULL;
 }
 
 ex_status
-ex_xr_fail(ex_xr *r, ex_status status, const char *fmt, ...)
+evidence_xr_fail(evidence_xr *r, ex_status status, const char *fmt, ...)
 {
 	char msg[EX_ERROR_MAX - 64];
 	va_list ap;
@@ -73,86 +85,98 @@ ex_xr_fail(ex_xr *r, ex_status status, const char *fmt, ...)
 	return status;
 }
 
+void
+evidence_xr_nomem(evidence_xr *r)
+{
+	if (r->status != EX_OK)
+		return;
+	r->status = base_nomem(r->err);
+	ex_error_prefix(r->err, "%s", r->what);
+}
+
 static char *
-own(ex_xr *r, xmlChar *s)
+own(evidence_xr *r, xmlChar *s)
 {
 	char *copy;
 
 	if (s == NULL)
 		return NULL;
 	if ((copy = strdup((const char *)s)) == NULL)
-		ex_xr_fail(r, EX_ERR_NOMEM, "out of memory");
+		evidence_xr_nomem(r);
 	xmlFree(s);
 	return copy;
 }
 
 char *
-ex_xr_attr(ex_xr *r, xmlNodePtr n, const char *name)
+evidence_xr_attr(evidence_xr *r, xmlNodePtr n, const char *name)
 {
 	return n != NULL ? own(r, xmlGetProp(n, BAD_CAST name)) : NULL;
 }
 
 char *
-ex_xr_text(ex_xr *r, xmlNodePtr n)
+evidence_xr_text(evidence_xr *r, xmlNodePtr n)
 {
 	xmlChar *s;
 
 	if (n == NULL)
 		return NULL;
 	if ((s = xmlNodeGetContent(n)) == NULL) {
-		ex_xr_fail(r, EX_ERR_NOMEM, "out of memory");
+		evidence_xr_nomem(r);
 		return NULL;
 	}
 	return own(r, s);
 }
 
 char *
-ex_xr_child_text(ex_xr *r, xmlNodePtr parent, const char *name)
+evidence_xr_child_text(evidence_xr *r, xmlNodePtr parent, const char *name)
 {
-	return ex_xr_text(r, ex_xr_child(parent, name));
+	return evidence_xr_text(r, evidence_xr_child(parent, name));
 }
 
 int64_t
-ex_xr_attr_int(ex_xr *r, xmlNodePtr n, const char *name, int64_t def)
+evidence_xr_attr_int(evidence_xr *r, xmlNodePtr n, const char *name,
+    int64_t def)
 {
-	char *s = ex_xr_attr(r, n, name), *end;
+	char *s = evidence_xr_attr(r, n, name), *end;
 	long long v;
 
 	if (s == NULL)
 		return def;
 	v = strtoll(s, &end, 10);
 	if (end == s || *end != '\0')
-		ex_xr_fail(r, EX_ERR_FORMAT, "%s='%s' is not a number", name, s);
+		evidence_xr_fail(r, EX_ERR_FORMAT, "%s='%s' is not a number",
+		    name, s);
 	free(s);
 	return (int64_t)v;
 }
 
 uint64_t
-ex_xr_attr_uint(ex_xr *r, xmlNodePtr n, const char *name)
+evidence_xr_attr_uint(evidence_xr *r, xmlNodePtr n, const char *name)
 {
-	char *s = ex_xr_attr(r, n, name), *end;
+	char *s = evidence_xr_attr(r, n, name), *end;
 	unsigned long long v;
 
 	if (s == NULL)
 		return 0;
 	v = strtoull(s, &end, 10);
 	if (end == s || *end != '\0' || s[0] == '-')
-		ex_xr_fail(r, EX_ERR_FORMAT, "%s='%s' is not a size", name, s);
+		evidence_xr_fail(r, EX_ERR_FORMAT, "%s='%s' is not a size",
+		    name, s);
 	free(s);
 	return (uint64_t)v;
 }
 
 ex_instant
-ex_xr_attr_time(ex_xr *r, xmlNodePtr n, const char *name)
+evidence_xr_attr_time(evidence_xr *r, xmlNodePtr n, const char *name)
 {
-	char *s = ex_xr_attr(r, n, name);
+	char *s = evidence_xr_attr(r, n, name);
 	ex_instant t = EX_INSTANT_NONE;
 	ex_error e;
 
 	if (s == NULL)
 		return EX_INSTANT_NONE;
 	if (ex_time_parse(s, "UTC", &t, &e) != EX_OK) {
-		ex_xr_fail(r, EX_ERR_FORMAT, "%s: %s", name, e.message);
+		evidence_xr_fail(r, EX_ERR_FORMAT, "%s: %s", name, e.message);
 		t = EX_INSTANT_NONE;
 	}
 	free(s);
