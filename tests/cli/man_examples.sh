@@ -13,9 +13,7 @@
 # SKIP (77) naming them, so the gap stays visible.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 command -v mandoc >/dev/null 2>&1 || t_skip "mandoc not installed"
-for tool in unzip minisign sha256sum; do
-	command -v $tool >/dev/null 2>&1 || t_skip "$tool not installed"
-done
+t_need unzip minisign sha256sum
 
 page="$TOP_SRCDIR/man/exhibit.1"
 mandoc -Tascii "$page" > page.bin || t_fail "mandoc cannot render $page"
