@@ -36,7 +36,8 @@
  * return is malloc'd and freed by the caller.  An ex_report_extras owns
  * everything in it (the add functions copy strings; add_thumb takes the
  * PNG) and is emptied by ex_report_extras_clear().  A zeroed
- * ex_report_extras is empty and valid.
+ * ex_report_extras is empty and valid.  (The ownership rule of the whole
+ * library, stated once in src/lib/base.h, applies.)
  */
 #ifndef EXHIBIT_REPORT_H
 #define EXHIBIT_REPORT_H
@@ -78,6 +79,7 @@ typedef struct ex_report_extras {
 	size_t nevents;
 	ex_report_thumb *thumbs;
 	size_t nthumbs;
+	size_t eventcap, thumbcap;      /* room (the add functions') */
 } ex_report_extras;
 
 /* Append a custody event (strings copied; note may be NULL). */

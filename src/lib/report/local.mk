@@ -5,8 +5,12 @@ noinst_LTLIBRARIES += libexreport.la
 libexreport_la_SOURCES = \
 	include/exhibit/report.h \
 	src/lib/report/report_private.h \
-	src/lib/report/common.c \
+	src/lib/report/format.c \
+	src/lib/report/extras.c \
+	src/lib/report/facts.c \
+	src/lib/report/streams.c \
 	src/lib/report/index_html.c \
+	src/lib/report/index_static.c \
 	src/lib/report/readme_txt.c
 libexreport_la_LIBADD = libexmanifest.la libexbundle.la libexcore.la
 libexhibit_la_LIBADD += libexreport.la

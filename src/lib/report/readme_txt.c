@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exhibit/text.h"
 #include "report/report_private.h"
 
 #define WIDTH 78
@@ -43,11 +44,11 @@ take_chars(const char *s, size_t n, size_t chars)
 }
 
 static void
-newline(ex_report_buf *b, const char *prefix, size_t *col)
+newline(base_buf *b, const char *prefix, size_t *col)
 {
-	ex_report_buf_put(b, "\n");
-	ex_report_buf_put(b, prefix);
-	*col = ex_report_width(prefix, strlen(prefix));
+	base_buf_adds(b, "\n");
+	base_buf_adds(b, prefix);
+	*col = report_width(prefix, strlen(prefix));
 }
 
 /*
@@ -56,10 +57,11 @@ newline(ex_report_buf *b, const char *prefix, size_t *col)
  * newline.
  */
 static void
-wrap(ex_report_buf *b, const char *first, const char *next,
+wrap(base_buf *b, const char *first, const char *next,
     const char *raw)
 {
-	char *t = ex_report_clean(raw != NULL ? raw : "", 1);
+	char *t = ex_text_clean(raw != NULL ? raw : "",
+	    EX_TEXT_TAB_SPACE);
 	const char *p;
 	size_t col;
 	int at_start = 1;
@@ -68,8 +70,8 @@ wrap(ex_report_buf *b, const char *first, const char *next,
 		b->failed = 1;
 		return;
 	}
-	ex_report_buf_put(b, first);
-	col = ex_report_width(first, strlen(first));
+	base_buf_adds(b, first);
+	col = report_width(first, strlen(first));
 	p = t;
 	while (*p != '\0') {
 		const char *q;
@@ -88,40 +90,40 @@ wrap(ex_report_buf *b, const char *first, const char *next,
 		for (q = p; *q != '\0' && *q != ' ' && *q != '\n'; q++)
 			;
 		n = (size_t)(q - p);
-		w = ex_report_width(p, n);
+		w = report_width(p, n);
 		if (!at_start && col + 1 + w > WIDTH) {
 			newline(b, next, &col);
 			at_start = 1;
 		}
 		if (!at_start) {
-			ex_report_buf_put(b, " ");
+			base_buf_adds(b, " ");
 			col++;
 		}
 		while (col + w > WIDTH) {
 			size_t k = take_chars(p, n, WIDTH > col ? WIDTH - col :
 			    1);
 
-			ex_report_buf_putn(b, p, k);
+			base_buf_add(b, p, k);
 			p += k;
 			n -= k;
-			w = ex_report_width(p, n);
+			w = report_width(p, n);
 			newline(b, next, &col);
 		}
-		ex_report_buf_putn(b, p, n);
+		base_buf_add(b, p, n);
 		col += w;
 		at_start = 0;
 		p = q;
 	}
-	ex_report_buf_put(b, "\n");
+	base_buf_adds(b, "\n");
 	free(t);
 }
 
 /* A command, after "  $ "; too long, it is split at a space with " \" and
  * continued indented 6 (or, with no space to split at, split anyway). */
 static void
-command(ex_report_buf *b, const char *raw)
+command(base_buf *b, const char *raw)
 {
-	char *t = ex_report_clean(raw, 0);
+	char *t = ex_text_clean(raw, REPORT_ONE_LINE);
 	const char *p;
 	size_t indent = 4;
 	int first = 1;
@@ -135,13 +137,13 @@ command(ex_report_buf *b, const char *raw)
 		size_t n = strlen(p), room = WIDTH - indent, k, cut;
 
 		if (first)
-			ex_report_buf_put(b, "  $ ");
+			base_buf_adds(b, "  $ ");
 		else
-			ex_report_buf_printf(b, "%*s", (int)indent, "");
+			base_buf_printf(b, "%*s", (int)indent, "");
 		first = 0;
-		if (ex_report_width(p, n) <= room) {
-			ex_report_buf_put(b, p);
-			ex_report_buf_put(b, "\n");
+		if (report_width(p, n) <= room) {
+			base_buf_adds(b, p);
+			base_buf_adds(b, "\n");
 			break;
 		}
 		/* Leave room for " \". */
@@ -149,13 +151,13 @@ command(ex_report_buf *b, const char *raw)
 		for (cut = k; cut > 0 && p[cut] != ' '; cut--)
 			;
 		if (cut > 0) {
-			ex_report_buf_putn(b, p, cut);
-			ex_report_buf_put(b, " \\\n");
+			base_buf_add(b, p, cut);
+			base_buf_adds(b, " \\\n");
 			p += cut + 1;
 		} else {
 			k = take_chars(p, n, room);
-			ex_report_buf_putn(b, p, k);
-			ex_report_buf_put(b, "\n");
+			base_buf_add(b, p, k);
+			base_buf_adds(b, "\n");
 			p += k;
 		}
 		indent = 6;
@@ -164,14 +166,14 @@ command(ex_report_buf *b, const char *raw)
 }
 
 static void
-heading(ex_report_buf *b, const char *text, char under)
+heading(base_buf *b, const char *text, char under)
 {
 	size_t i, w;
 	char *u;
 
-	ex_report_buf_put(b, "\n");
+	base_buf_adds(b, "\n");
 	wrap(b, "", "", text);
-	w = ex_report_width(text, strlen(text));
+	w = report_width(text, strlen(text));
 	if (w > WIDTH)
 		w = WIDTH;
 	if ((u = malloc(w + 2)) == NULL) {
@@ -182,18 +184,18 @@ heading(ex_report_buf *b, const char *text, char under)
 		u[i] = under;
 	u[w] = '\n';
 	u[w + 1] = '\0';
-	ex_report_buf_put(b, u);
+	base_buf_adds(b, u);
 	free(u);
 }
 
 /* "Label:" padded to col, the value wrapped under it (a label too long
  * for that is followed by one space). */
 static void
-fact(ex_report_buf *b, const char *indent, size_t col, const char *label,
+fact(base_buf *b, const char *indent, size_t col, const char *label,
     const char *value)
 {
 	char first[160], next[64];
-	size_t il = strlen(indent), lw = ex_report_width(label, strlen(label));
+	size_t il = strlen(indent), lw = report_width(label, strlen(label));
 
 	if (il + lw + 2 <= col && lw < 100) {
 		snprintf(first, sizeof(first), "%s%s:%*s", indent, label,
@@ -207,28 +209,28 @@ fact(ex_report_buf *b, const char *indent, size_t col, const char *label,
 }
 
 static void
-put_items(ex_report_buf *b, const ex_report_items *it, size_t col)
+put_items(base_buf *b, const report_items *it, size_t col)
 {
 	size_t i;
 
 	for (i = 0; i < it->n; i++) {
-		const ex_report_item *e = &it->v[i];
+		const report_item *e = &it->v[i];
 
 		switch (e->kind) {
-		case EX_RI_FACT:
+		case REPORT_FACT:
 			fact(b, "", col, e->label, e->text);
 			break;
-		case EX_RI_HEAD:
-			ex_report_buf_put(b, "\n");
+		case REPORT_HEAD:
+			base_buf_adds(b, "\n");
 			wrap(b, "", "", e->text);
 			break;
-		case EX_RI_PARA:
-			ex_report_buf_put(b, "\n");
+		case REPORT_PARA:
+			base_buf_adds(b, "\n");
 			wrap(b, "", "", e->text);
 			break;
-		case EX_RI_CMD:
-			if (i == 0 || it->v[i - 1].kind != EX_RI_CMD)
-				ex_report_buf_put(b, "\n");
+		case REPORT_CMD:
+			if (i == 0 || it->v[i - 1].kind != REPORT_CMD)
+				base_buf_adds(b, "\n");
 			command(b, e->text);
 			break;
 		}
@@ -241,13 +243,13 @@ when(ex_instant t, const char *zone, char *buf, size_t size)
 {
 	char l[EX_TIME_BUFSZ], u[EX_TIME_BUFSZ];
 
-	snprintf(buf, size, "%s (UTC %s)", ex_report_local(t, zone, l,
-	    sizeof(l)), ex_report_utc(t, u, sizeof(u)));
+	snprintf(buf, size, "%s (UTC %s)", report_local(t, zone, l,
+	    sizeof(l)), report_utc(t, u, sizeof(u)));
 	return buf;
 }
 
 /* "<local> to <local>\nUTC <utc> to <utc>", and a third line when the
- * range spans a clock change (ex_report_range_note). */
+ * range spans a clock change (report_range_note). */
 static char *
 range(ex_instant from, ex_instant to, const char *zone, char *buf,
     size_t size)
@@ -255,48 +257,31 @@ range(ex_instant from, ex_instant to, const char *zone, char *buf,
 	char l1[EX_TIME_BUFSZ], l2[EX_TIME_BUFSZ], u1[EX_TIME_BUFSZ],
 	    u2[EX_TIME_BUFSZ];
 
-	char *note = ex_report_range_note(from, to, zone);
+	char *note = report_range_note(from, to, zone);
 
 	snprintf(buf, size, "%s to %s\nUTC %s to %s%s%s",
-	    ex_report_local(from, zone, l1, sizeof(l1)),
-	    ex_report_local(to, zone, l2, sizeof(l2)),
-	    ex_report_utc(from, u1, sizeof(u1)),
-	    ex_report_utc(to, u2, sizeof(u2)), note != NULL ? "\n" : "",
+	    report_local(from, zone, l1, sizeof(l1)),
+	    report_local(to, zone, l2, sizeof(l2)),
+	    report_utc(from, u1, sizeof(u1)),
+	    report_utc(to, u2, sizeof(u2)), note != NULL ? "\n" : "",
 	    note != NULL ? note : "");
 	free(note);
 	return buf;
 }
 
-static const char *
-role_text(ex_manifest_role role)
-{
-	switch (role) {
-	case EX_ROLE_MASTER:
-		return "original recorder file, bit for bit";
-	case EX_ROLE_NATIVE:
-		return "cut without re-encoding";
-	case EX_ROLE_WORKING:
-		return "working copy, plays in any video player";
-	case EX_ROLE_STILL:
-		return "still picture";
-	default:
-		return "file";
-	}
-}
-
 static void
-put_file(ex_report_buf *b, const ex_manifest_camera *c,
+put_file(base_buf *b, const ex_manifest_camera *c,
     const ex_manifest_file *f, const char *zone)
 {
-	ex_report_items streams = { 0 };
+	report_items streams = { 0 };
 	size_t i;
 	char t[2 * EX_TIME_BUFSZ + 16 + 256], size[96], span[48], info[160];
-	char *href = ex_report_href(f->path);
+	char *href = report_href(f->path);
 
-	ex_report_buf_put(b, "\n");
+	base_buf_adds(b, "\n");
 	wrap(b, "  ", "    ", href != NULL ? href : f->path);
 	free(href);
-	snprintf(info, sizeof(info), "(%s)", role_text(f->role));
+	snprintf(info, sizeof(info), "(%s)", report_role(f->role)->text);
 	wrap(b, "    ", "     ", info);
 	if (f->source_path != NULL)
 		fact(b, "    ", FILE_COL, "On the recorder", f->source_path);
@@ -304,7 +289,7 @@ put_file(ex_report_buf *b, const ex_manifest_camera *c,
 	    sizeof(t)));
 	fact(b, "    ", FILE_COL, "To", when(f->end, zone, t, sizeof(t)));
 	if (f->start != EX_INSTANT_NONE && f->end != EX_INSTANT_NONE)
-		ex_report_format_span(f->end - f->start, span, sizeof(span));
+		report_format_span(f->end - f->start, span, sizeof(span));
 	else
 		snprintf(span, sizeof(span), "unknown");
 	snprintf(info, sizeof(info), "%s", span);
@@ -315,7 +300,7 @@ put_file(ex_report_buf *b, const ex_manifest_camera *c,
 		snprintf(info + strlen(info), sizeof(info) - strlen(info),
 		    ", %dx%d", f->width, f->height);
 	{
-		char *note = ex_report_range_note(f->start, f->end, zone);
+		char *note = report_range_note(f->start, f->end, zone);
 
 		if (note != NULL) {
 			snprintf(t, sizeof(t), "%s\n%s", info, note);
@@ -325,35 +310,35 @@ put_file(ex_report_buf *b, const ex_manifest_camera *c,
 		}
 		free(note);
 	}
-	ex_report_file_streams(c, f, &streams);
+	report_file_streams(c, f, &streams);
 	if (streams.failed)
 		b->failed = 1;
 	for (i = 0; i < streams.n; i++)
 		fact(b, "    ", FILE_COL, streams.v[i].label,
 		    streams.v[i].text);
-	ex_report_items_free(&streams);
-	fact(b, "    ", FILE_COL, "Size", ex_report_format_size(f->size, size,
+	report_items_free(&streams);
+	fact(b, "    ", FILE_COL, "Size", report_format_size(f->size, size,
 	    sizeof(size)));
 	fact(b, "    ", FILE_COL, "SHA-256", f->sha256);
 }
 
 static void
-put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
+put_camera(base_buf *b, const ex_manifest_camera *c, const char *zone)
 {
 	char t[4 * EX_TIME_BUFSZ + 32 + 256];
 	size_t i;
-	ex_report_buf hb = { 0 };
-	ex_report_items notes = { 0 };
+	base_buf hb = BASE_BUF_INIT;
+	report_items notes = { 0 };
 	char *head = NULL;
 
-	ex_report_buf_printf(&hb, "Camera %s", c->id != NULL ? c->id : "");
+	base_buf_printf(&hb, "Camera %s", c->id != NULL ? c->id : "");
 	if (c->name != NULL)
-		ex_report_buf_printf(&hb, " - %s", c->name);
-	if (ex_report_buf_finish(&hb, &head, NULL, NULL) != EX_OK) {
+		base_buf_printf(&hb, " - %s", c->name);
+	if ((head = base_buf_take(&hb)) == NULL) {
 		b->failed = 1;
 		return;
 	}
-	ex_report_buf_put(b, "\n");
+	base_buf_adds(b, "\n");
 	wrap(b, "", "  ", head);
 	free(head);
 	if (c->location != NULL)
@@ -362,7 +347,7 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 	    c->requested.to, zone, t, sizeof(t)));
 	for (i = 0; i < c->ncoverage; i++) {
 		fact(b, "  ", CAMERA_COL,
-		    ex_report_coverage_label(c->coverage[i].role),
+		    report_role(c->coverage[i].role)->covers,
 		    range(c->coverage[i].from,
 		    c->coverage[i].to, zone, t, sizeof(t)));
 	}
@@ -372,41 +357,41 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 
 		range(c->gaps[i].from, c->gaps[i].to, zone, t, sizeof(t));
 		o = strlen(t);
-		snprintf(t + o, sizeof(t) - o, "\nThe recorder holds no footage "
-		    "of this camera for this stretch: %s.",
-		    ex_report_format_duration(c->gaps[i].to - c->gaps[i].from,
+		snprintf(t + o, sizeof(t) - o, "\nThe recorder holds no "
+		    "footage of this camera for this stretch: %s.",
+		    report_format_duration(c->gaps[i].to - c->gaps[i].from,
 		    d, sizeof(d)));
 		fact(b, "  ", CAMERA_COL, "NO RECORDING", t);
 	}
 	for (i = 0; i < c->ndamage; i++) {
 		const ex_manifest_damage *d = &c->damage[i];
-		ex_report_buf db = { 0 };
+		base_buf db = BASE_BUF_INIT;
 		char *s = NULL;
 
-		ex_report_buf_printf(&db, "%s in %s", d->state != NULL ?
+		base_buf_printf(&db, "%s in %s", d->state != NULL ?
 		    d->state : "", d->relpath != NULL ? d->relpath : "");
 		if (d->time != EX_INSTANT_NONE)
-			ex_report_buf_printf(&db, " at %s", when(d->time, zone,
+			base_buf_printf(&db, " at %s", when(d->time, zone,
 			    t, sizeof(t)));
-		ex_report_buf_printf(&db, ": %s", d->message != NULL ?
+		base_buf_printf(&db, ": %s", d->message != NULL ?
 		    d->message : "");
-		if (ex_report_buf_finish(&db, &s, NULL, NULL) != EX_OK) {
+		if ((s = base_buf_take(&db)) == NULL) {
 			b->failed = 1;
 			return;
 		}
 		fact(b, "  ", CAMERA_COL, "DAMAGED SEGMENT", s);
 		free(s);
 	}
-	ex_report_camera_notes(c, zone, &notes);
+	report_camera_notes(c, zone, &notes);
 	if (notes.failed)
 		b->failed = 1;
 	for (i = 0; i < notes.n; i++) {
-		ex_report_buf_put(b, "\n");
+		base_buf_adds(b, "\n");
 		wrap(b, "  ", "  ", notes.v[i].text);
 	}
-	ex_report_items_free(&notes);
+	report_items_free(&notes);
 	if (c->nfiles == 0) {
-		ex_report_buf_put(b, "\n");
+		base_buf_adds(b, "\n");
 		wrap(b, "  ", "  ", "This camera recorded nothing in the "
 		    "requested range.");
 	}
@@ -419,20 +404,20 @@ put_camera(ex_report_buf *b, const ex_manifest_camera *c, const char *zone)
 }
 
 static void
-put_custody(ex_report_buf *b, const ex_report_extras *x, const char *zone)
+put_custody(base_buf *b, const ex_report_extras *x, const char *zone)
 {
 	char t[2 * EX_TIME_BUFSZ + 16], num[32];
 	size_t i;
 
 	heading(b, "CUSTODY CHAIN", '-');
-	ex_report_buf_put(b, "\n");
-	wrap(b, "", "", ex_report_custody_intro());
+	base_buf_adds(b, "\n");
+	wrap(b, "", "", report_custody_intro());
 	for (i = 0; x != NULL && i < x->nevents; i++) {
 		const ex_report_event *e = &x->events[i];
 
 		snprintf(num, sizeof(num), "Event %llu",
 		    (unsigned long long)e->seq);
-		ex_report_buf_put(b, "\n");
+		base_buf_adds(b, "\n");
 		fact(b, "  ", CAMERA_COL, num, when(e->time, zone, t,
 		    sizeof(t)));
 		fact(b, "  ", CAMERA_COL, "Who", e->actor);
@@ -445,61 +430,48 @@ put_custody(ex_report_buf *b, const ex_report_extras *x, const char *zone)
 
 /* Drop spaces before each LF (a wrapped empty value leaves some). */
 static void
-strip_trailing(ex_report_buf *b)
+strip_trailing(base_buf *b)
 {
 	size_t i, o = 0;
 
-	if (b->p == NULL)
+	if (b->data == NULL)
 		return;
 	for (i = 0; i < b->len; i++) {
-		if (b->p[i] == '\n')
-			while (o > 0 && b->p[o - 1] == ' ')
+		if (b->data[i] == '\n')
+			while (o > 0 && b->data[o - 1] == ' ')
 				o--;
-		b->p[o++] = b->p[i];
+		b->data[o++] = b->data[i];
 	}
-	b->len = o;
-	b->p[o] = '\0';
+	base_buf_truncate(b, o);
 }
 
 ex_status
 ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
     char **out, size_t *len, ex_error *err)
 {
-	ex_report_buf b = { 0 };
-	ex_report_items facts = { 0 }, intro = { 0 }, howto = { 0 },
-	    nocli = { 0 }, words = { 0 };
+	base_buf b = BASE_BUF_INIT;
+	report_content rc;
 	const char *zone = m->request.zone != NULL ? m->request.zone :
 	    EX_TIME_DEFAULT_ZONE;
-	char *title = NULL;
+	const char *title;
 	size_t c;
 	ex_status st;
 
 	*out = NULL;
 	if (len != NULL)
 		*len = 0;
-	if ((title = ex_report_title(m)) == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	ex_report_facts(m, &facts);
-	ex_report_howto_intro(m, &intro);
-	ex_report_howto(m, &howto);
-	ex_report_nocli(&nocli);
-	ex_report_glossary(m, &words);
-	if (facts.failed || intro.failed || howto.failed || nocli.failed ||
-	    words.failed) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	if ((st = report_content_make(m, &rc, err)) != EX_OK)
+		return st;
+	title = rc.title;
 	wrap(&b, "", "", title);
 	{
-		size_t w = ex_report_width(title, strlen(title)), i;
+		size_t w = report_width(title, strlen(title)), i;
 
 		for (i = 0; i < (w > WIDTH ? WIDTH : w); i++)
-			ex_report_buf_put(&b, "=");
-		ex_report_buf_put(&b, "\n");
+			base_buf_adds(&b, "=");
+		base_buf_adds(&b, "\n");
 	}
-	ex_report_buf_put(&b, "\n");
+	base_buf_adds(&b, "\n");
 	wrap(&b, "", "", "This is a signed CCTV evidence bundle. The file "
 	    "index.html beside this one says the same in a web browser and "
 	    "plays the clips. The working copies (in each camera's working "
@@ -509,11 +481,11 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 	    "(type what follows it).");
 
 	heading(&b, "SUMMARY", '-');
-	ex_report_buf_put(&b, "\n");
-	put_items(&b, &facts, SUMMARY_COL);
+	base_buf_adds(&b, "\n");
+	put_items(&b, &rc.facts, SUMMARY_COL);
 
 	heading(&b, "CAMERAS AND CLIPS", '-');
-	ex_report_buf_put(&b, "\n");
+	base_buf_adds(&b, "\n");
 	wrap(&b, "", "", "Paths are relative to the data folder, which "
 	    "holds this file.");
 	for (c = 0; c < m->ncameras; c++)
@@ -522,40 +494,34 @@ ex_report_readme(const ex_manifest *m, const ex_report_extras *x,
 	put_custody(&b, x, zone);
 
 	heading(&b, "HOW TO CHECK THIS EVIDENCE", '-');
-	put_items(&b, &intro, SUMMARY_COL);
-	ex_report_buf_put(&b, "\nWithout a command line\n");
-	put_items(&b, &nocli, SUMMARY_COL);
-	put_items(&b, &howto, SUMMARY_COL);
+	put_items(&b, &rc.intro, SUMMARY_COL);
+	base_buf_adds(&b, "\nWithout a command line\n");
+	put_items(&b, &rc.nocli, SUMMARY_COL);
+	put_items(&b, &rc.howto, SUMMARY_COL);
 
 	heading(&b, "WORDS USED HERE", '-');
-	ex_report_buf_put(&b, "\n");
-	put_items(&b, &words, SUMMARY_COL + 2);
+	base_buf_adds(&b, "\n");
+	put_items(&b, &rc.words, SUMMARY_COL + 2);
 
-	ex_report_buf_put(&b, "\n");
+	base_buf_adds(&b, "\n");
 	{
-		ex_report_buf fb = { 0 };
+		base_buf fb = BASE_BUF_INIT;
 		char *s = NULL;
 
-		ex_report_buf_printf(&fb, "Made by %s %s. The same facts, in "
+		base_buf_printf(&fb, "Made by %s %s. The same facts, in "
 		    "full, are in manifest.xml and custody.xml.",
 		    m->bundle.tool_name != NULL ? m->bundle.tool_name : "",
 		    m->bundle.tool_version != NULL ? m->bundle.tool_version :
 		    "");
-		if (ex_report_buf_finish(&fb, &s, NULL, NULL) != EX_OK)
+		if ((s = base_buf_take(&fb)) == NULL)
 			b.failed = 1;
 		else
 			wrap(&b, "", "", s);
 		free(s);
 	}
 	strip_trailing(&b);
-	st = ex_report_buf_finish(&b, out, len, err);
-out:
-	ex_report_buf_free(&b);
-	ex_report_items_free(&facts);
-	ex_report_items_free(&intro);
-	ex_report_items_free(&howto);
-	ex_report_items_free(&nocli);
-	ex_report_items_free(&words);
-	free(title);
+	st = report_buf_finish(&b, out, len, err);
+	base_buf_free(&b);
+	report_content_free(&rc);
 	return st;
 }
