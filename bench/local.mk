@@ -6,6 +6,3 @@ EXTRA_DIST += \
 	bench/bench-export.sh \
 	bench/bench-memory.sh \
 	bench/README.md
-
-TESTS += tests/cli/bench_smoke.sh
-dist_check_SCRIPTS += tests/cli/bench_smoke.sh

@@ -10,8 +10,3 @@ dist_man_MANS += man/exhibit.1 man/exhibit-bundle.5
 ##   make install bashcompletiondir="$(pkg-config --variable=completionsdir bash-completion)"
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/exhibit.bash
-
-## mandoc lint, every option documented and completed; the manual's
-## EXAMPLES run as written.
-TESTS += tests/cli/man.sh tests/cli/man_examples.sh
-dist_check_SCRIPTS += tests/cli/man.sh tests/cli/man_examples.sh

@@ -22,6 +22,3 @@ EXTRA_DIST += \
 	samples/archive/cam2/20241027T005945Z.mkv \
 	samples/archive/cam2/20241027T005955Z.mkv \
 	samples/archive/cam2/20241027T010005Z.mkv
-
-TESTS += tests/cli/samples.sh
-dist_check_SCRIPTS += tests/cli/samples.sh

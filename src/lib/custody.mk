@@ -10,6 +10,3 @@ tests_unit_test_custody_add_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_custody_add_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/test_custody_add
 endif
-
-TESTS += tests/cli/custody.sh
-dist_check_SCRIPTS += tests/cli/custody.sh

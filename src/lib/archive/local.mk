@@ -46,8 +46,3 @@ tests_unit_test_archive_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_archive_LDADD = libexarchive.la $(DEP_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/test_archive
 endif
-
-TESTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh \
-	tests/cli/scan_streams.sh
-dist_check_SCRIPTS += tests/cli/scan_frigate.sh tests/cli/scan_archive.sh \
-	tests/cli/scan_streams.sh

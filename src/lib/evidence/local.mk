@@ -43,6 +43,3 @@ tests_tools_sigcheck_SOURCES = \
 	src/cli/cli.h
 tests_tools_sigcheck_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/cli
 tests_tools_sigcheck_LDADD = libexevidence.la $(DEP_LIBS)
-
-TESTS += tests/cli/keygen.sh tests/cli/minisign_interop.sh
-dist_check_SCRIPTS += tests/cli/keygen.sh tests/cli/minisign_interop.sh

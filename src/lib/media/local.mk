@@ -46,8 +46,3 @@ tests_unit_test_clock_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_clock_LDADD = libexmedia.la libexcore.la $(UNIT_LIBS)
 TESTS += tests/unit/test_clock
 endif
-
-## The clock-change proof: an export across the end of BST read back from
-## the cue track, the manifest and the stills.
-TESTS += tests/cli/time_dst.sh
-dist_check_SCRIPTS += tests/cli/time_dst.sh

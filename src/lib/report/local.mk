@@ -22,13 +22,3 @@ tests_unit_test_report_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_report_LDADD = libexreport.la $(DEP_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/test_report
 endif
-
-## The page in a real browser: headless Chromium driven by playwright-core
-## (installed by the test with `npm ci` from the lock file into its work
-## folder).  Skips when chromium or node is missing.
-TESTS += tests/cli/page_browser.sh
-dist_check_SCRIPTS += tests/cli/page_browser.sh
-EXTRA_DIST += \
-	tests/browser/package.json \
-	tests/browser/package-lock.json \
-	tests/browser/page_check.mjs
