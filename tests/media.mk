@@ -5,7 +5,8 @@
 ## What the media results say became of every source stream.
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_media_streams
-tests_unit_test_media_streams_SOURCES = tests/unit/test_media_streams.c
+tests_unit_test_media_streams_SOURCES = tests/unit/test_media_streams.c \
+    tests/unit/scratch.h
 tests_unit_test_media_streams_CFLAGS = $(UNIT_CFLAGS) -DFFMPEG='"$(FFMPEG)"'
 tests_unit_test_media_streams_LDADD = libexmedia.la $(UNIT_LIBS)
 TESTS += tests/unit/test_media_streams

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "exhibit/custody.h"
+#include "scratch.h"
 
 #define EXHIBIT_REF "JS/1"
 
@@ -475,7 +476,7 @@ test_event_checks_with_minisign(void **state)
 {
 	const fixture *f = *state;
 	ex_custody *c = three_events(f, f->b);
-	char dir[] = "/tmp/exhibit-custody-XXXXXX", path[256], cmd[1024];
+	char dir[1024], path[1100], cmd[2400];
 	char pk[EX_PUBKEY_B64_TEXT], *text;
 	size_t len;
 	FILE *fp;
@@ -483,7 +484,7 @@ test_event_checks_with_minisign(void **state)
 
 	if (system("command -v minisign >/dev/null 2>&1") != 0)
 		skip();
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(scratch_make(dir, sizeof(dir), "test_custody"), 0);
 	assert_int_equal(ex_custody_canonical(c, 1, &text, &len, NULL), EX_OK);
 	snprintf(path, sizeof(path), "%s/event", dir);
 	assert_non_null(fp = fopen(path, "wb"));
@@ -504,8 +505,7 @@ test_event_checks_with_minisign(void **state)
 	assert_int_equal(fwrite(text, 1, len, fp), len);
 	fclose(fp);
 	assert_int_not_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	scratch_remove(dir);
 	assert_int_equal(rc, 0);
 	free(text);
 	ex_custody_free(&c);
@@ -516,23 +516,24 @@ test_output_valid_with_xmllint(void **state)
 {
 	const fixture *f = *state;
 	ex_custody *c = three_events(f, f->b);
-	char path[] = "/tmp/exhibit-custody-XXXXXX", cmd[1024];
+	char dir[1024], path[1100], cmd[2400];
 	size_t len;
 	char *xml;
 	FILE *fp;
-	int fd, rc;
+	int rc;
 
 	if (system("command -v xmllint >/dev/null 2>&1") != 0)
 		skip();
 	write_ok(c, &xml, &len);
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_non_null(fp = fdopen(fd, "wb"));
+	assert_int_equal(scratch_make(dir, sizeof(dir), "test_custody"), 0);
+	snprintf(path, sizeof(path), "%s/custody.xml", dir);
+	assert_non_null(fp = fopen(path, "wb"));
 	assert_int_equal(fwrite(xml, 1, len, fp), len);
 	fclose(fp);
 	snprintf(cmd, sizeof(cmd), "xmllint --noout --nonet --schema "
 	    "'%s/schemas/custody.xsd' '%s' 2>/dev/null", TEST_SRCDIR, path);
 	rc = system(cmd);
-	unlink(path);
+	scratch_remove(dir);
 	assert_int_equal(rc, 0);
 	free(xml);
 	ex_custody_free(&c);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "exhibit/hash.h"
+#include "scratch.h"
 
 static void
 hex(const unsigned char *p, size_t n, char *out)
@@ -187,11 +188,12 @@ static void
 test_file_digests(void **state)
 {
 	const size_t lens[] = { 0, 1, (1 << 20) - 1, 1 << 20, (3 << 20) + 17 };
-	char path[PATH_MAX];
+	char dir[PATH_MAX / 2], path[PATH_MAX];
 	size_t i;
 
 	(void)state;
-	snprintf(path, sizeof(path), "test_hash.%ld.tmp", (long)getpid());
+	assert_int_equal(scratch_make(dir, sizeof(dir), "test_hash"), 0);
+	snprintf(path, sizeof(path), "%s/data", dir);
 	for (i = 0; i < sizeof(lens) / sizeof(*lens); i++) {
 		unsigned char *data = noise(lens[i], 1000 + i);
 		unsigned char sha[EX_SHA256_BYTES];
@@ -213,6 +215,7 @@ test_file_digests(void **state)
 		free(data);
 	}
 	assert_int_equal(unlink(path), 0);
+	scratch_remove(dir);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "exhibit/media.h"
+#include "scratch.h"
 
 #ifndef FFMPEG
 #define FFMPEG "ffmpeg"
@@ -69,12 +70,8 @@ fill_seg(ex_segment *seg, const char *name)
 static int
 make_all(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_media_streams.XXXXXX",
-	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
+	if (scratch_make(tmpdir, sizeof(tmpdir), "test_media_streams") != 0)
 		return -1;
 	run("cd '%s' && printf '1\\n00:00:00,000 --> 00:00:01,500\\nhello\\n' "
 	    "> s.srt", tmpdir);
@@ -97,7 +94,7 @@ static int
 remove_all(void **state)
 {
 	(void)state;
-	run("rm -rf '%s'", tmpdir);
+	scratch_remove(tmpdir);
 	free(seg_a.path);
 	free(seg_a.relpath);
 	free(seg_b.path);

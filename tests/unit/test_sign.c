@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "exhibit/sign.h"
+#include "scratch.h"
 
 #define FIX TEST_SRCDIR "/tests/fixtures/keys/"
 /* Key IDs of the fixtures, as stock minisign printed them. */
@@ -23,7 +24,7 @@
 #define MS_E_ID "88EE4781909E614A"
 #define MS_E_PASS "correct horse"
 
-static char tmpdir[] = "/tmp/test_sign.XXXXXX";
+static char tmpdir[256];
 
 /* --- helpers ----------------------------------------------------------- */
 
@@ -738,19 +739,15 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	return 0;
+	return scratch_make(tmpdir, sizeof(tmpdir), "test_sign");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	scratch_remove(tmpdir);
+	return 0;
 }
 
 int

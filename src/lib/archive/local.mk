@@ -41,7 +41,9 @@ EXTRA_DIST += \
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_archive
-tests_unit_test_archive_SOURCES = tests/unit/test_archive.c tests/unit/scratch.h
+tests_unit_test_archive_SOURCES = tests/unit/test_archive.c \
+    tests/unit/test_archive_index.c tests/unit/test_archive.h \
+    tests/unit/scratch.h
 tests_unit_test_archive_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_archive_LDADD = libexarchive.la $(DEP_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/test_archive

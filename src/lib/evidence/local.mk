@@ -27,7 +27,7 @@ EXTRA_DIST += $(SIGN_FIXTURES)
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_sign
-tests_unit_test_sign_SOURCES = tests/unit/test_sign.c
+tests_unit_test_sign_SOURCES = tests/unit/test_sign.c tests/unit/scratch.h
 tests_unit_test_sign_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sign_LDADD = libexevidence.la $(DEP_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/test_sign

@@ -27,7 +27,9 @@ libexhibit_la_LIBADD += libexmedia.la
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_media
-tests_unit_test_media_SOURCES = tests/unit/test_media.c
+tests_unit_test_media_SOURCES = tests/unit/test_media.c \
+    tests/unit/test_media_working.c tests/unit/test_media_still.c \
+    tests/unit/test_media.h tests/unit/scratch.h
 tests_unit_test_media_CFLAGS = $(UNIT_CFLAGS) -DFFMPEG='"$(FFMPEG)"'
 tests_unit_test_media_LDADD = libexmedia.la $(UNIT_LIBS)
 TESTS += tests/unit/test_media
