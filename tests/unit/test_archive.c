@@ -5,6 +5,9 @@
  *
  * Each test builds its archive in a fresh temporary folder from the tiny
  * clips in tests/fixtures/archive (160x90, 10 fps, 2 s = 20 frames).
+ * This file: the shared helpers (test_archive.h), names, Frigate, plain
+ * folders, and main; test_archive_index.c: the indexed reader, the
+ * timeline on its own, the SEI signatures.
  */
 #include "config.h"
 

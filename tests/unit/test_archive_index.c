@@ -391,4 +391,3 @@ test_sei_signatures(void **state)
 		assert_string_equal(names, "");
 	}
 }
-

@@ -1,4 +1,9 @@
-/* test_manifest.c — manifest.xml: writer, schema, round trip, hostile input. */
+/*
+ * test_manifest.c — manifest.xml: writer, schema, round trip, hostile input.
+ * This file: the sample manifest and helpers (test_manifest.h), the writer,
+ * the round trip, the embedded schema, the golden fixture, and main;
+ * test_manifest_hostile.c: the parser against hostile input.
+ */
 #include "config.h"
 
 #include <fcntl.h>
@@ -476,6 +481,7 @@ test_write_refuses_incomplete_model(void **state)
 	ex_manifest_free(&m);
 }
 
+/* The embedded schema is schemas/manifest.xsd, byte for byte. */
 static void
 test_embedded_xsd_matches_file(void **state)
 {

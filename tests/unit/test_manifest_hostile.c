@@ -355,5 +355,3 @@ test_libxml2_is_silent(void **state)
 	scratch_remove(dir);
 	assert_int_equal(st.st_size, 0);
 }
-
-/* The embedded schema is schemas/manifest.xsd, byte for byte. */

@@ -8,6 +8,10 @@
  * none repeated.  Segment k of a set holds frames 100k .. 100k+99 and
  * starts at T0 + 4k s (set "h264": segments 0-3 back to back, segment 4
  * after a 4 s hole).
+ *
+ * This file: making the clips, reading outputs back (test_media.h), the
+ * native cuts, and main; test_media_working.c: working copies;
+ * test_media_still.c: stills and the decoding and encoding threads.
  */
 #include "config.h"
 

@@ -540,4 +540,3 @@ test_decoder_threads_from_budget(void **state)
 	}
 	media_in_close(&in);
 }
-

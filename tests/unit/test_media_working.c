@@ -577,4 +577,3 @@ test_working_cue_track(void **state)
 	assert_string_equal(c->text[2], "2024-10-27 01:00:00.000 GMT");
 	ex_media_result_free(&res);
 }
-
