@@ -2,10 +2,10 @@
 ## Every tests/cli/*.sh is listed once, in SHELL_TESTS, with a line on what
 ## it proves; a new shell test goes here (and nowhere else), its support
 ## files (tools, fixtures, browser scripts, artefacts) in the blocks below.
-## Programs and unit tests stay with what they test: the modules' local.mk,
-## tests/e2e.mk (test tools, the export planner's unit test) and
-## tests/media.mk (the media results' unit test).  All tests source
-## tests/cli/lib.sh (keys, sample exports, snapshots, waiting on state).
+## The unit tests have their own index, tests/unit/local.mk; the test
+## tools are built by the modules' local.mk and tests/e2e.mk.  All shell
+## tests source tests/cli/lib.sh (keys, sample exports, snapshots, waiting
+## on state).
 
 SHELL_TESTS = \
 	tests/cli/help.sh \

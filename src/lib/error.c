@@ -8,17 +8,27 @@
 
 #include "exhibit/error.h"
 
+static void
+vset(ex_error *err, ex_status code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void
+vset(ex_error *err, ex_status code, const char *fmt, va_list ap)
+{
+	err->code = code;
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+}
+
 ex_status
 ex_error_set(ex_error *err, ex_status code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return code;
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
+	if (err != NULL) {
+		va_start(ap, fmt);
+		vset(err, code, fmt, ap);
+		va_end(ap);
+	}
 	return code;
 }
 
@@ -32,9 +42,8 @@ ex_error_errno(ex_error *err, const char *fmt, ...)
 
 	if (err == NULL)
 		return code;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	vset(err, code, fmt, ap);
 	va_end(ap);
 	len = strlen(err->message);
 	snprintf(err->message + len, sizeof(err->message) - len, ": %s",

@@ -38,13 +38,3 @@ EXTRA_DIST += \
 	tests/fixtures/archive/vfr.mkv \
 	tests/fixtures/archive/notmedia.mp4 \
 	tests/fixtures/archive/empty.mp4
-
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_archive
-tests_unit_test_archive_SOURCES = tests/unit/test_archive.c \
-    tests/unit/test_archive_index.c tests/unit/test_archive.h \
-    tests/unit/scratch.h
-tests_unit_test_archive_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_archive_LDADD = libexarchive.la $(DEP_LIBS) $(UNIT_LIBS)
-TESTS += tests/unit/test_archive
-endif

@@ -25,14 +25,6 @@ SIGN_FIXTURES = \
 	tests/fixtures/keys/data.txt.comment-edited.minisig
 EXTRA_DIST += $(SIGN_FIXTURES)
 
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_sign
-tests_unit_test_sign_SOURCES = tests/unit/test_sign.c tests/unit/scratch.h
-tests_unit_test_sign_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_sign_LDADD = libexevidence.la $(DEP_LIBS) $(UNIT_LIBS)
-TESTS += tests/unit/test_sign
-endif
-
 ## sigcheck: signs and verifies through libexhibit for the shell tests
 check_PROGRAMS += tests/tools/sigcheck
 tests_tools_sigcheck_SOURCES = \

@@ -32,18 +32,3 @@ src/lib/evidence/custody_xsd.c: $(top_srcdir)/schemas/custody.xsd $(top_srcdir)/
 	$(AM_V_GEN)$(MKDIR_P) src/lib/evidence && \
 	$(SHELL) $(top_srcdir)/build-aux/embed.sh ex_custody_xsd_text \
 	    $(top_srcdir)/schemas/custody.xsd >$@.tmp && mv -f $@.tmp $@
-
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_manifest
-tests_unit_test_manifest_SOURCES = tests/unit/test_manifest.c \
-    tests/unit/test_manifest_hostile.c tests/unit/test_manifest.h \
-    tests/unit/scratch.h
-tests_unit_test_manifest_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_manifest_LDADD = libexmanifest.la $(UNIT_LIBS)
-TESTS += tests/unit/test_manifest
-check_PROGRAMS += tests/unit/test_custody
-tests_unit_test_custody_SOURCES = tests/unit/test_custody.c tests/unit/scratch.h
-tests_unit_test_custody_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_custody_LDADD = libexmanifest.la $(UNIT_LIBS)
-TESTS += tests/unit/test_custody
-endif

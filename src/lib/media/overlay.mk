@@ -20,11 +20,3 @@ EXTRA_DIST += \
 noinst_PROGRAMS += tests/tools/overlay-demo
 tests_tools_overlay_demo_SOURCES = tests/tools/overlay-demo.c
 tests_tools_overlay_demo_LDADD = libexoverlay.la $(SWSCALE_LIBS) $(AVUTIL_LIBS)
-
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_overlay
-tests_unit_test_overlay_SOURCES = tests/unit/test_overlay.c
-tests_unit_test_overlay_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_overlay_LDADD = libexoverlay.la $(AVUTIL_LIBS) $(UNIT_LIBS)
-TESTS += tests/unit/test_overlay
-endif

@@ -14,11 +14,3 @@ libexreport_la_SOURCES = \
 	src/lib/report/readme_txt.c
 libexreport_la_LIBADD = libexmanifest.la libexbundle.la libexcore.la
 libexhibit_la_LIBADD += libexreport.la
-
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_report
-tests_unit_test_report_SOURCES = tests/unit/test_report.c
-tests_unit_test_report_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_report_LDADD = libexreport.la $(DEP_LIBS) $(UNIT_LIBS)
-TESTS += tests/unit/test_report
-endif
