@@ -10,16 +10,10 @@ libexcore_la_SOURCES += src/lib/ffformats.h
 
 ## The jobs: export and verify, on top of every module.
 libexhibit_la_SOURCES += \
-	include/exhibit/export.h \
-	include/exhibit/verify.h \
-	src/lib/export/export_private.h \
-	src/lib/export/export.c \
-	src/lib/export/fill.c \
-	src/lib/export/masters.c \
-	src/lib/export/plan.c \
-	src/lib/export/pool.c \
-	src/lib/verify.c \
-	src/lib/verify_report.c \
+	include/exhibit/export.h include/exhibit/verify.h \
+	src/lib/export/export_private.h src/lib/export/export.c \
+	src/lib/export/fill.c src/lib/export/masters.c src/lib/export/plan.c \
+	src/lib/export/pool.c src/lib/verify.c src/lib/verify_report.c \
 	src/lib/verify_xml.c
 ## The verify report's schema (ex_verify_xml; tests/cli/verify_xml.sh).
 EXTRA_DIST += schemas/verify.xsd

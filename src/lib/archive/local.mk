@@ -4,17 +4,11 @@
 ## folders), segment probing and the per-camera timeline.
 noinst_LTLIBRARIES += libexarchive.la
 libexarchive_la_SOURCES = \
-	include/exhibit/archive.h \
-	src/lib/archive/archive_private.h \
-	src/lib/archive/model.c \
-	src/lib/archive/detect.c \
-	src/lib/archive/indexed.c \
-	src/lib/archive/frigate.c \
-	src/lib/archive/plain.c \
-	src/lib/archive/probe.c \
-	src/lib/archive/sei.c \
-	src/lib/archive/scan_xml.c \
-	src/lib/archive/timeline.c
+	include/exhibit/archive.h src/lib/archive/archive_private.h \
+	src/lib/archive/model.c src/lib/archive/detect.c \
+	src/lib/archive/indexed.c src/lib/archive/frigate.c \
+	src/lib/archive/plain.c src/lib/archive/probe.c src/lib/archive/sei.c \
+	src/lib/archive/scan_xml.c src/lib/archive/timeline.c
 nodist_libexarchive_la_SOURCES = src/lib/archive/recorder_xsd.c
 libexarchive_la_LIBADD = libexcore.la
 libexhibit_la_LIBADD += libexarchive.la
@@ -30,11 +24,7 @@ EXTRA_DIST += schemas/recorder.xsd schemas/scan.xsd
 
 ## Test footage: tiny clips (160x90, 10 fps, 2 s) and broken files.
 EXTRA_DIST += \
-	tests/fixtures/archive/make.sh \
-	tests/fixtures/archive/clip.mp4 \
-	tests/fixtures/archive/clip.mkv \
-	tests/fixtures/archive/clip.ts \
-	tests/fixtures/archive/clip_hevc.mp4 \
-	tests/fixtures/archive/vfr.mkv \
-	tests/fixtures/archive/notmedia.mp4 \
-	tests/fixtures/archive/empty.mp4
+	tests/fixtures/archive/make.sh tests/fixtures/archive/clip.mp4 \
+	tests/fixtures/archive/clip.mkv tests/fixtures/archive/clip.ts \
+	tests/fixtures/archive/clip_hevc.mp4 tests/fixtures/archive/vfr.mkv \
+	tests/fixtures/archive/notmedia.mp4 tests/fixtures/archive/empty.mp4

@@ -4,14 +4,10 @@
 ## verify needs no files beside the binary; the bundle carries a copy.
 noinst_LTLIBRARIES += libexmanifest.la
 libexmanifest_la_SOURCES = \
-	include/exhibit/manifest.h \
-	include/exhibit/custody.h \
-	src/lib/evidence/xml_private.h \
-	src/lib/evidence/xml.c \
-	src/lib/evidence/manifest.c \
-	src/lib/evidence/manifest_write.c \
-	src/lib/evidence/manifest_read.c \
-	src/lib/evidence/custody.c
+	include/exhibit/manifest.h include/exhibit/custody.h \
+	src/lib/evidence/xml_private.h src/lib/evidence/xml.c \
+	src/lib/evidence/manifest.c src/lib/evidence/manifest_write.c \
+	src/lib/evidence/manifest_read.c src/lib/evidence/custody.c
 nodist_libexmanifest_la_SOURCES = \
 	src/lib/evidence/manifest_xsd.c \
 	src/lib/evidence/custody_xsd.c

@@ -11,10 +11,8 @@ libexoverlay_la_LIBADD = libexcore.la $(AVUTIL_LIBS)
 libexhibit_la_LIBADD += libexoverlay.la
 
 EXTRA_DIST += \
-	src/lib/media/fontgen/README \
-	src/lib/media/fontgen/LICENSE-DejaVu \
-	src/lib/media/fontgen/fontgen.c \
-	src/lib/media/fontgen/gen.sh
+	src/lib/media/fontgen/README src/lib/media/fontgen/LICENSE-DejaVu \
+	src/lib/media/fontgen/fontgen.c src/lib/media/fontgen/gen.sh
 
 ## A person's check: render a sample frame to a PPM image.
 noinst_PROGRAMS += tests/tools/overlay-demo

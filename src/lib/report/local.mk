@@ -3,14 +3,9 @@
 ## the manifest model (the thumbnails are made by src/lib/media/thumb.c).
 noinst_LTLIBRARIES += libexreport.la
 libexreport_la_SOURCES = \
-	include/exhibit/report.h \
-	src/lib/report/report_private.h \
-	src/lib/report/format.c \
-	src/lib/report/extras.c \
-	src/lib/report/facts.c \
-	src/lib/report/streams.c \
-	src/lib/report/index_html.c \
-	src/lib/report/index_static.c \
-	src/lib/report/readme_txt.c
+	include/exhibit/report.h src/lib/report/report_private.h \
+	src/lib/report/format.c src/lib/report/extras.c src/lib/report/facts.c \
+	src/lib/report/streams.c src/lib/report/index_html.c \
+	src/lib/report/index_static.c src/lib/report/readme_txt.c
 libexreport_la_LIBADD = libexmanifest.la libexbundle.la libexcore.la
 libexhibit_la_LIBADD += libexreport.la
