@@ -226,7 +226,8 @@ $FF -i r0.mp4 -c copy -metadata:s:v:0 rotate=90 \
 	rot/cam1/20240701T120000Z.mp4 || t_fail "ffmpeg failed (rotated)"
 t_expect_status 0 "$EXHIBIT" export rot -o rb --container dir --camera cam1 \
 	--from 2024-07-01T12:00:00Z --to 2024-07-01T12:00:02Z -s k.key \
-	--case C-1 --exhibit R/1 --operator "Jo Bloggs" --preset ultrafast
+	--case C-1 --exhibit R/1 --operator "Jo Bloggs" --preset ultrafast \
+	--still 2024-07-01T12:00:01Z
 rw=rb/data/cam1/working/cam1-working-001.mp4
 test "$(entry "$rw" v:0 stream=width,height)" = 240,320 ||
 	t_fail "the turned camera's working copy is $(entry "$rw" v:0 stream=width,height), not 240x320"
@@ -234,9 +235,11 @@ test -z "$(entry "$rw" v:0 stream_side_data=rotation)" ||
 	t_fail "the working copy still asks players to turn it"
 test "$(entry rb/data/cam1/native/cam1-native-001.mp4 v:0 stream_side_data=rotation)" = 90 ||
 	t_fail "the native copy lost the camera's rotation"
-# The mean colour of a 40x40 square of frame 10, at the bottom-left and
-# the right middle (away from the burn-in), as r,g,b.
-square() { $FF -i "$1" -vf "select=eq(n\\,10),crop=40:40:$2:$3,format=rgb24" \
+# The mean colour of a 40x40 square of frame 10 (of a picture: its only
+# frame), at the bottom-left and the right middle (away from the burn-in),
+# as r,g,b.
+square() { case $1 in *.png) n=0 ;; *) n=10 ;; esac
+	$FF -i "$1" -vf "select=eq(n\\,$n),crop=40:40:$2:$3,format=rgb24" \
 	-frames:v 1 -f rawvideo - | python3 -c 'import sys
 b = sys.stdin.buffer.read(); n = len(b) // 3
 print(",".join(str(round(sum(b[i::3]) / n / 32)) for i in range(3)))'; }
@@ -247,4 +250,12 @@ for at in "0 280" "200 140"; do
 done
 test "$(square "$rw" 0 280)" != "$(square "$rw" 200 140)" ||
 	t_fail "the turned test picture has no red corner to compare"
+# Its still stands upright too, the red corner where the working copy has it.
+st=rb/data/cam1/still/cam1-still-20240701T120001.000Z.png
+test "$(ffprobe -v error -show_entries stream=width,height -of csv=p=0 "$st")" = 240,320 ||
+	t_fail "the turned camera's still is not 240x320"
+for at in "0 280" "200 140"; do
+	test "$(square "$st" $at)" = "$(square "$rw" $at)" ||
+		t_fail "turned still at $at: $(square "$st" $at), the working copy has $(square "$rw" $at)"
+done
 t_done
