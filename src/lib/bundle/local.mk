@@ -34,7 +34,9 @@ EXTRA_DIST += \
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_bundle
-tests_unit_test_bundle_SOURCES = tests/unit/test_bundle.c tests/unit/scratch.h
+tests_unit_test_bundle_SOURCES = tests/unit/test_bundle.c \
+    tests/unit/test_bundle_write.c tests/unit/test_bundle_read.c \
+    tests/unit/test_bundle.h tests/unit/scratch.h
 tests_unit_test_bundle_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bundle_LDADD = libexbundle.la $(UNIT_LIBS)
 TESTS += tests/unit/test_bundle
@@ -45,7 +47,7 @@ endif
 ## main user (the evidence fragment belongs to another module).
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_hash
-tests_unit_test_hash_SOURCES = tests/unit/test_hash.c
+tests_unit_test_hash_SOURCES = tests/unit/test_hash.c tests/unit/scratch.h
 tests_unit_test_hash_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hash_LDADD = libexevidence.la $(UNIT_LIBS)
 TESTS += tests/unit/test_hash
