@@ -7,6 +7,7 @@
 #ifndef EXHIBIT_BUNDLE_PRIVATE_H
 #define EXHIBIT_BUNDLE_PRIVATE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -135,6 +136,11 @@ typedef struct bundle_loader {
 ex_status bundle_problem(bundle_loader *L, ex_bundle_problem_kind kind,
     const char *path, ex_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* bundle_problem with the arguments in ap (the raw checks' own
+ * problem helpers pass theirs on). */
+ex_status bundle_problemv(bundle_loader *L, ex_bundle_problem_kind kind,
+    const char *path, ex_error *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 /* Start an entry.  stored is the name as stored; rel the path relative
  * to the bag root (NULL: outside it, then stored is used).  Sets L->cur.
  * Fails only for ENOMEM; when max_entries is reached it records the

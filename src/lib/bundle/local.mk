@@ -14,8 +14,12 @@ libexbundle_la_SOURCES = \
 	src/lib/bundle/reader.c \
 	src/lib/bundle/reader_archive.c \
 	src/lib/bundle/reader_dir.c \
+	src/lib/bundle/reader_zip.h \
 	src/lib/bundle/reader_zip.c \
+	src/lib/bundle/zip_entry.c \
+	src/lib/bundle/reader_tar.h \
 	src/lib/bundle/reader_tar.c \
+	src/lib/bundle/tar_pax.c \
 	src/lib/bundle/reader_iso.h \
 	src/lib/bundle/reader_iso.c \
 	src/lib/bundle/iso_tree.c \

@@ -84,17 +84,27 @@ ex_status
 bundle_problem(bundle_loader *L, ex_bundle_problem_kind kind,
     const char *path, ex_error *err, const char *fmt, ...)
 {
+	ex_status s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	s = bundle_problemv(L, kind, path, err, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+ex_status
+bundle_problemv(bundle_loader *L, ex_bundle_problem_kind kind,
+    const char *path, ex_error *err, const char *fmt, va_list ap)
+{
 	ex_bundle *b = L->b;
 	ex_bundle_problem *p;
 	char shown[512], why[512];
 	size_t n;
-	va_list ap;
 
 	if (BASE_GROW(b->problems, L->capproblems, b->nproblems + 1) != 0)
 		return base_nomem(err);
-	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
 	display(path, shown, sizeof(shown));
 	p = &b->problems[b->nproblems];
 	p->kind = kind;
@@ -333,14 +343,12 @@ check_names(bundle_loader *L, ex_error *err)
 	ex_bundle *b = L->b;
 	bundle_names set = { NULL, 0, 0 };
 	char **implicit = NULL;
-	size_t nimplicit = 0, i, len;
+	size_t nimplicit = 0, capimplicit = 0, i, len;
 	const bundle_name *hit;
 	const char *path, *slash;
 	ex_status st = EX_OK;
 	char *prefix;
 
-	if ((implicit = calloc(b->nentries + 1, sizeof(*implicit))) == NULL)
-		return base_nomem(err);
 	for (i = 0; i < b->nentries; i++) {
 		const ex_bundle_entry *e = &b->entries[i];
 
@@ -352,17 +360,10 @@ check_names(bundle_loader *L, ex_error *err)
 			len = (size_t)(slash - path);
 			hit = bundle_names_find(&set, path, len);
 			if (hit == NULL) {
-				char **more;
-
-				if ((prefix = strndup(path, len)) == NULL)
+				if (BASE_GROW(implicit, capimplicit,
+				    nimplicit + 1) != 0 ||
+				    (prefix = strndup(path, len)) == NULL)
 					goto nomem;
-				more = realloc(implicit, (nimplicit + 2) *
-				    sizeof(*more));
-				if (more == NULL) {
-					free(prefix);
-					goto nomem;
-				}
-				implicit = more;
 				implicit[nimplicit++] = prefix;
 				if (bundle_names_add(&set, prefix, 1,
 				    SIZE_MAX) != 0)

@@ -43,7 +43,7 @@ list_names(int dfd, const char *shown, char ***names, size_t *n,
 {
 	DIR *d;
 	struct dirent *de;
-	char **v = NULL, **more;
+	char **v = NULL;
 	size_t cap = 0, count = 0;
 	int fd;
 	ex_status st = EX_OK;
@@ -68,17 +68,9 @@ list_names(int dfd, const char *shown, char ***names, size_t *n,
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			if ((more = realloc(v, cap * sizeof(*v))) == NULL) {
-				st = ex_error_set(err, EX_ERR_NOMEM,
-				    "out of memory");
-				break;
-			}
-			v = more;
-		}
-		if ((v[count] = strdup(de->d_name)) == NULL) {
-			st = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		if (BASE_GROW(v, cap, count + 1) != 0 ||
+		    (v[count] = strdup(de->d_name)) == NULL) {
+			st = base_nomem(err);
 			break;
 		}
 		count++;
@@ -110,7 +102,7 @@ read_file(bundle_loader *L, int dfd, const char *name, const char *rel,
 
 	s = ex_file_open(dfd, name, EX_FILE_NOFOLLOW, "", &fd, &st, &ferr);
 	if (s == EX_ERR_NOMEM)
-		return ex_error_set(err, s, "out of memory");
+		return base_nomem(err);
 	if (s != EX_OK || st.st_ino != lst->st_ino ||
 	    st.st_dev != lst->st_dev) {
 		s = s == EX_ERR_IO && errno != 0 ?
@@ -191,20 +183,39 @@ ignore(bundle_loader *L, const char *rel, const char *origin, ex_error *err)
 		    "more than %llu entries: stopped reading",
 		    (unsigned long long)L->lim.max_entries);
 	}
-	if (b->nignored == L->capignored) {
-		size_t cap = L->capignored ? L->capignored * 2 : 8;
-
-		if ((v = realloc(b->ignored, cap * sizeof(*v))) == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
-		b->ignored = v;
-		L->capignored = cap;
-	}
+	if (BASE_GROW(b->ignored, L->capignored, b->nignored + 1) != 0)
+		return base_nomem(err);
 	v = &b->ignored[b->nignored];
 	if ((v->path = strdup(rel)) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	v->origin = origin;
 	b->nignored++;
 	return EX_OK;
+}
+
+/* Walk the folder name (rel) in dfd, one level below depth; macosx: it
+ * is in __MACOSX/ (its folders are no entries). */
+static ex_status
+descend(bundle_loader *L, int dfd, const char *name, const char *rel,
+    int depth, int macosx, ex_error *err)
+{
+	ex_status s;
+	int fd;
+
+	if (depth >= DIR_DEPTH_MAX) {
+		L->stopped = 1;
+		return bundle_problem(L, EX_PROBLEM_LIMIT, rel, err,
+		    "folders nested more than %d deep", DIR_DEPTH_MAX);
+	}
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return ex_error_errno(err, "%s", rel);
+	L->in_macosx += macosx;
+	s = walk(L, fd, rel, depth + 1, err);
+	L->in_macosx -= macosx;
+	close(fd);
+	return s;
 }
 
 static ex_status
@@ -215,7 +226,6 @@ visit(bundle_loader *L, int dfd, const char *name, const char *rel,
 	char target[4096];
 	const char *origin;
 	ssize_t tn;
-	int fd;
 	ex_status s;
 
 	if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0)
@@ -234,40 +244,14 @@ visit(bundle_loader *L, int dfd, const char *name, const char *rel,
 		if (!L->in_macosx && (s = ignore(L, rel,
 		    ex_bundle_desktop_file(rel, 1), err)) != EX_OK)
 			return s;
-		if (depth >= DIR_DEPTH_MAX) {
-			L->stopped = 1;
-			return bundle_problem(L, EX_PROBLEM_LIMIT, rel, err,
-			    "folders nested more than %d deep",
-			    DIR_DEPTH_MAX);
-		}
-		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		if (fd < 0)
-			return ex_error_errno(err, "%s", rel);
-		L->in_macosx++;
-		s = walk(L, fd, rel, depth + 1, err);
-		L->in_macosx--;
-		close(fd);
-		return s;
+		return descend(L, dfd, name, rel, depth, 1, err);
 	}
 	if (S_ISDIR(lst.st_mode)) {
 		if ((s = bundle_entry_begin(L, rel, rel, EX_ENTRY_DIR, -1,
 		    err)) != EX_OK || L->cur == NULL ||
 		    (s = bundle_entry_end(L, 1, err)) != EX_OK)
 			return s;
-		if (depth >= DIR_DEPTH_MAX) {
-			L->stopped = 1;
-			return bundle_problem(L, EX_PROBLEM_LIMIT, rel, err,
-			    "folders nested more than %d deep",
-			    DIR_DEPTH_MAX);
-		}
-		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		if (fd < 0)
-			return ex_error_errno(err, "%s", rel);
-		s = walk(L, fd, rel, depth + 1, err);
-		close(fd);
-		return s;
+		return descend(L, dfd, name, rel, depth, 0, err);
 	}
 	if (S_ISREG(lst.st_mode)) {
 		if ((s = bundle_entry_begin(L, rel, rel, EX_ENTRY_FILE,
@@ -288,7 +272,7 @@ visit(bundle_loader *L, int dfd, const char *name, const char *rel,
 		tn = readlinkat(dfd, name, target, sizeof(target) - 1);
 		target[tn >= 0 ? tn : 0] = '\0';
 		if ((L->cur->link_target = strdup(target)) == NULL)
-			return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			return base_nomem(err);
 		s = bundle_problem(L, EX_PROBLEM_SYMLINK, rel, err,
 		    "symbolic link to '%s'", target);
 		bundle_entry_end(L, 0, NULL);
@@ -316,7 +300,7 @@ walk(bundle_loader *L, int dfd, const char *prefix, int depth, ex_error *err)
 	for (i = 0; i < n && s == EX_OK && !L->stopped; i++) {
 		len = strlen(prefix) + strlen(names[i]) + 2;
 		if ((rel = malloc(len)) == NULL) {
-			s = ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+			s = base_nomem(err);
 			break;
 		}
 		snprintf(rel, len, "%s%s%s", prefix, prefix[0] ? "/" : "",
@@ -343,7 +327,7 @@ bundle_load_dir(bundle_loader *L, const char *path, ex_error *err)
 	for (base = end; base > path && base[-1] != '/'; base--)
 		;
 	if ((L->b->top = strndup(base, (size_t)(end - base))) == NULL)
-		return ex_error_set(err, EX_ERR_NOMEM, "out of memory");
+		return base_nomem(err);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return ex_error_errno(err, "%s", path);
@@ -395,7 +379,7 @@ ex_bundle_held(const char *path, char ***names, size_t *n, ex_error *err)
 	*n = 0;
 	s = ex_file_open(AT_FDCWD, path, EX_FILE_DIR, NULL, &fd, &st, &ferr);
 	if (s == EX_ERR_NOMEM)
-		return ex_error_set(err, s, "out of memory");
+		return base_nomem(err);
 	if (s != EX_OK)
 		return EX_OK;
 	if (!S_ISDIR(st.st_mode))
@@ -410,7 +394,7 @@ ex_bundle_held(const char *path, char ***names, size_t *n, ex_error *err)
 	}
 	if ((s = list_names(fd, path, &v, &count, &ferr)) != EX_OK) {
 		if (s == EX_ERR_NOMEM)
-			s = ex_error_set(err, s, "out of memory");
+			s = base_nomem(err);
 		else
 			s = EX_OK;
 		goto out;

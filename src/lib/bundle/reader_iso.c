@@ -78,16 +78,15 @@ ex_status
 iso_bad(struct iso *s, ex_bundle_problem_kind kind, const char *path,
     const char *fmt, ...)
 {
-	char why[512];
+	ex_status st;
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
 	if (kind == EX_PROBLEM_TRUNCATED)
 		bundle_drop_damage(s->L);
-	return bundle_problem(s->L, kind, iso_rel(s, path), s->err,
-	    "%s", why);
+	va_start(ap, fmt);
+	st = bundle_problemv(s->L, kind, iso_rel(s, path), s->err, fmt, ap);
+	va_end(ap);
+	return st;
 }
 
 ex_status
