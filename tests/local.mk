@@ -49,7 +49,8 @@ SHELL_TESTS = \
 	tests/cli/samples.sh \
 	tests/cli/bench_smoke.sh \
 	tests/cli/man.sh \
-	tests/cli/man_examples.sh
+	tests/cli/man_examples.sh \
+	tests/cli/house.sh
 TESTS += $(SHELL_TESTS)
 dist_check_SCRIPTS += $(SHELL_TESTS)
 

@@ -8,13 +8,14 @@
 if HAVE_CMOCKA
 UNIT_TESTS = \
 	tests/unit/test_base tests/unit/test_fileio tests/unit/test_time \
-	tests/unit/test_sign \
+	tests/unit/test_hash tests/unit/test_sign \
 	tests/unit/test_manifest tests/unit/test_custody \
 	tests/unit/test_archive \
 	tests/unit/test_overlay tests/unit/test_clock tests/unit/test_media \
 	tests/unit/test_media_streams tests/unit/test_thumb \
-	tests/unit/test_report \
-	tests/unit/test_export_plan tests/unit/test_custody_add
+	tests/unit/test_report tests/unit/test_bundle \
+	tests/unit/test_export_io tests/unit/test_export_plan \
+	tests/unit/test_custody_add
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 endif
@@ -25,6 +26,7 @@ EXTRA_DIST += tests/unit/scratch.h
 tests_unit_test_base_LDADD = libexcore.la $(UNIT_LIBS)
 tests_unit_test_fileio_LDADD = libexcore.la $(UNIT_LIBS)
 tests_unit_test_time_LDADD = libexcore.la $(UNIT_LIBS)
+tests_unit_test_hash_LDADD = libexevidence.la $(UNIT_LIBS)
 tests_unit_test_sign_LDADD = libexevidence.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_manifest_LDADD = libexmanifest.la $(UNIT_LIBS)
 tests_unit_test_custody_LDADD = libexmanifest.la $(UNIT_LIBS)
@@ -35,6 +37,8 @@ tests_unit_test_media_LDADD = libexmedia.la $(UNIT_LIBS)
 tests_unit_test_media_streams_LDADD = libexmedia.la $(UNIT_LIBS)
 tests_unit_test_thumb_LDADD = libexmedia.la $(UNIT_LIBS)
 tests_unit_test_report_LDADD = libexreport.la $(DEP_LIBS) $(UNIT_LIBS)
+tests_unit_test_bundle_LDADD = libexbundle.la $(UNIT_LIBS)
+tests_unit_test_export_io_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_export_plan_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_custody_add_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 
@@ -47,3 +51,6 @@ tests_unit_test_manifest_SOURCES = tests/unit/test_manifest.c \
 tests_unit_test_media_SOURCES = tests/unit/test_media.c \
 	tests/unit/test_media_working.c tests/unit/test_media_still.c \
 	tests/unit/test_media.h
+tests_unit_test_bundle_SOURCES = tests/unit/test_bundle.c \
+	tests/unit/test_bundle_write.c tests/unit/test_bundle_read.c \
+	tests/unit/test_bundle.h

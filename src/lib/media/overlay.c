@@ -22,6 +22,7 @@
 #include <libavutil/common.h>
 #include <libavutil/pixdesc.h>
 
+#include "base.h"
 #include "exhibit/overlay.h"
 
 /* The embedded font (generated font.c). */
@@ -286,8 +287,8 @@ ex_overlay_new(int width, int height, enum AVPixelFormat fmt,
 		return st;
 	ov = calloc(1, sizeof(*ov));
 	if (ov == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "burn-in overlay: "
-		    "out of memory");
+		st = base_nomem(err);
+		ex_error_prefix(err, "burn-in overlay");
 		goto out;
 	}
 	ov->width = width;
@@ -313,8 +314,8 @@ ex_overlay_new(int width, int height, enum AVPixelFormat fmt,
 	tmp = malloc((size_t)ov->gw * (size_t)f.cell_h * sizeof(*tmp));
 	ov->store = calloc((size_t)f.nglyphs, gsize);
 	if (cell == NULL || tmp == NULL || ov->store == NULL) {
-		st = ex_error_set(err, EX_ERR_NOMEM, "burn-in overlay: "
-		    "out of memory");
+		st = base_nomem(err);
+		ex_error_prefix(err, "burn-in overlay");
 		goto out;
 	}
 	for (i = 0; i < f.nglyphs; i++) {
