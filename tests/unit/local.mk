@@ -10,7 +10,7 @@ UNIT_TESTS = \
 	tests/unit/test_base tests/unit/test_fileio tests/unit/test_time \
 	tests/unit/test_hash tests/unit/test_sign \
 	tests/unit/test_manifest tests/unit/test_custody \
-	tests/unit/test_archive \
+	tests/unit/test_archive tests/unit/test_segindex \
 	tests/unit/test_overlay tests/unit/test_clock tests/unit/test_media \
 	tests/unit/test_media_streams tests/unit/test_thumb \
 	tests/unit/test_report tests/unit/test_bundle \
@@ -31,6 +31,7 @@ tests_unit_test_sign_LDADD = libexevidence.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_manifest_LDADD = libexmanifest.la $(UNIT_LIBS)
 tests_unit_test_custody_LDADD = libexmanifest.la $(UNIT_LIBS)
 tests_unit_test_archive_LDADD = libexarchive.la $(DEP_LIBS) $(UNIT_LIBS)
+tests_unit_test_segindex_LDADD = libexarchive.la $(SQLITE_LIBS) $(UNIT_LIBS)
 tests_unit_test_overlay_LDADD = libexoverlay.la $(AVUTIL_LIBS) $(UNIT_LIBS)
 tests_unit_test_clock_LDADD = libexmedia.la libexcore.la $(UNIT_LIBS)
 tests_unit_test_media_LDADD = libexmedia.la $(UNIT_LIBS)
@@ -46,6 +47,8 @@ tests_unit_test_custody_add_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 ## the first file).
 tests_unit_test_archive_SOURCES = tests/unit/test_archive.c \
 	tests/unit/test_archive_index.c tests/unit/test_archive.h
+tests_unit_test_segindex_SOURCES = tests/unit/test_segindex.c \
+	tests/unit/test_segindex_damage.c tests/unit/test_segindex.h
 tests_unit_test_manifest_SOURCES = tests/unit/test_manifest.c \
 	tests/unit/test_manifest_hostile.c tests/unit/test_manifest.h
 tests_unit_test_media_SOURCES = tests/unit/test_media.c \

@@ -12,6 +12,12 @@ libexarchive_la_SOURCES = \
 nodist_libexarchive_la_SOURCES = src/lib/archive/recorder_xsd.c
 libexarchive_la_LIBADD = libexcore.la
 libexhibit_la_LIBADD += libexarchive.la
+## The segment index (issue 15): segindex.c (the SQLite database under
+## the cache folder), segindex_row.c (one row, every column checked).
+libexarchive_la_SOURCES += src/lib/archive/segindex.h \
+	src/lib/archive/segindex.c src/lib/archive/segindex_row.c
+libexarchive_la_LIBADD += $(SQLITE_LIBS)
+DEP_CFLAGS += $(SQLITE_CFLAGS)
 
 ## schemas/recorder.xsd compiled into the binary (build-aux/embed.sh).
 src/lib/archive/recorder_xsd.c: $(top_srcdir)/schemas/recorder.xsd $(top_srcdir)/build-aux/embed.sh
