@@ -180,8 +180,8 @@ ex_bundle_writer_open(const char *output, ex_container kind, const char *top,
 	ex_bundle_top_name(top, topbuf, sizeof(topbuf));
 	if ((w->output = strdup(output)) == NULL ||
 	    (w->top = strdup(topbuf)) == NULL ||
-	    (w->chunk[0] = malloc(BUNDLE_CHUNK)) == NULL ||
-	    (w->chunk[1] = malloc(BUNDLE_CHUNK)) == NULL) {
+	    (w->chunk[0] = malloc(BUNDLE_WRITE_CHUNK)) == NULL ||
+	    (w->chunk[1] = malloc(BUNDLE_WRITE_CHUNK)) == NULL) {
 		st_ = base_nomem(err);
 		goto out;
 	}
@@ -368,8 +368,8 @@ bundle_writer_add(ex_bundle_writer *w, const char *rel, bundle_source *src,
 		goto out;
 	/* Read one byte more than expected, to notice a file that grew. */
 	for (;;) {
-		size_t want = size - done + 1 < BUNDLE_CHUNK ?
-		    (size_t)(size - done + 1) : BUNDLE_CHUNK;
+		size_t want = size - done + 1 < BUNDLE_WRITE_CHUNK ?
+		    (size_t)(size - done + 1) : BUNDLE_WRITE_CHUNK;
 
 		n = source_read(src, w->chunk[cur], want, &data);
 		if (n < 0) {

@@ -121,7 +121,7 @@ digest_for_move(ex_bundle_writer *w, int fd, const char *name, uint64_t size,
 		(void)ex_hasher_new(&w->hasher, NULL);
 	for (;;) {
 		do
-			n = read(fd, w->chunk[cur], BUNDLE_CHUNK);
+			n = read(fd, w->chunk[cur], BUNDLE_WRITE_CHUNK);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			st = ex_error_errno(err, "%s", name);

@@ -14,6 +14,15 @@
 struct archive;
 typedef struct bundle_writer_ops bundle_writer_ops;
 
+/*
+ * The writer's chunk: small enough that the two chunk buffers cost few
+ * fresh pages (a first touch of a page is dear in a virtual machine:
+ * 1 MB chunks cost ~500 page faults, tens of ms, per process) and that a
+ * chunk is still in the core's cache when the digests and the write read
+ * it; large enough that a syscall moves a good many bytes.
+ */
+#define BUNDLE_WRITE_CHUNK (256 * 1024)
+
 struct ex_bundle_writer {
 	ex_container kind;
 	const bundle_writer_ops *ops;   /* how this kind is written */
@@ -34,7 +43,7 @@ struct ex_bundle_writer {
 	char **dirs;                /* folders written, parents first */
 	size_t ndirs, capdirs;
 	bundle_names names;         /* every file and folder name */
-	unsigned char *chunk[2];    /* BUNDLE_CHUNK each, used in turn */
+	unsigned char *chunk[2];    /* BUNDLE_WRITE_CHUNK each, in turn */
 	ex_hasher *hasher;          /* BLAKE2b helper; NULL: none (yet) */
 	uint64_t unsynced;          /* bytes not yet sent to disk */
 	int failed;                 /* a write failed: only abort/free */

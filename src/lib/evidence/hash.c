@@ -27,7 +27,7 @@
 #include "base.h"
 #include "exhibit/hash.h"
 
-#define CHUNK (1 << 20)
+#define CHUNK (256 * 1024)
 
 #ifdef HAVE_LIBCRYPTO
 _Static_assert(sizeof(SHA256_CTX) <= sizeof(((ex_digest *)0)->sha256.raw),
