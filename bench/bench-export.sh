@@ -393,6 +393,10 @@ row() {
 mbps() { # TASK: MB/s of the --no-working payload at the median time
 	stat "$1" | awk -v b="$nowork_bytes" '{ printf "%.0f", ($1 > 0 ? b / 1e6 / $1 : 0) }'
 }
+tput_ratio() { # EXTASK BASETASK: throughput ratio, BASETASK's median time / EXTASK's
+	echo "$(stat "$1") $(stat "$2")" |
+	    awk '{ printf "%.2f", ($1 > 0 ? $5 / $1 : 0) }'
+}
 x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 	-c:v libx264 -f h264 - | grep -a -o 'x264 - core [0-9]* [^ ]*' | head -n 1)
 [ -n "$results" ] || results=$here/results-$(date +%Y-%m-%d).md
@@ -423,6 +427,9 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 		"$(mbps nowork-exhibit) vs $(mbps nowork-cp) MB/s ($((nowork_bytes / 1000000)) MB); target >= 0.9x cp throughput"
 	row "b2sum of the same bytes vs cp" nowork-b2sum nowork-cp "(bound)" \
 		"$(mbps nowork-b2sum) vs $(mbps nowork-cp) MB/s: one digest of the two exhibit needs"
+	row "export --no-working vs b2sum of the same bytes" nowork-exhibit \
+		nowork-b2sum "throughput >= 0.8 (time <= 1.25)" \
+		"throughput ratio $(tput_ratio nowork-exhibit nowork-b2sum) (paired $(paired nowork-exhibit nowork-b2sum | awk '{ printf "%.2f", ($1 > 0 ? 1 / $1 : 0) }')): $(mbps nowork-exhibit) vs $(mbps nowork-b2sum) MB/s"
 	if [ "$cameras" -gt 1 ]; then
 		row "export $cameras cameras vs scripted tools, one after another" \
 			multi-exhibit multi-baseline "<= 0.90"
