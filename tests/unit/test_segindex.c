@@ -551,6 +551,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_page, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_damage_found_writing,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup,

@@ -26,6 +26,7 @@ void sql(const char *file, const char *text);
 
 void test_garbage_file(void **state);
 void test_corrupt_page(void **state);
+void test_damage_found_writing(void **state);
 void test_truncated(void **state);
 void test_schema_versions(void **state);
 void test_default_folder(void **state);

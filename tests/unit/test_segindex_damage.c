@@ -48,6 +48,14 @@ open_noted(const char *file, archive_index **ixp, const char *want,
 	free(note);
 }
 
+/* The i-th path of fill. */
+static void
+fill_path(char *path, size_t size, int i)
+{
+	snprintf(path, size, "/rec/camera-%02d/2026-12-%02d/%02d/%02d.%02d.mp4"
+	    "#%d", i % 7, i % 28 + 1, i % 24, i % 60, i % 59, i);
+}
+
 /* A database of n rows at file, closed (so all in the file itself). */
 static void
 fill(const char *file, int n)
@@ -59,11 +67,7 @@ fill(const char *file, int n)
 
 	ix = open_ok(file);
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/rec/camera-%02d/2026-12-%02d/"
-		    "%02d/%02d.%02d.mp4", i % 7, i % 28 + 1, i % 24, i % 60,
-		    i % 59);
-		snprintf(path + strlen(path), sizeof(path) - strlen(path),
-		    "#%d", i);
+		fill_path(path, sizeof(path), i);
 		make_seg(&seg, path, 0);
 		archive_index_put(ix, &seg, &key1, NULL);
 		free_seg(&seg);
@@ -111,12 +115,12 @@ test_garbage_file(void **state)
 	archive_index_close(&ix);
 }
 
-/* Damage file (bytes overwritten or cut): the note comes at open or at
- * a get, and the index works after. */
+/* Damage file (bytes overwritten or cut): the note comes at open, or at
+ * a get (or a put or commit, if writing), and the index works after. */
 static void
-damaged(const char *file, int truncated)
+damaged(const char *file, int truncated, int writing)
 {
-	char want[8192], *note = NULL;
+	char want[8192], path[256], *note = NULL;
 	archive_index *ix = NULL;
 	ex_segment seg;
 	struct stat sb;
@@ -139,20 +143,25 @@ damaged(const char *file, int truncated)
 	assert_int_equal(archive_index_open(file, &ix, &note, &err), EX_OK);
 	assert_non_null(ix);
 	for (i = 0; i < 3000 && note == NULL; i++) {
-		char path[256];
-
-		snprintf(path, sizeof(path), "/rec/camera-%02d/2026-12-%02d/"
-		    "%02d/%02d.%02d.mp4#%d", i % 7, i % 28 + 1, i % 24, i % 60,
-		    i % 59, i);
-		memset(&seg, 0, sizeof(seg));
-		found += archive_index_get(ix, path, &key1, &seg, NULL);
+		fill_path(path, sizeof(path), writing ? 3000 + i : i);
+		if (writing) {
+			make_seg(&seg, path, 0);
+			archive_index_put(ix, &seg, &key1, NULL);
+			if (i % 100 == 99)
+				archive_index_commit(ix);
+		} else {
+			memset(&seg, 0, sizeof(seg));
+			found += archive_index_get(ix, path, &key1, &seg,
+			    NULL);
+		}
 		free_seg(&seg);
 		note = archive_index_take_note(ix);
 	}
 	snprintf(want, sizeof(want), "segment index %s was damaged (database "
 	    "disk image is malformed) and has been rebuilt", file);
 	if (note == NULL)
-		fail_msg("no note after %d gets (%d found)", i, found);
+		fail_msg("no note after %d %s (%d found)", i, writing ?
+		    "puts" : "gets", found);
 	assert_string_equal(note, want);
 	free(note);
 	works(ix);
@@ -163,14 +172,21 @@ void
 test_corrupt_page(void **state)
 {
 	(void)state;
-	damaged(at("segments.sqlite"), 0);
+	damaged(at("segments.sqlite"), 0, 0);
+}
+
+void
+test_damage_found_writing(void **state)
+{
+	(void)state;
+	damaged(at("segments.sqlite"), 0, 1);
 }
 
 void
 test_truncated(void **state)
 {
 	(void)state;
-	damaged(at("segments.sqlite"), 1);
+	damaged(at("segments.sqlite"), 1, 0);
 }
 
 static unsigned char *
