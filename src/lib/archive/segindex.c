@@ -378,6 +378,8 @@ connect_db(archive_index *ix)
 	sqlite3_busy_timeout(ix->db, BUSY_MS);
 	if ((rc = prepare_schema(ix)) != SQLITE_OK) {
 		if (rc == -1) {
+			snprintf(ix->why, sizeof(ix->why), "written by a newer "
+			    "exhibit");
 			c = CONN_NEWER;
 			goto out;
 		}
