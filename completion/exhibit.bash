@@ -8,11 +8,11 @@
 # tests/cli/man.sh checks that every option there is here).
 _exhibit_opts_keygen='-s --secret-key -p --public-key -W --without-password
 	-c --comment -h --help'
-_exhibit_opts_scan='-c --camera -x --xml -z --tz -h --help'
+_exhibit_opts_scan='-c --camera -x --xml -d --deep -C --no-cache -j --jobs -z --tz -h --help'
 _exhibit_opts_export='-o --output --camera --from --to -s --secret-key
 	--case --exhibit --operator --organisation --organization --reason --tz
 	--clock-offset --segment --container --no-masters --no-working --preset
-	--crf --jobs --still --allow-empty -h --help'
+	--crf --jobs --still --allow-empty --no-cache -h --help'
 _exhibit_opts_verify='-p --public-key --xml --strict -h --help'
 _exhibit_opts_custody_add='-s --secret-key --actor --action --note -h
 	--help'

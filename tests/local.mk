@@ -43,6 +43,8 @@ SHELL_TESTS = \
 	tests/cli/minisign_interop.sh \
 	tests/cli/scan_frigate.sh \
 	tests/cli/scan_archive.sh \
+	tests/cli/scan_index.sh \
+	tests/cli/export_window.sh \
 	tests/cli/scan_streams.sh \
 	tests/cli/time_dst.sh \
 	tests/cli/page_browser.sh \
@@ -102,6 +104,14 @@ dist_check_SCRIPTS += $(SHELL_TESTS)
 ## custody.sh           custody add and show; the bundle rewritten atomically
 ## keygen.sh minisign_interop.sh  keys; signatures stock minisign accepts
 ## scan_frigate.sh scan_archive.sh scan_streams.sh  each layout scanned
+## scan_index.sh        recorder scale: a default scan opens only what names
+##                      cannot vouch for, reports only real gaps; the
+##                      segment index per path, stale after a change in
+##                      place, rebuilt when damaged, none when unwritable,
+##                      two scans at once
+## export_window.sh     export opens only the files around the range, takes
+##                      a long segment before it, names the nearest
+##                      recordings; a poisoned index changes no byte
 ## time_dst.sh          an export across the end of BST, read back from the
 ##                      cue track, the manifest and the stills
 ## page_browser.sh      index.html in headless Chromium (playwright-core)

@@ -2,10 +2,13 @@
  * exhibit/archive.h — recorder archives and the timeline they hold.
  *
  * ex_archive_open() detects the layout of a folder (indexed recorder.xml,
- * Frigate NVR, plain camera folders), probes every segment file read-only
- * with libavformat, and builds a timeline per camera: segments in start
- * order, the gaps between them, overlaps, and files that could not be
- * read.  Damage is data, not failure: an unreadable segment is kept with
+ * Frigate NVR, plain camera folders), settles each segment file's facts
+ * (probing it read-only with libavformat, or from the segment index, or,
+ * when the options allow, from its name alone: see ex_segment.facts and
+ * ex_archive_options), and builds a timeline per camera: segments in
+ * start order, the gaps between them, overlaps, and files that could not
+ * be read.  With a range it lists and probes only the files the range
+ * needs.  Damage is data, not failure: an unreadable segment is kept with
  * state EX_SEG_UNREADABLE and its reason.  So is an entry named like a
  * segment that is not a regular file (a FIFO, a folder, a device, a link
  * loop: see refused); it is never opened for reading, so it cannot make
@@ -92,6 +95,12 @@ typedef struct ex_segment {
 	const char *time_source;
 	/* SHA-256 the recorder wrote for this file (lower-case hex), or "" */
 	char recorder_sha256[65];
+	/* Where the facts beyond start came from: "probe" (the file was
+	 * opened now), "index" (the segment index kept them from an earlier
+	 * probe of this very file), "name" (not opened: the layout's name
+	 * says when it starts, and its end is the next segment's start;
+	 * frames, codec and streams unknown).  Never "name" in an export. */
+	const char *facts;
 } ex_segment;
 
 typedef struct ex_span {
@@ -110,6 +119,19 @@ typedef struct ex_camera {
 	size_t ngaps;
 	ex_span *overlaps;        /* times recorded by more than one segment */
 	size_t noverlaps;
+	ex_instant *covered_last; /* per covered span, the time of its last
+	                             frame (EX_INSTANT_NONE when unknown) */
+	/* Counts over every segment listed.  In a summary (see
+	 * ex_archive_options.summary) segments[] keeps only those that are
+	 * not ok, so nsegments is smaller than nlisted. */
+	size_t nlisted;
+	size_t nstate[3];         /* by ex_segment_state */
+	size_t nprobed, nindexed, nnamed;  /* facts from a probe now, from
+	                             the index, from names (ex_segment.facts) */
+	ex_segment_stream *kinds; /* each (type, codec) seen, in order seen */
+	size_t nkinds;
+	unsigned signatures;      /* EX_SIGNED_* seen in any segment */
+	size_t nsigned;           /* segments with in-stream signatures */
 } ex_camera;
 
 typedef struct ex_recorder_info {
@@ -123,7 +145,20 @@ typedef struct ex_archive {
 	ex_recorder_info recorder;
 	ex_camera *cameras;       /* sorted by id */
 	size_t ncameras;
+	/* Sentences for the operator about the segment index (damaged and
+	 * rebuilt, not usable), to be shown as warnings; may be empty. */
+	char **notes;
+	size_t nnotes;
+	char *index_path;         /* the segment index used, or NULL */
 } ex_archive;
+
+/* Progress of ex_archive_open, reported from the calling thread. */
+typedef struct ex_archive_progress {
+	size_t listed;            /* segment files listed so far */
+	size_t probed;            /* of which opened and read now */
+	size_t indexed;           /* of which known from the segment index */
+	const char *where;        /* the folder being read (relative), or "" */
+} ex_archive_progress;
 
 typedef struct ex_archive_options {
 	const char *camera;       /* only this camera (NULL: all) */
@@ -136,6 +171,26 @@ typedef struct ex_archive_options {
 	                             EX_TIME_DEFAULT_ZONE */
 	int count_frames;         /* 1: read every packet to count frames and
 	                             find the exact end (slower, exact) */
+	/* Recorder-sized archives. */
+	ex_instant from, to;      /* from < to: only the files that can hold
+	                             part of [from, to) (recorder clock) are
+	                             listed and probed, each afresh (the index
+	                             at most guides the choice), and the
+	                             neighbour before them is checked not to
+	                             reach into it (export).  Else the whole
+	                             archive. */
+	int deep;                 /* 1: open every file (the index still
+	                             answers for files it knows unchanged);
+	                             0: only what the layout and the index
+	                             cannot say (see ex_segment.facts) */
+	int summary;              /* 1: keep only the timeline, the counts and
+	                             the segments that are not ok: memory does
+	                             not grow with the archive's length for
+	                             layouts listed folder by folder */
+	int no_cache;             /* 1: do not use the segment index */
+	unsigned jobs;            /* threads that probe (0: one per processor) */
+	void (*progress)(void *user, const ex_archive_progress *p);
+	void *progress_user;
 } ex_archive_options;
 
 /* Name of a layout: "indexed", "frigate", "plain". */

@@ -102,6 +102,9 @@ typedef struct ex_export_request {
 	const char *preset;             /* x264 preset (NULL: default) */
 	int crf;                        /* < 0: default */
 	int jobs;                       /* threads in all (<= 0: cores) */
+	int no_cache;                   /* 1: the segment index is not used
+	                                   even to guide (it never gives the
+	                                   facts of a bundled file) */
 	const ex_seckey *key;           /* signer */
 	ex_instant now;                 /* export time (SOURCE_DATE_EPOCH) */
 	ex_export_progress_fn progress; /* may be NULL */

@@ -66,6 +66,8 @@ usage(FILE *fp)
 "                           like the working copies (repeatable)\n"
 "      --allow-empty        export a camera with no footage in the range (the\n"
 "                           bundle documents the absence) instead of failing\n"
+"      --no-cache           do not consult the segment index even to choose\n"
+"                           files (it never gives the facts of a bundled file)\n"
 "  -h, --help               show this help\n"
 "\n"
 "TIME is 2024-10-27T00:59:30Z, 2024-10-27T01:59:30+01:00, or a local time\n"
@@ -289,7 +291,7 @@ enum {
 	OPT_CAMERA = 256, OPT_FROM, OPT_TO, OPT_CASE, OPT_EXHIBIT,
 	OPT_OPERATOR, OPT_ORG, OPT_REASON, OPT_TZ, OPT_OFFSET, OPT_SEGMENT,
 	OPT_CONTAINER, OPT_NO_MASTERS, OPT_NO_WORKING, OPT_PRESET, OPT_CRF,
-	OPT_JOBS, OPT_STILL, OPT_ALLOW_EMPTY
+	OPT_JOBS, OPT_STILL, OPT_ALLOW_EMPTY, OPT_NO_CACHE
 };
 
 static const struct option longopts[] = {
@@ -315,6 +317,7 @@ static const struct option longopts[] = {
 	{ "jobs",         required_argument, NULL, OPT_JOBS },
 	{ "still",        required_argument, NULL, OPT_STILL },
 	{ "allow-empty",  no_argument,       NULL, OPT_ALLOW_EMPTY },
+	{ "no-cache",     no_argument,       NULL, OPT_NO_CACHE },
 	{ "help",         no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -393,6 +396,7 @@ cmd_export(int argc, char **argv)
 		case OPT_NO_MASTERS: req.no_masters = 1; break;
 		case OPT_NO_WORKING: req.no_working = 1; break;
 		case OPT_ALLOW_EMPTY: req.allow_empty = 1; break;
+		case OPT_NO_CACHE: req.no_cache = 1; break;
 		case OPT_PRESET: req.preset = optarg; break;
 		case OPT_CRF:
 			if (parse_int("--crf", optarg, 0, 51, &req.crf) != 0)
@@ -518,6 +522,8 @@ cmd_export(int argc, char **argv)
 		cli_error(&err);
 		goto out;
 	}
+	for (i = 0; i < plan->archive->nnotes; i++)
+		cli_warnf("%s", plan->archive->notes[i]);
 	if (state_plan(&req, plan) != 0)
 		goto out;
 	req.plan = plan;

@@ -1,10 +1,11 @@
 /*
- * cmd_scan.c — exhibit scan ARCHIVE [--camera ID] [--xml] [--tz ZONE]:
- * what a recorder archive holds, per camera: recorded spans (first and
- * last frame, end of coverage), gaps, overlaps, damaged and unreadable
- * files.  Human-readable by default; --xml for programs
- * (urn:exhibit:scan:1, schemas/scan.xsd), written by the library
- * (ex_archive_xml).
+ * cmd_scan.c — exhibit scan ARCHIVE [--camera ID] [--xml] [--deep]
+ * [--no-cache] [--jobs N] [--tz ZONE]: what a recorder archive holds, per
+ * camera: recorded spans (first and last frame, end of coverage), gaps,
+ * overlaps, damaged and unreadable files.  A summary for people by
+ * default (memory flat in the archive's length, progress on a terminal);
+ * --xml for programs, every file listed (urn:exhibit:scan:1,
+ * schemas/scan.xsd), written by the library (ex_archive_xml).
  */
 #include "config.h"
 
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "exhibit/archive.h"
@@ -20,15 +23,26 @@ static void
 usage(FILE *fp)
 {
 	fputs(
-"Usage: exhibit scan ARCHIVE [--camera ID] [--xml] [--tz ZONE]\n"
+"Usage: exhibit scan ARCHIVE [--camera ID] [--xml] [--deep] [--no-cache]\n"
+"                  [--jobs N] [--tz ZONE]\n"
 "Show what a recorder archive holds, per camera: the recorded spans with\n"
 "their first and last frame, the gaps between them, overlaps, and damaged\n"
 "or unreadable files.  The layout is detected: recorder.xml (indexed),\n"
 "Frigate recordings/YYYY-MM-DD/HH/<camera>/MM.SS.mp4, or plain\n"
 "<camera>/<file> folders.\n"
 "\n"
+"By default a file is opened only when its name and the segment index\n"
+"cannot say enough: every gap, overlap and damaged file reported is real,\n"
+"but damage inside files not opened is seen only by --deep.  What each\n"
+"probe learns is kept in the segment index ($XDG_CACHE_HOME/exhibit/),\n"
+"so the next scan opens only files that changed.\n"
+"\n"
 "  -c, --camera ID  only this camera\n"
-"  -x, --xml        machine-readable XML (urn:exhibit:scan:1) on stdout\n"
+"  -x, --xml        machine-readable XML (urn:exhibit:scan:1) on stdout,\n"
+"                   every file listed\n"
+"  -d, --deep       open every file (the index answers for unchanged ones)\n"
+"  -C, --no-cache   do not use the segment index\n"
+"  -j, --jobs N     threads that open files (default: one per core)\n"
 "  -z, --tz ZONE    zone of local times in plain file names\n"
 "                   (YYYY-MM-DDTHH-MM-SS) and of the local times shown;\n"
 "                   default: the recorder's zone, else Europe/London\n"
@@ -65,6 +79,9 @@ print_span(const char *label, const ex_span *sp, const char *zone)
 	    cli_esc(ex_time_format_display(sp->end, zone, lb, sizeof(lb))));
 }
 
+/* Problem files listed per state before "and N more". */
+#define SHOW_FILES 20
+
 /*
  * The kinds of stream the camera's files hold ("video h264, audio aac"),
  * each once, and the in-stream signatures seen in any of them, with how
@@ -73,55 +90,59 @@ print_span(const char *label, const ex_span *sp, const char *zone)
 static void
 print_streams(const ex_camera *c)
 {
-	char seen[512], one[64], names[128];
-	unsigned all = 0;
-	size_t i, j, used = 0, signed_files = 0;
+	char seen[512], names[128];
+	size_t i, used = 0;
 
 	seen[0] = '\0';
-	for (i = 0; i < c->nsegments; i++) {
-		const ex_segment *s = &c->segments[i];
+	for (i = 0; i < c->nkinds; i++) {
+		int n = snprintf(seen + used, sizeof(seen) - used, "%s%s %s",
+		    used > 0 ? ", " : "", c->kinds[i].type, c->kinds[i].codec);
 
-		for (j = 0; j < s->nstreams; j++) {
-			snprintf(one, sizeof(one), "%s %s", s->streams[j].type,
-			    s->streams[j].codec);
-			if (strstr(seen, one) != NULL &&
-			    (strstr(seen, one)[strlen(one)] == ',' ||
-			    strstr(seen, one)[strlen(one)] == '\0'))
-				continue;
-			if (used + strlen(one) + 3 < sizeof(seen))
-				used += (size_t)snprintf(seen + used,
-				    sizeof(seen) - used, "%s%s",
-				    used > 0 ? ", " : "", one);
+		if (n < 0 || (size_t)n >= sizeof(seen) - used) {
+			seen[used] = '\0';
+			break;
 		}
-		if (s->signatures != 0)
-			signed_files++;
-		all |= s->signatures;
+		used += (size_t)n;
 	}
 	if (used > 0)
 		printf("  %-10s %s\n", "streams", cli_esc(seen));
-	if (all != 0) {
-		ex_signatures_names(all, names, sizeof(names));
+	if (c->signatures != 0) {
+		ex_signatures_names(c->signatures, names, sizeof(names));
 		printf("  %-10s %s in %zu of %zu files (in-stream "
 		    "signatures, kept by native copies)\n", "signed", names,
-		    signed_files, c->nsegments);
+		    c->nsigned, c->nlisted);
 	}
+}
+
+/* How the facts were found, when not every file was opened now. */
+static void
+print_facts(const ex_camera *c)
+{
+	if (c->nnamed == 0 && c->nindexed == 0)
+		return;
+	printf("  %-10s %zu opened now, %zu from the segment index", "read",
+	    c->nprobed, c->nindexed);
+	if (c->nnamed > 0)
+		printf(", %zu by name only (not opened: --deep opens every "
+		    "file)", c->nnamed);
+	putchar('\n');
 }
 
 static void
 print_camera(const ex_camera *c, const char *zone)
 {
-	size_t i, n[3] = { 0, 0, 0 };
+	size_t i, shown[3] = { 0, 0, 0 };
+	const size_t *n = c->nstate;
 
-	for (i = 0; i < c->nsegments; i++)
-		n[c->segments[i].state]++;
 	printf("\ncamera %s\n", cli_esc(c->id));
 	if (c->name != NULL)
 		printf("  %-10s %s\n", "name", cli_esc(c->name));
 	if (c->location != NULL)
 		printf("  %-10s %s\n", "location", cli_esc(c->location));
 	printf("  %-10s %zu (%zu ok, %zu damaged, %zu unreadable)\n",
-	    "segments", c->nsegments, n[EX_SEG_OK], n[EX_SEG_DAMAGED],
+	    "segments", c->nlisted, n[EX_SEG_OK], n[EX_SEG_DAMAGED],
 	    n[EX_SEG_UNREADABLE]);
+	print_facts(c);
 	if (c->ncovered == 0)
 		printf("  %-10s nothing\n", "recorded");
 	for (i = 0; i < c->ncovered; i++) {
@@ -141,12 +162,17 @@ print_camera(const ex_camera *c, const char *zone)
 	for (i = 0; i < c->nsegments; i++) {
 		const ex_segment *s = &c->segments[i];
 
-		if (s->state == EX_SEG_OK)
+		if (s->state == EX_SEG_OK || shown[s->state]++ >= SHOW_FILES)
 			continue;
 		printf("  %-10s %s: %s\n", ex_segment_state_name(s->state),
 		    cli_esc(s->relpath), s->problem != NULL ?
 		    cli_esc(s->problem) : "?");
 	}
+	for (i = EX_SEG_DAMAGED; i <= EX_SEG_UNREADABLE; i++)
+		if (shown[i] > SHOW_FILES)
+			printf("  %-10s and %zu more (--xml lists every file)\n",
+			    ex_segment_state_name((ex_segment_state)i),
+			    shown[i] - SHOW_FILES);
 }
 
 static void
@@ -171,9 +197,34 @@ print_text(const ex_archive *a, const char *zone)
 		printf("zone       %s (recorder)\n", cli_esc(r->timezone));
 	printf("times      recorder clock; UTC, and local time in %s\n",
 	    cli_esc(zone));
+	if (a->index_path != NULL)
+		printf("index      %s\n", cli_esc(a->index_path));
 	printf("cameras    %zu\n", a->ncameras);
 	for (i = 0; i < a->ncameras; i++)
 		print_camera(&a->cameras[i], zone);
+}
+
+/* Progress on a terminal: one line redrawn at most four times a second,
+ * cleared at the end. */
+typedef struct scan_progress {
+	struct timespec last;
+	int drawn;
+} scan_progress;
+
+static void
+draw_progress(void *user, const ex_archive_progress *p)
+{
+	scan_progress *sp = user;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (sp->drawn && (double)(now.tv_sec - sp->last.tv_sec) +
+	    (double)(now.tv_nsec - sp->last.tv_nsec) / 1e9 < 0.25)
+		return;
+	sp->last = now;
+	sp->drawn = 1;
+	cli_drawf("\r\033[Kscanning: %zu files, %zu opened, %zu from the "
+	    "index", p->listed, p->probed, p->indexed);
 }
 
 int
@@ -182,29 +233,54 @@ cmd_scan(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "camera", required_argument, NULL, 'c' },
 		{ "xml",    no_argument,       NULL, 'x' },
+		{ "deep",   no_argument,       NULL, 'd' },
+		{ "no-cache", no_argument,     NULL, 'C' },
+		{ "jobs",   required_argument, NULL, 'j' },
 		{ "tz",     required_argument, NULL, 'z' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ex_archive_options opts;
+	scan_progress prog;
 	ex_archive *archive = NULL;
+	char *end;
+	long jobs;
+	size_t i;
 	const char *zone;
 	char *doc = NULL;
 	size_t len = 0;
 	ex_error err;
+	ex_status st;
 	int c, xml = 0, status = EXIT_TROUBLE;
 
 	memset(&opts, 0, sizeof(opts));
+	memset(&prog, 0, sizeof(prog));
 	opts.count_frames = 1;
 	ex_error_clear(&err);
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "c:xz:h", longopts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "c:xdCj:z:h", longopts)) != -1) {
 		switch (c) {
 		case 'c':
 			opts.camera = optarg;
 			break;
 		case 'x':
 			xml = 1;
+			break;
+		case 'd':
+			opts.deep = 1;
+			break;
+		case 'C':
+			opts.no_cache = 1;
+			break;
+		case 'j':
+			jobs = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || jobs < 1 ||
+			    jobs > 64) {
+				cli_errorf("--jobs: '%s' is not a whole number "
+				    "from 1 to 64", optarg);
+				return cli_usage_hint("scan");
+			}
+			opts.jobs = (unsigned)jobs;
 			break;
 		case 'z':
 			opts.zone = optarg;
@@ -218,10 +294,22 @@ cmd_scan(int argc, char **argv)
 		    "more than one ARCHIVE given");
 		return cli_usage_hint("scan");
 	}
-	if (ex_archive_open(argv[optind], &opts, &archive, &err) != EX_OK) {
+	/* The summary for people keeps only what it prints; the XML lists
+	 * every file, so it holds them all. */
+	opts.summary = !xml;
+	if (isatty(STDERR_FILENO)) {
+		opts.progress = draw_progress;
+		opts.progress_user = &prog;
+	}
+	st = ex_archive_open(argv[optind], &opts, &archive, &err);
+	if (prog.drawn)
+		cli_drawf("\r\033[K");
+	if (st != EX_OK) {
 		cli_error(&err);
 		goto out;
 	}
+	for (i = 0; i < archive->nnotes; i++)
+		cli_warnf("%s", archive->notes[i]);
 	zone = opts.zone != NULL ? opts.zone :
 	    archive->recorder.timezone != NULL ? archive->recorder.timezone :
 	    EX_TIME_DEFAULT_ZONE;

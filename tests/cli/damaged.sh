@@ -14,11 +14,11 @@ t_key
 t_snapshot arc >before.txt
 
 # --- scan -----------------------------------------------------------------
-t_expect_status 0 "$EXHIBIT" scan arc --xml
+t_expect_status 0 "$EXHIBIT" scan --deep arc --xml
 mv out.txt scan.xml
 xmllint --noout --schema "$TOP_SRCDIR/schemas/scan.xsd" scan.xml 2>lint.txt ||
 	{ cat lint.txt >&2; t_fail "scan --xml does not match scan.xsd"; }
-t_expect_status 0 "$EXHIBIT" scan arc
+t_expect_status 0 "$EXHIBIT" scan --deep arc
 mv out.txt scan.txt
 t_grep '^  segments +10 \(' scan.txt
 t_grep '^  overlap +2024-07-01T12:00:02\.000Z \.\. 2024-07-01T12:00:04\.000Z' scan.txt

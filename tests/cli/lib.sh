@@ -9,9 +9,12 @@ T_DIR="$TOP_BUILDDIR/tests/work/$T_NAME"
 # A failed earlier run may have left a folder it had made read-only (which
 # only root could then remove).
 if [ -d "$T_DIR" ]; then chmod -R u+w "$T_DIR" 2>/dev/null || :; fi
-rm -rf "$T_DIR"
+rm -rf "$T_DIR" "$T_DIR.cache"
 mkdir -p "$T_DIR"
 cd "$T_DIR"
+# Each test has its own segment index (scan's cache), beside its folder:
+# never the user's, never shared with a test running at the same time.
+export XDG_CACHE_HOME="$T_DIR.cache"
 t_fail() { echo "FAIL: $*" >&2; exit 1; }
 t_skip() { echo "SKIP: $*" >&2; exit 77; }
 # t_expect_status N cmd...: run cmd, require exit status N, keep its output.
@@ -28,7 +31,7 @@ t_expect_status() {
 }
 # t_grep PATTERN FILE: require an extended-regex match.
 t_grep() { grep -Eq -- "$1" "$2" || { cat "$2" >&2; t_fail "no '$1' in $2"; }; }
-t_done() { cd "$TOP_BUILDDIR"; rm -rf "$T_DIR"; }
+t_done() { cd "$TOP_BUILDDIR"; rm -rf "$T_DIR" "$T_DIR.cache"; }
 
 # --- what many tests make ---------------------------------------------------
 # t_need TOOL...: skip the test unless every TOOL is installed.

@@ -42,7 +42,7 @@ CFG
 # edit here), and verify; not the media pipeline, the pages or export.
 lib=$(cd "$top" && ls src/lib/*.c src/lib/evidence/*.c src/lib/bundle/*.c \
 	src/lib/archive/*.c | grep -v '^src/lib/export')
-pcs="libavformat libavcodec libavutil libswscale libsodium libarchive libxml-2.0"
+pcs="libavformat libavcodec libavutil libswscale libsodium libarchive libxml-2.0 sqlite3"
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 $SAN -I$out/gen -I$top/include -I$top/src/lib $(pkg-config --cflags $pcs)"
 LIBS="$(pkg-config --libs $pcs) -lpthread -lm"

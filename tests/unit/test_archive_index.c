@@ -273,6 +273,7 @@ test_timeline(void **state)
 	assert_int_equal(c.ncovered, 2);
 	assert_int_equal(c.noverlaps, 1);
 	free(c.covered);
+	free(c.covered_last);
 	free(c.gaps);
 	free(c.overlaps);
 }

@@ -88,6 +88,63 @@ void archive_list_free(struct dirent **list, int n);
 int archive_holds(const char *dir, int (*what)(const char *path,
     const char *name));
 
+/* --- the walk: listing, settling, the timeline (walk.c) --------------- */
+
+struct archive_index;
+struct archive_wcam;
+
+/*
+ * One ex_archive_open: what is listed and how each listed segment's facts
+ * are settled (segment index, probe, or names), folder by folder.
+ *
+ * A layout lists segments with archive_add_segment and may call
+ * archive_walk_flush(w, cam, 0) whenever the segments it listed for cam so
+ * far all start before any it will list later (Frigate: after each
+ * camera-hour folder); detect.c calls archive_walk_flush(w, cam, 1) for
+ * every camera at the end.  A flush settles what is new (the last segment
+ * waits for the next flush, which knows its successor), adds it to the
+ * camera's timeline and, in a summary, keeps only the segments not ok.
+ *
+ * With a range (window), nothing is settled until the final flush: then
+ * only the segments whose listed start falls in [lo, hi), those without
+ * a listed start that can reach it, and the nearest segments before lo
+ * and after hi are kept and probed afresh.  When that neighbour reaches into the range
+ * (or cannot be read), lo must move before it: widen is set to the new
+ * lo and detect.c lists again.
+ */
+typedef struct archive_walk {
+	ex_archive *a;
+	const ex_archive_options *opts;
+	int window;               /* 1: list [lo, hi) and the segment before */
+	ex_instant lo, hi;
+	ex_instant widen;         /* set by the final flush: list from here */
+	struct archive_index *ix; /* or NULL: no index (not wanted, none) */
+	int ix_tried;             /* the index was opened (or failed to) */
+	struct archive_wcam *cams;        /* per camera of a->cameras */
+	size_t ncams;
+	unsigned jobs;
+	ex_archive_progress prog;
+} archive_walk;
+
+/* Set up a walk of a for opts (window from opts->from/to widened by a
+ * margin); archive_walk_done releases what it holds (not a). */
+ex_status archive_walk_init(archive_walk *w, ex_archive *a,
+    const ex_archive_options *opts, ex_instant lo, ex_error *err);
+void archive_walk_done(archive_walk *w);
+/* Is camera id asked for? */
+int archive_walk_wants(const archive_walk *w, const char *id);
+/* Can segments listed as starting in [start, end) be wanted (the window,
+ * or anything when there is none)? */
+int archive_walk_meets(const archive_walk *w, ex_instant start,
+    ex_instant end);
+/* Is there a segment of camera cam listed before lo (after: at or after
+ * hi), the neighbours a window needs? */
+int archive_walk_has_before(const archive_walk *w, size_t cam, int after);
+ex_status archive_walk_flush(archive_walk *w, size_t cam, int final,
+    ex_error *err);
+/* A note for the operator (copied into a->notes); NULL is ignored. */
+void archive_walk_note(archive_walk *w, char *note);
+
 /* --- the layouts (indexed.c, frigate.c, plain.c) ----------------------- */
 
 /* One layout, as detect.c's table holds it (libarchive's format
@@ -101,9 +158,10 @@ typedef struct archive_layout {
 	int strong;
 	/* Does the folder dir look like this layout? */
 	int (*bid)(const char *dir);
-	/* List cameras and segments of archive->root (already resolved);
-	 * zone for times without an offset. */
-	ex_status (*read)(ex_archive *archive, const char *zone,
+	/* List cameras and segments of w->a->root (already resolved) that
+	 * the walk wants (archive_walk_wants, archive_walk_meets); zone for
+	 * times without an offset. */
+	ex_status (*read)(struct archive_walk *w, const char *zone,
 	    ex_error *err);
 } archive_layout;
 
@@ -157,5 +215,25 @@ ex_status archive_probe_segment(ex_segment *seg, int64_t *first_offset,
  * and compute covered spans, gaps and overlaps.  A segment that starts
  * within one frame duration of the previous end continues the span. */
 ex_status archive_timeline_build(ex_camera *camera, ex_error *err);
+/* Sort the camera's segments as archive_timeline_build does, with this
+ * qsort order. */
+void archive_timeline_sort(ex_camera *camera);
+int archive_timeline_cmp(const void *a, const void *b);
+
+/* The same built as segments arrive, in start order (a walk's flushes):
+ * reset, add each segment (unusable ones are ignored), end. */
+typedef struct archive_tl {
+	ex_span cur;
+	int64_t tol;
+	ex_instant last;          /* last frame of the segment ending cur */
+	int open;
+	size_t capc, capl, capg, capo;
+} archive_tl;
+void archive_tl_reset(ex_camera *c, archive_tl *tl);
+ex_status archive_tl_add(ex_camera *c, archive_tl *tl, const ex_segment *s,
+    ex_error *err);
+ex_status archive_tl_end(ex_camera *c, archive_tl *tl, ex_error *err);
+/* Is s usable in a timeline (readable, with start and end)? */
+int archive_segment_usable(const ex_segment *s);
 
 #endif

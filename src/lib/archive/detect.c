@@ -103,22 +103,23 @@ wrong_level(const char *path, const char *root, int plain_failed,
  * it shows by its own signs, else the fallback's, unless the folder is
  * one level off. */
 static ex_status
-list_archive(ex_archive *a, const char *path, const char *zone,
+list_archive(archive_walk *w, const char *path, const char *zone,
     ex_error *err)
 {
+	ex_archive *a = w->a;
 	const archive_layout *l = layout_of(a->root, 0);
 	ex_error perr;
 	ex_status st;
 
 	if (l != NULL) {
 		a->layout = l->layout;
-		return l->read(a, zone, err);
+		return l->read(w, zone, err);
 	}
 	if ((st = wrong_level(path, a->root, 0, err)) != EX_OK)
 		return st;
 	a->layout = FALLBACK->layout;
 	ex_error_clear(&perr);
-	st = FALLBACK->read(a, zone, &perr);
+	st = FALLBACK->read(w, zone, &perr);
 	/* No camera folders here: perhaps one level off. */
 	if (st == EX_ERR_UNSUPPORTED && a->ncameras == 0 &&
 	    wrong_level(path, a->root, 1, &perr) != EX_OK)
@@ -175,35 +176,62 @@ select_cameras(ex_archive *a, const char *const *ids, size_t nids,
 	return EX_OK;
 }
 
-/* Probe a listed segment and settle its start and end. */
-static ex_status
-settle_segment(ex_segment *seg, ex_error *err)
-{
-	int64_t first = 0, length = 0, last = 0;
-	ex_instant created = EX_INSTANT_NONE;
-	ex_status st;
+/* Passes of a range's listing before it takes the whole archive. */
+#define MAX_WIDEN 8
 
-	if (seg->state == EX_SEG_UNREADABLE)
-		return EX_OK;   /* refused while listing: never opened */
-	st = archive_probe_segment(seg, &first, &length, &last, &created, err);
-	if (st != EX_OK)
-		return st;
-	if (seg->start == EX_INSTANT_NONE && created != EX_INSTANT_NONE) {
-		seg->start = created;
-		seg->time_source = "container";
+/* One listing of the archive at path: from lo on when a range is asked
+ * (EX_INSTANT_NONE: its usual margin); *widen is where the next must
+ * begin, or EX_INSTANT_NONE when this one is enough. */
+static ex_status
+open_once(const char *path, const ex_archive_options *opts,
+    const char *zone, ex_instant lo, ex_archive **out, ex_instant *widen,
+    ex_error *err)
+{
+	ex_archive *a;
+	archive_walk w;
+	ex_status st;
+	size_t i;
+	int walking = 0;
+
+	*widen = EX_INSTANT_NONE;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return base_nomem(err);
+	if ((a->root = realpath(path, NULL)) == NULL) {
+		st = ex_error_errno(err, "%s", path);
+		goto out;
 	}
-	if (seg->state == EX_SEG_UNREADABLE)
-		return EX_OK;
-	if (seg->start == EX_INSTANT_NONE) {
-		archive_segment_problem(seg, EX_SEG_UNREADABLE,
-		    "no start time: none in the file name and no creation "
-		    "time in the container");
-		return EX_OK;
+	if (!archive_is_dir(a->root)) {
+		st = ex_error_set(err, EX_ERR_USAGE, "%s: not a folder", path);
+		goto out;
 	}
-	seg->start += first;
-	seg->end = seg->start + length;
-	seg->last_frame = seg->start + last;
+	if ((st = archive_walk_init(&w, a, opts, lo, err)) != EX_OK)
+		goto out;
+	walking = 1;
+	if ((st = list_archive(&w, path, zone, err)) != EX_OK)
+		goto out;
+	for (i = 0; i < a->ncameras; i++)
+		if ((st = archive_walk_flush(&w, i, 1, err)) != EX_OK)
+			goto out;
+	*widen = w.widen;
+	archive_walk_done(&w);
+	walking = 0;
+	if (opts->camera != NULL &&
+	    (st = select_cameras(a, &opts->camera, 1, err)) != EX_OK)
+		goto out;
+	if (opts->cameras != NULL &&
+	    (st = select_cameras(a, opts->cameras, opts->ncameras, err)) !=
+	    EX_OK)
+		goto out;
+	if (a->ncameras > 1)
+		qsort(a->cameras, a->ncameras, sizeof(*a->cameras),
+		    cmp_camera);
+	*out = a;
 	return EX_OK;
+out:
+	if (walking)
+		archive_walk_done(&w);
+	ex_archive_free(&a);
+	return st;
 }
 
 ex_status
@@ -211,10 +239,10 @@ ex_archive_open(const char *path, const ex_archive_options *opts,
     ex_archive **out, ex_error *err)
 {
 	static const ex_archive_options defaults;
-	ex_archive *a = NULL;
+	ex_instant lo = EX_INSTANT_NONE, widen;
 	const char *zone;
-	ex_status st = EX_OK;
-	size_t i, j;
+	ex_status st;
+	int pass;
 
 	if (out != NULL)
 		*out = NULL;
@@ -225,45 +253,15 @@ ex_archive_open(const char *path, const ex_archive_options *opts,
 	zone = opts->zone != NULL ? opts->zone : EX_TIME_DEFAULT_ZONE;
 	if (opts->zone != NULL &&
 	    (st = ex_time_zone_check(opts->zone, err)) != EX_OK)
-		goto out;
-	if ((a = calloc(1, sizeof(*a))) == NULL) {
-		st = base_nomem(err);
-		goto out;
+		return st;
+	/* A range: list again from earlier while the segment before the
+	 * listing reaches into the range, then, after MAX_WIDEN passes,
+	 * from the archive's beginning. */
+	for (pass = 0; ; pass++) {
+		if ((st = open_once(path, opts, zone, lo, out, &widen, err)) !=
+		    EX_OK || widen == EX_INSTANT_NONE)
+			return st;
+		ex_archive_free(out);
+		lo = pass + 1 < MAX_WIDEN ? widen : INT64_MIN / 2;
 	}
-	if ((a->root = realpath(path, NULL)) == NULL) {
-		st = ex_error_errno(err, "%s", path);
-		goto out;
-	}
-	if (!archive_is_dir(a->root)) {
-		st = ex_error_set(err, EX_ERR_USAGE, "%s: not a folder", path);
-		goto out;
-	}
-	st = list_archive(a, path, zone, err);
-	if (st != EX_OK)
-		goto out;
-	if (opts->camera != NULL &&
-	    (st = select_cameras(a, &opts->camera, 1, err)) != EX_OK)
-		goto out;
-	if (opts->cameras != NULL &&
-	    (st = select_cameras(a, opts->cameras, opts->ncameras, err)) !=
-	    EX_OK)
-		goto out;
-	for (i = 0; i < a->ncameras; i++) {
-		for (j = 0; j < a->cameras[i].nsegments; j++) {
-			st = settle_segment(&a->cameras[i].segments[j], err);
-			if (st != EX_OK)
-				goto out;
-		}
-	}
-	if (a->ncameras > 1)
-		qsort(a->cameras, a->ncameras, sizeof(*a->cameras),
-		    cmp_camera);
-	for (i = 0; i < a->ncameras; i++)
-		if ((st = archive_timeline_build(&a->cameras[i], err)) != EX_OK)
-			goto out;
-	*out = a;
-	a = NULL;
-out:
-	ex_archive_free(&a);
-	return st;
 }

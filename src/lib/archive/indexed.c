@@ -203,8 +203,9 @@ bid(const char *dir)
 }
 
 static ex_status
-read_indexed(ex_archive *a, const char *zone, ex_error *err)
+read_indexed(archive_walk *w, const char *zone, ex_error *err)
 {
+	ex_archive *a = w->a;
 	/*
 	 * A recorder wrote the index, not exhibit: every rule of the core
 	 * reader but those that hold only for exhibit's own documents, so

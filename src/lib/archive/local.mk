@@ -8,7 +8,8 @@ libexarchive_la_SOURCES = \
 	src/lib/archive/model.c src/lib/archive/detect.c \
 	src/lib/archive/indexed.c src/lib/archive/frigate.c \
 	src/lib/archive/plain.c src/lib/archive/probe.c src/lib/archive/sei.c \
-	src/lib/archive/scan_xml.c src/lib/archive/timeline.c
+	src/lib/archive/scan_xml.c src/lib/archive/timeline.c \
+	src/lib/archive/walk.c
 nodist_libexarchive_la_SOURCES = src/lib/archive/recorder_xsd.c
 libexarchive_la_LIBADD = libexcore.la
 libexhibit_la_LIBADD += libexarchive.la

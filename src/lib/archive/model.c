@@ -196,6 +196,8 @@ archive_camera_free(ex_camera *c)
 	}
 	free(c->segments);
 	free(c->covered);
+	free(c->covered_last);
+	free(c->kinds);
 	free(c->gaps);
 	free(c->overlaps);
 	free(c->id);
@@ -220,6 +222,10 @@ ex_archive_free(ex_archive **archive)
 	free(a->recorder.serial);
 	free(a->recorder.site);
 	free(a->recorder.timezone);
+	for (i = 0; i < a->nnotes; i++)
+		free(a->notes[i]);
+	free(a->notes);
+	free(a->index_path);
 	free(a->root);
 	free(a);
 	*archive = NULL;

@@ -173,8 +173,9 @@ out:
 }
 
 static ex_status
-read_plain(ex_archive *a, const char *zone, ex_error *err)
+read_plain(archive_walk *w, const char *zone, ex_error *err)
 {
+	ex_archive *a = w->a;
 	struct dirent **cams = NULL;
 	char path[PATH_MAX];
 	ex_status st = EX_OK;

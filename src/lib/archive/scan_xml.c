@@ -20,6 +20,9 @@ ex_camera_span_last_frame(const ex_camera *c, const ex_span *sp)
 {
 	size_t i;
 
+	if (c->covered_last != NULL && sp >= c->covered &&
+	    sp < c->covered + c->ncovered)
+		return c->covered_last[sp - c->covered];
 	for (i = 0; i < c->nsegments; i++) {
 		const ex_segment *s = &c->segments[i];
 
@@ -81,6 +84,8 @@ xml_segment(base_xw *x, const ex_segment *s, const char *zone)
 	attr_time(x, "end", s->end, zone);
 	base_xw_attr(x, "time-source", s->start != EX_INSTANT_NONE ?
 	    s->time_source : NULL);
+	if (s->facts != NULL && strcmp(s->facts, "name") == 0)
+		base_xw_attr(x, "facts", "name");
 	if (s->size >= 0)
 		base_xw_attr_fmt(x, "size", "%" PRId64, (int64_t)s->size);
 	if (s->container[0] != '\0') {

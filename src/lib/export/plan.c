@@ -61,13 +61,65 @@ export_select_segments(const ex_camera *cam, ex_instant from,
 }
 
 /*
+ * Where cam's recordings begin and end, and the nearest ones around
+ * [from, to) (recorder clock), as true times.  The plan's archive lists
+ * only the files around the range, so for a camera with nothing in it
+ * (the operator is told what it does hold) the camera is read again
+ * whole, as a scan reads it: by names and the segment index, without
+ * opening every file.
+ */
+static void
+plan_holdings(const ex_export_request *req, const ex_camera *cam, int again,
+    ex_instant from, ex_instant to, ex_export_coverage *cov)
+{
+	ex_archive_options aopt;
+	ex_archive *whole = NULL;
+	const ex_camera *wc;
+	int64_t offset = req->clock_offset;
+	size_t i;
+
+	memset(&aopt, 0, sizeof(aopt));
+	aopt.camera = cam->id;
+	aopt.summary = 1;
+	aopt.no_cache = req->no_cache;
+	aopt.jobs = req->jobs > 0 ? (unsigned)req->jobs : 0;
+	if (!again || ex_archive_open(req->archive, &aopt, &whole, NULL) !=
+	    EX_OK || (wc = ex_archive_camera(whole, cam->id)) == NULL)
+		wc = cam;
+	if (wc->ncovered > 0) {
+		cov->first = ex_time_recorder_to_true(wc->covered[0].start,
+		    offset);
+		cov->last = ex_time_recorder_to_true(
+		    wc->covered[wc->ncovered - 1].end, offset);
+	}
+	for (i = 0; i < wc->ncovered; i++) {
+		const ex_span *sp = &wc->covered[i];
+
+		if (sp->end <= from) {
+			cov->before.start = ex_time_recorder_to_true(sp->start,
+			    offset);
+			cov->before.end = ex_time_recorder_to_true(sp->end,
+			    offset);
+		} else if (sp->start >= to &&
+		    cov->after.start == EX_INSTANT_NONE) {
+			cov->after.start = ex_time_recorder_to_true(sp->start,
+			    offset);
+			cov->after.end = ex_time_recorder_to_true(sp->end,
+			    offset);
+		}
+	}
+	ex_archive_free(&whole);
+}
+
+/*
  * What cam holds for [from, to) (recorder clock), as true times: every
  * hole in the range, the footage there is, the nearest recordings.
  */
 static ex_status
-plan_camera(const ex_camera *cam, ex_instant from, ex_instant to,
-    int64_t offset, ex_export_coverage *cov, ex_error *err)
+plan_camera(const ex_export_request *req, const ex_camera *cam,
+    ex_instant from, ex_instant to, ex_export_coverage *cov, ex_error *err)
 {
+	int64_t offset = req->clock_offset;
 	ex_instant cursor = from;
 	int64_t missing = 0;
 	ex_segment *segs = NULL;
@@ -101,28 +153,6 @@ plan_camera(const ex_camera *cam, ex_instant from, ex_instant to,
 			break;
 	}
 	cov->covered = (to - from) - missing;
-	if (cam->ncovered > 0) {
-		cov->first = ex_time_recorder_to_true(cam->covered[0].start,
-		    offset);
-		cov->last = ex_time_recorder_to_true(
-		    cam->covered[cam->ncovered - 1].end, offset);
-	}
-	for (i = 0; i < cam->ncovered; i++) {
-		const ex_span *sp = &cam->covered[i];
-
-		if (sp->end <= from) {
-			cov->before.start = ex_time_recorder_to_true(sp->start,
-			    offset);
-			cov->before.end = ex_time_recorder_to_true(sp->end,
-			    offset);
-		} else if (sp->start >= to &&
-		    cov->after.start == EX_INSTANT_NONE) {
-			cov->after.start = ex_time_recorder_to_true(sp->start,
-			    offset);
-			cov->after.end = ex_time_recorder_to_true(sp->end,
-			    offset);
-		}
-	}
 	/* The same choice of files as the export's. */
 	if ((st = export_select_segments(cam, from, to, &segs, &nsegs, err)) !=
 	    EX_OK)
@@ -130,6 +160,7 @@ plan_camera(const ex_camera *cam, ex_instant from, ex_instant to,
 	free(segs);
 	cov->nsegments = nsegs;
 	cov->empty = nsegs == 0;
+	plan_holdings(req, cam, nsegs == 0, from, to, cov);
 	return EX_OK;
 }
 
@@ -305,6 +336,11 @@ ex_export_prepare(const ex_export_request *req, ex_export_plan **out,
 	memset(&aopt, 0, sizeof(aopt));
 	aopt.cameras = req->cameras;
 	aopt.ncameras = req->ncameras;
+	/* Only the files the range needs are listed and probed. */
+	aopt.from = ex_time_true_to_recorder(req->from, req->clock_offset);
+	aopt.to = ex_time_true_to_recorder(req->to, req->clock_offset);
+	aopt.no_cache = req->no_cache;
+	aopt.jobs = req->jobs > 0 ? (unsigned)req->jobs : 0;
 	if ((st = ex_archive_open(req->archive, &aopt, &p->archive, err)) !=
 	    EX_OK)
 		goto fail;
@@ -318,10 +354,8 @@ ex_export_prepare(const ex_export_request *req, ex_export_plan **out,
 			    p->archive->root);
 			goto fail;
 		}
-		if ((st = plan_camera(cam,
-		    ex_time_true_to_recorder(req->from, req->clock_offset),
-		    ex_time_true_to_recorder(req->to, req->clock_offset),
-		    req->clock_offset, &p->cameras[c], err)) != EX_OK)
+		if ((st = plan_camera(req, cam, aopt.from, aopt.to,
+		    &p->cameras[c], err)) != EX_OK)
 			goto fail;
 	}
 	*out = p;
