@@ -246,8 +246,10 @@ probe_some(pool *p, archive_walk *w, int report)
 		atomic_fetch_add(&p->done, 1);
 		if (report && w->opts->progress != NULL) {
 			ex_archive_progress pr = w->prog;
+			size_t d = atomic_load(&p->done);
 
-			pr.probed += atomic_load(&p->done);
+			pr.probed += d;
+			pr.listed += d;
 			w->opts->progress(w->opts->progress_user, &pr);
 		}
 	}
