@@ -116,7 +116,7 @@ dist_check_SCRIPTS += $(SHELL_TESTS)
 ##                      cue track, the manifest and the stills
 ## page_browser.sh      index.html in headless Chromium (playwright-core)
 ## samples.sh           the sample archive is what samples/README.md says
-## bench_smoke.sh       bench/bench-export.sh --dry-run cannot rot
+## bench_smoke.sh       bench-export.sh and bench-archive.sh --dry-run cannot rot
 ## man.sh man_examples.sh  mandoc lint, every option documented and
 ##                      completed; the manual's EXAMPLES run as written
 ## -- the house (HACKING.md) --
