@@ -258,13 +258,15 @@ if [ ! -f "$src/done" ]; then
 	: >"$src.tmp/done"
 	mv "$src.tmp" "$src"
 fi
-# build ARCHIVE: recordings/YYYY-MM-DD/HH/camN/MM.SS.mp4, segment i of
-# camera c a hard link to a copy of seg((c + i) % 4 + 1); copies beside
+# build ARCHIVE: recordings/YYYY-MM-DD/HH/camN/MM.SS.mp4, the segment of
+# camera c starting at t a hard link to a copy of seg((c + t / 10 s) % 4 +
+# 1): the same time holds the same footage in every archive, so the
+# exports compare listing, not content; copies beside
 # the archive (ARCHIVE.pool) so that no inode holds more than 50000 links
 # (ext4 allows 65000).
 build() {
 	_d=$cache/frigate-$1
-	_stamp="frigate $1 end=$end cameras=$cameras seg=$segsec v1"
+	_stamp="frigate $1 end=$end cameras=$cameras seg=$segsec v2"
 	[ -f "$_d.done" ] && [ "$(cat "$_d.done")" = "$_stamp" ] && return 0
 	note "building the $1 archive ($(files_of "$1") hard links) in $_d"
 	rm -rf "$_d" "$_d.pool" "$_d.done"
@@ -291,7 +293,7 @@ for c in range(cameras):
         if d not in made:
             os.makedirs(d)
             made.add(d)
-        k = (c + i) % 4
+        k = (c + t // step) % 4
         os.link(f"{pool}/seg{k + 1}-{(i // 4) % copies}.mp4",
                 f"{d}/{tm.tm_min:02d}.{tm.tm_sec:02d}.mp4")
         count += 1
