@@ -7,10 +7,11 @@
  * archive_layout, a bid that recognises a folder by its own signs and a
  * reader.  A reader only lists cameras and segment files with the start
  * its index or file name gives (cheap, no media access), through the
- * builder of model.c; detect.c then drops cameras that were not asked for,
- * probes every segment (probe.c), resolves starts from the container
- * where the reader found none, and builds each camera's timeline
- * (timeline.c).
+ * builder of model.c, and hands them to the walk (walk.c) folder by
+ * folder; the walk settles each file's facts (segment index, probe.c, or
+ * names), resolves starts from the container where the reader found none,
+ * and builds each camera's timeline (timeline.c); detect.c then drops
+ * cameras that were not asked for (their files were never opened).
  *
  * Conventions beyond exhibit/archive.h: an UNREADABLE segment keeps the
  * start its index or name gave (or EX_INSTANT_NONE) and has end ==
