@@ -70,6 +70,28 @@ for stage in staging native working partial; do
 	untouched "$o"
 done
 
+# --- a signal once the bundle is in place ----------------------------------
+# The export is finished: it must still exit 0.  Under ASan the leak check
+# at exit took about 100 ms after the handlers were put back, and a TERM
+# then gave exit 143 beside a complete bundle (CI, 2026-12-07).
+for sig in TERM INT; do
+	o=done-$sig.zip
+	"$EXHIBIT" "$@" -o "out/$o" >done.out 2>done.err &
+	pid=$!
+	# Polled without a sleep, so the signal comes within a millisecond or
+	# so of the rename (a 0.1 s poll would mostly find the process gone).
+	n=0
+	until [ -e "out/$o" ] || ended; do
+		n=$((n + 1))
+		[ "$n" -lt 1000000 ] || t_fail "$o: the bundle did not appear"
+	done
+	kill -s "$sig" "$pid" 2>/dev/null || true
+	set +e; wait "$pid"; rc=$?; set -e
+	[ "$rc" -eq 0 ] || { cat done.err >&2; t_fail "$o: $sig after the bundle was in place: exit $rc, expected 0"; }
+	check_out "$o"
+	untouched "$o"
+done
+
 # --- killed at many moments (a stress test) --------------------------------
 # Kept on purpose as a stress test of moments no stage above names: the
 # moments are fractions of how long one whole export takes on this machine
