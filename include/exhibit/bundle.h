@@ -166,6 +166,16 @@ ex_status ex_bundle_add_move(ex_bundle_writer *w, const char *bag_path,
  */
 ex_status ex_bundle_finish(ex_bundle_writer *w, ex_error *err);
 
+/*
+ * The first half of ex_bundle_finish: every tag file written, the
+ * temporary closed and synced, but not yet renamed; *bytes (may be NULL)
+ * gets the bundle's size (a ZIP, tar or ISO file's; a folder's files'
+ * sum).  Nothing more can be added; ex_bundle_finish then only renames
+ * (the export commits its register row between the two).
+ */
+ex_status ex_bundle_seal(ex_bundle_writer *w, uint64_t *bytes,
+    ex_error *err);
+
 /* Stop: remove every temporary file and folder, free, set *w to NULL.
  * Accepts NULL and a finished writer (whose output is kept). */
 void ex_bundle_abort(ex_bundle_writer **w);

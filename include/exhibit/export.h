@@ -12,7 +12,14 @@
  *
  * Nothing appears at the output path until the bundle is complete; on any
  * failure or cancel the partial output and every temporary file are
- * removed.  Recorder files are only ever opened read-only; each master's
+ * removed.  Unless no_register, the export is recorded in the disclosure
+ * register: the register is opened (made when missing) before any work,
+ * so one that cannot be written fails first; its write lock is taken
+ * before manifest.xml is written (which names the row's number and the
+ * hash it is chained on), the row is committed once the bundle is
+ * complete and only then is the bundle renamed into place.  A failure
+ * before that leaves no row and no bundle; if the rename itself fails,
+ * the row is taken back out.  Recorder files are only ever opened read-only; each master's
  * hash is taken while it is copied and taken again from the source after
  * the export, and the two (and the recorder's own hash, when the archive
  * has one) must agree.
@@ -59,6 +66,7 @@
 #include "exhibit/archive.h"
 #include "exhibit/bundle.h"
 #include "exhibit/error.h"
+#include "exhibit/register.h"
 #include "exhibit/sign.h"
 #include "exhibit/time.h"
 
@@ -117,6 +125,11 @@ typedef struct ex_export_request {
 	const struct ex_export_plan *plan;     /* ex_export_prepare() of this
 	                                   request (same archive, cameras,
 	                                   range and clock offset), or NULL */
+	/* The disclosure (exhibit/register.h): who asked, and why. */
+	const char *requester, *requester_org;  /* optional */
+	ex_purpose purpose;             /* EX_PURPOSE_NONE: not given */
+	const char *register_path;      /* NULL: ex_register_default_path */
+	int no_register;                /* 1: no row (the manifest says so) */
 } ex_export_request;
 
 /*
@@ -170,6 +183,8 @@ typedef struct ex_export_result {
 	size_t nnotes;
 	char manifest_sha256[65];
 	char signer_key_id[EX_KEYID_TEXT];
+	int64_t register_row;           /* the row recorded; 0: none */
+	char *register_path;            /* the register it is in, or NULL */
 } ex_export_result;
 
 #define EX_EXPORT_DEFAULT_SEGMENT 60

@@ -113,6 +113,22 @@ typedef struct ex_manifest_request {
 	                           purpose (written only when 1) */
 } ex_manifest_request;
 
+/* Who the bundle was released to and why, and its row in the disclosure
+ * register (exhibit/register.h).  Written only when present is 1 (older
+ * bundles have none). */
+typedef struct ex_manifest_disclosure {
+	int present;
+	char *purpose;          /* "police-investigation" ...; NULL: not given */
+	char *requester;
+	char *requester_org;
+	int recorded;           /* 1: a register row (below); 0: --no-register */
+	int64_t register_row;   /* the row's number */
+	char register_previous[EX_SHA256_HEX];  /* the hash the row is chained
+	                                   on (its own hash covers this
+	                                   manifest's SHA-256, so it cannot be
+	                                   here) */
+} ex_manifest_disclosure;
+
 typedef struct ex_manifest_coverage {
 	ex_manifest_role role;  /* the files of this role cover ... */
 	ex_instant from, to;    /* ... [from, to), true UTC */
@@ -207,6 +223,7 @@ typedef struct ex_manifest {
 	ex_manifest_bundle bundle;
 	ex_manifest_recorder recorder;
 	ex_manifest_request request;
+	ex_manifest_disclosure disclosure;
 	ex_manifest_camera *cameras;
 	size_t ncameras;
 	/* Files of the bundle that belong to no camera, role

@@ -27,6 +27,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_custody(int argc, char **argv);
+int cmd_register(int argc, char **argv);
 
 /*
  * Text from a bundle, an archive or FFmpeg may hold any byte: nothing of it

@@ -68,6 +68,15 @@ usage(FILE *fp)
 "                           bundle documents the absence) instead of failing\n"
 "      --no-cache           do not consult the segment index even to choose\n"
 "                           files (it never gives the facts of a bundled file)\n"
+"      --requester NAME     who asked for the footage (the disclosure register)\n"
+"      --requester-org ORG  the requester's organisation\n"
+"      --purpose PURPOSE    why it is released: police-investigation, court,\n"
+"                           civil-proceedings, subject-access, insurance,\n"
+"                           internal-review or other\n"
+"      --register FILE      the disclosure register to record the export in\n"
+"                           (default $EXHIBIT_REGISTER, else\n"
+"                           $XDG_DATA_HOME/exhibit/register.sqlite)\n"
+"      --no-register        do not record it (the manifest says so)\n"
 "  -h, --help               show this help\n"
 "\n"
 "TIME is 2024-10-27T00:59:30Z, 2024-10-27T01:59:30+01:00, or a local time\n"
@@ -81,6 +90,10 @@ usage(FILE *fp)
 "(UTC and local time) and what each camera holds of the range: its footage,\n"
 "and a warning for every gap and for footage missing at the start or the end.\n"
 "Everything that needs no key is checked before the passphrase is asked.\n"
+"\n"
+"Every export is recorded in the disclosure register (see 'exhibit register\n"
+"--help'): the row is committed only once the bundle is complete, and a\n"
+"register that cannot be written fails the export before any work.\n"
 "\n"
 "Exit status: 0 bundle written; 2 usage or system error, or a camera with no\n"
 "footage in the range without --allow-empty (nothing is left at OUTPUT).\n"
@@ -291,7 +304,8 @@ enum {
 	OPT_CAMERA = 256, OPT_FROM, OPT_TO, OPT_CASE, OPT_EXHIBIT,
 	OPT_OPERATOR, OPT_ORG, OPT_REASON, OPT_TZ, OPT_OFFSET, OPT_SEGMENT,
 	OPT_CONTAINER, OPT_NO_MASTERS, OPT_NO_WORKING, OPT_PRESET, OPT_CRF,
-	OPT_JOBS, OPT_STILL, OPT_ALLOW_EMPTY, OPT_NO_CACHE
+	OPT_JOBS, OPT_STILL, OPT_ALLOW_EMPTY, OPT_NO_CACHE, OPT_REQUESTER,
+	OPT_REQUESTER_ORG, OPT_PURPOSE, OPT_REGISTER, OPT_NO_REGISTER
 };
 
 static const struct option longopts[] = {
@@ -318,6 +332,11 @@ static const struct option longopts[] = {
 	{ "still",        required_argument, NULL, OPT_STILL },
 	{ "allow-empty",  no_argument,       NULL, OPT_ALLOW_EMPTY },
 	{ "no-cache",     no_argument,       NULL, OPT_NO_CACHE },
+	{ "requester",    required_argument, NULL, OPT_REQUESTER },
+	{ "requester-org", required_argument, NULL, OPT_REQUESTER_ORG },
+	{ "purpose",      required_argument, NULL, OPT_PURPOSE },
+	{ "register",     required_argument, NULL, OPT_REGISTER },
+	{ "no-register",  no_argument,       NULL, OPT_NO_REGISTER },
 	{ "help",         no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -396,6 +415,21 @@ cmd_export(int argc, char **argv)
 		case OPT_NO_WORKING: req.no_working = 1; break;
 		case OPT_ALLOW_EMPTY: req.allow_empty = 1; break;
 		case OPT_NO_CACHE: req.no_cache = 1; break;
+		case OPT_REQUESTER: req.requester = optarg; break;
+		case OPT_REQUESTER_ORG: req.requester_org = optarg; break;
+		case OPT_REGISTER: req.register_path = optarg; break;
+		case OPT_NO_REGISTER: req.no_register = 1; break;
+		case OPT_PURPOSE:
+			if (ex_purpose_parse(optarg, &req.purpose) != 0) {
+				cli_errorf("--purpose: '%s' is not one of "
+				    "police-investigation, court, "
+				    "civil-proceedings, subject-access, "
+				    "insurance, internal-review, other",
+				    optarg);
+				status = cli_usage_hint("export");
+				goto out;
+			}
+			break;
 		case OPT_PRESET: req.preset = optarg; break;
 		case OPT_CRF:
 			if (parse_int("--crf", optarg, 0, 51, &req.crf) != 0)
@@ -461,6 +495,11 @@ cmd_export(int argc, char **argv)
 			status = cli_usage_hint("export");
 			goto out;
 		}
+	}
+	if (req.no_register && req.register_path != NULL) {
+		cli_errorf("--register and --no-register: choose one");
+		status = cli_usage_hint("export");
+		goto out;
 	}
 	if (req.preset != NULL) {
 		for (i = 0; presets[i] != NULL; i++)
@@ -560,6 +599,13 @@ cmd_export(int argc, char **argv)
 		    "manifest.xml SHA-256 %s\n", cli_esc(req.output),
 		    res->files, (unsigned long long)res->bytes,
 		    res->signer_key_id, res->manifest_sha256);
+		if (res->register_row > 0)
+			printf("recorded as row %lld of the disclosure register "
+			    "%s\n", (long long)res->register_row,
+			    cli_esc(res->register_path));
+		else
+			printf("not recorded in a disclosure register "
+			    "(--no-register)\n");
 		status = EXIT_OK;
 	}
 out:

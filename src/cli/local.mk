@@ -11,5 +11,6 @@ exhibit_SOURCES = \
 	src/cli/cmd_scan.c \
 	src/cli/cmd_export.c \
 	src/cli/cmd_verify.c \
-	src/cli/cmd_custody.c
+	src/cli/cmd_custody.c \
+	src/cli/cmd_register.c
 exhibit_LDADD = libexhibit.la $(DEP_LIBS)

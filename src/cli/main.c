@@ -17,6 +17,7 @@ static const struct {
 	{ "export",  cmd_export,  "export a time range of cameras to a signed bundle" },
 	{ "verify",  cmd_verify,  "check a bundle: integrity, signatures, custody" },
 	{ "custody", cmd_custody, "add to or show a bundle's custody log" },
+	{ "register", cmd_register, "list, check and sum the disclosure register" },
 };
 
 static void
@@ -40,6 +41,7 @@ usage(FILE *fp)
 "  exhibit verify  BUNDLE [-p PUBLIC_KEY]... [--xml]\n"
 "  exhibit custody add  BUNDLE -s SECRET_KEY --actor NAME --action ACTION [--note TEXT]\n"
 "  exhibit custody show BUNDLE [-p PUBLIC_KEY]...\n"
+"  exhibit register list|verify|report [--register FILE] ...\n"
 "\n"
 "Run 'exhibit COMMAND --help' for a command's options.\n"
 "\n"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base.h"
@@ -232,4 +233,86 @@ base_sibling_dir(const char *path, const char *tag, char **tmp,
     ex_error *err)
 {
 	return sibling(path, tag, 1, tmp, NULL, err);
+}
+
+/* ---- the user's folders ---------------------------------------------- */
+
+/* One folder of a path: there already (a folder, links followed) or made
+ * with mode 0700.  0, or -1 with errno. */
+static int
+folder(const char *dir)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return 0;
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (errno != ENOENT)
+		return -1;
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return 0;   /* another exhibit made it meanwhile */
+	return -1;
+}
+
+/* Make dir (absolute) and the folders above it that are missing. */
+static int
+folders(char *dir)
+{
+	char *p;
+
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (folder(dir) != 0) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return folder(dir);
+}
+
+ex_status
+base_exhibit_dir(const char *var, const char *home_below, char **dir,
+    ex_error *err)
+{
+	const char *xdg = getenv(var), *home = getenv("HOME");
+	base_buf b = BASE_BUF_INIT;
+	size_t n;
+
+	*dir = NULL;
+	if (xdg != NULL && xdg[0] == '/')
+		home = NULL;
+	else if (home != NULL && home[0] == '/')
+		xdg = NULL;
+	else
+		return ex_error_set(err, EX_ERR_USAGE, "no folder for it: "
+		    "HOME is not set to an absolute path (nor %s)", var);
+	if (xdg != NULL) {
+		for (n = strlen(xdg); n > 1 && xdg[n - 1] == '/'; n--)
+			;
+		base_buf_add(&b, xdg, n);
+	} else {
+		for (n = strlen(home); n > 1 && home[n - 1] == '/'; n--)
+			;
+		base_buf_add(&b, home, n);
+		base_buf_addc(&b, '/');
+		base_buf_adds(&b, home_below);
+	}
+	base_buf_adds(&b, "/exhibit");
+	if (base_buf_failed(&b))
+		return base_nomem(err);
+	if (folders(b.data) != 0) {
+		ex_status st = ex_error_errno(err, "cannot make folder %s",
+		    b.data);
+
+		base_buf_free(&b);
+		return st;
+	}
+	*dir = base_buf_take(&b);
+	return EX_OK;
 }

@@ -92,4 +92,11 @@ ex_status base_sibling_file(const char *path, const char *tag, char **tmp,
 ex_status base_sibling_dir(const char *path, const char *tag, char **tmp,
     ex_error *err);
 
+/* exhibit's folder under $var (an absolute path), else under
+ * $HOME/home_below: "$XDG_DATA_HOME/exhibit", "~/.local/share/exhibit".
+ * Made with its missing parents (mode 0700).  EX_ERR_USAGE when neither
+ * is set to an absolute path, EX_ERR_IO when it cannot be made. */
+ex_status base_exhibit_dir(const char *var, const char *home_below,
+    char **dir, ex_error *err);
+
 #endif

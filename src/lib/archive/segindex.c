@@ -132,78 +132,21 @@ archive_index_path(const archive_index *ix)
 
 /* --- the database file ------------------------------------------------- */
 
-/* One folder of a path: there already (a folder, links followed) or made
- * with mode 0700.  0, or -1 with errno. */
-static int
-folder(const char *dir)
-{
-	struct stat sb;
-
-	if (stat(dir, &sb) == 0) {
-		if (S_ISDIR(sb.st_mode))
-			return 0;
-		errno = ENOTDIR;
-		return -1;
-	}
-	if (errno != ENOENT)
-		return -1;
-	if (mkdir(dir, 0700) == 0)
-		return 0;
-	if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return 0;   /* another exhibit made it meanwhile */
-	return -1;
-}
-
-/* Make dir (absolute) and the folders above it that are missing. */
-static int
-folders(char *dir)
-{
-	char *p;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (folder(dir) != 0) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return folder(dir);
-}
-
 /* The default database: $XDG_CACHE_HOME/exhibit/segments.sqlite, else
  * $HOME/.cache/exhibit/...; its folders made.  0 with ix->path, 1 with
  * ix->why saying why there is none, -1 for out of memory. */
 static int
 default_path(archive_index *ix)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	const char *base, *below;
 	base_buf b = BASE_BUF_INIT;
+	ex_error err;
 	char *dir;
-	size_t n;
 
-	if (xdg != NULL && xdg[0] == '/') {
-		base = xdg;
-		below = "/exhibit";
-	} else if (home != NULL && home[0] == '/') {
-		base = home;
-		below = "/.cache/exhibit";
-	} else {
-		snprintf(ix->why, sizeof(ix->why), "no folder for it: HOME "
-		    "is not set to an absolute path (nor XDG_CACHE_HOME)");
-		return 1;
-	}
-	for (n = strlen(base); n > 1 && base[n - 1] == '/'; n--)
-		;
-	base_buf_add(&b, base, n);
-	base_buf_adds(&b, below);
-	if ((dir = base_buf_take(&b)) == NULL)
-		return -1;
-	if (folders(dir) != 0) {
-		snprintf(ix->why, sizeof(ix->why), "cannot make folder %s: %s",
-		    dir, strerror(errno));
-		free(dir);
+	if (base_exhibit_dir("XDG_CACHE_HOME", ".cache", &dir, &err) !=
+	    EX_OK) {
+		if (err.code == EX_ERR_NOMEM)
+			return -1;
+		snprintf(ix->why, sizeof(ix->why), "%s", err.message);
 		return 1;
 	}
 	base_buf_adds(&b, dir);

@@ -426,6 +426,9 @@ check_usable(ex_bundle_writer *w, ex_error *err)
 	if (w->failed)
 		return ex_error_set(err, EX_ERR_IO,
 		    "%s: bundle abandoned after an earlier error", w->output);
+	if (w->sealed)
+		return ex_error_set(err, EX_ERR_USAGE,
+		    "%s: bundle already sealed", w->output);
 	return EX_OK;
 }
 
@@ -569,10 +572,12 @@ add_tag(ex_bundle_writer *w, const char *name, base_buf *b, ex_error *err)
 }
 
 ex_status
-ex_bundle_finish(ex_bundle_writer *w, ex_error *err)
+ex_bundle_seal(ex_bundle_writer *w, uint64_t *bytes, ex_error *err)
 {
 	base_buf b = BASE_BUF_INIT;
+	struct stat sb;
 	ex_status st;
+	size_t i;
 
 	if ((st = check_usable(w, err)) != EX_OK)
 		return st;
@@ -597,23 +602,42 @@ ex_bundle_finish(ex_bundle_writer *w, ex_error *err)
 
 	if ((st = w->ops->close(w, err)) != EX_OK)
 		goto out;
-	if (rename_noreplace(w->tmp, w->output, w->ops->is_dir) != 0) {
-		st = bundle_writer_fail(w, errno == EEXIST ? ex_error_set(err,
+	w->sealed = 1;
+	w->bytes = 0;
+	if (!w->ops->is_dir && stat(w->tmp, &sb) == 0)
+		w->bytes = (uint64_t)sb.st_size;
+	for (i = 0; w->ops->is_dir && i < w->nitems; i++)
+		w->bytes += w->items[i].size;
+	if (bytes != NULL)
+		*bytes = w->bytes;
+	st = EX_OK;
+out:
+	base_buf_free(&b);
+	return st;
+}
+
+ex_status
+ex_bundle_finish(ex_bundle_writer *w, ex_error *err)
+{
+	ex_status st;
+
+	if (!w->sealed && (st = ex_bundle_seal(w, NULL, err)) != EX_OK)
+		return st;
+	if (w->failed || w->finished)
+		return ex_error_set(err, EX_ERR_USAGE, "%s: bundle already "
+		    "finished or abandoned", w->output);
+	if (rename_noreplace(w->tmp, w->output, w->ops->is_dir) != 0)
+		return bundle_writer_fail(w, errno == EEXIST ? ex_error_set(err,
 		    EX_ERR_EXISTS, "%s: appeared while the bundle was "
 		    "written (refusing to overwrite it)", w->output) :
 		    ex_error_errno(err, "%s: rename", w->output));
-		goto out;
-	}
 	free(w->tmp);
 	w->tmp = NULL;
 	if (w->ops->renamed != NULL)
 		w->ops->renamed(w);
 	sync_parent(w->output);
 	w->finished = 1;
-	st = EX_OK;
-out:
-	base_buf_free(&b);
-	return st;
+	return EX_OK;
 }
 
 /* ---- abort and free --------------------------------------------------- */

@@ -47,6 +47,8 @@ struct ex_bundle_writer {
 	ex_hasher *hasher;          /* BLAKE2b helper; NULL: none (yet) */
 	uint64_t unsynced;          /* bytes not yet sent to disk */
 	int failed;                 /* a write failed: only abort/free */
+	int sealed;                 /* ex_bundle_seal done: only finish */
+	uint64_t bytes;             /* its size, once sealed */
 	int finished;
 };
 

@@ -218,6 +218,9 @@ ex_manifest_free(ex_manifest **mp)
 
 	if (mp == NULL || (m = *mp) == NULL)
 		return;
+	free(m->disclosure.purpose);
+	free(m->disclosure.requester);
+	free(m->disclosure.requester_org);
 	free(m->bundle.case_ref);
 	free(m->bundle.exhibit_ref);
 	free(m->bundle.operator_name);

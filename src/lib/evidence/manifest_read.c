@@ -142,6 +142,29 @@ read_request(evidence_xr *r, xmlNodePtr n, ex_manifest_request *q)
 	}
 }
 
+static void
+read_disclosure(evidence_xr *r, xmlNodePtr n, ex_manifest_disclosure *d)
+{
+	xmlNodePtr reg;
+	char *prev;
+
+	if (n == NULL)
+		return;
+	d->present = 1;
+	d->purpose = evidence_xr_attr(r, n, "purpose");
+	d->requester = evidence_xr_child_text(r, n, "requester");
+	d->requester_org = evidence_xr_child_text(r, n,
+	    "requester-organisation");
+	if ((reg = evidence_xr_child(n, "register")) == NULL)
+		return;
+	d->register_row = evidence_xr_attr_int(r, reg, "row", 0);
+	d->recorded = d->register_row > 0;
+	if ((prev = evidence_xr_attr(r, reg, "previous")) != NULL)
+		snprintf(d->register_previous, sizeof(d->register_previous),
+		    "%s", prev);
+	free(prev);
+}
+
 /* path, size, hash, signature: every file and document. */
 static void
 read_integrity(evidence_xr *r, xmlNodePtr n, ex_manifest_file *f)
@@ -316,6 +339,8 @@ ex_manifest_parse(const char *xml, size_t len, ex_manifest **out,
 	read_bundle(&r, evidence_xr_child(root, "bundle"), &m->bundle);
 	read_recorder(&r, evidence_xr_child(root, "recorder"), &m->recorder);
 	read_request(&r, evidence_xr_child(root, "request"), &m->request);
+	read_disclosure(&r, evidence_xr_child(root, "disclosure"),
+	    &m->disclosure);
 	for (n = evidence_xr_child(root, "camera");
 	    n != NULL && r.status == EX_OK;
 	    n = evidence_xr_next(n->next, "camera")) {

@@ -256,6 +256,26 @@ write_request(base_xw *x, const ex_manifest_request *q)
 	base_xw_end(x);
 }
 
+static void
+write_disclosure(base_xw *x, const ex_manifest_disclosure *d)
+{
+	if (!d->present)
+		return;
+	base_xw_start(x, "disclosure");
+	base_xw_attr(x, "purpose", d->purpose);
+	base_xw_element(x, "requester", d->requester);
+	base_xw_element(x, "requester-organisation", d->requester_org);
+	base_xw_start(x, "register");
+	if (d->recorded) {
+		base_xw_attr_fmt(x, "row", "%" PRId64, d->register_row);
+		base_xw_attr(x, "previous", d->register_previous);
+	} else {
+		base_xw_attr(x, "recorded", "false");
+	}
+	base_xw_end(x);
+	base_xw_end(x);
+}
+
 /* size, hash and signature: what every file and document has. */
 static void
 write_integrity(base_xw *x, const ex_manifest_file *f)
@@ -393,6 +413,7 @@ ex_manifest_write(const ex_manifest *m, char **xml, size_t *len,
 	write_bundle(&x, &m->bundle);
 	write_recorder(&x, &m->recorder);
 	write_request(&x, &m->request);
+	write_disclosure(&x, &m->disclosure);
 	for (i = 0; i < m->ncameras; i++)
 		write_camera(&x, &m->cameras[i], m);
 	for (i = 0; i < m->ndocuments; i++)

@@ -98,6 +98,80 @@ export_add_note(struct exporter *x, const char *camera, const char *fmt,
 	return EX_OK;
 }
 
+/* ---- the disclosure register -------------------------------------------- */
+
+/* The output as an absolute path (its folder resolved), for the row. */
+static char *
+absolute_output(const char *output)
+{
+	const char *slash = strrchr(output, '/');
+	char dir[PATH_MAX], *parent, *abs = NULL;
+
+	if ((parent = slash != NULL ? strndup(output, (size_t)(slash - output)) :
+	    strdup(".")) == NULL)
+		return NULL;
+	if (realpath(parent[0] != '\0' ? parent : "/", dir) != NULL &&
+	    asprintf(&abs, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir,
+	    slash != NULL ? slash + 1 : output) < 0)
+		abs = NULL;
+	free(parent);
+	return abs;
+}
+
+/* Open (or make) the register before any work, so that one that cannot
+ * be written, or one from a newer exhibit, fails first; and fill what the
+ * row knows already. */
+static ex_status
+open_register(struct exporter *x, ex_error *err)
+{
+	const ex_export_request *req = x->req;
+	ex_register_row *w = &x->row;
+	char *path = NULL, tool[64];
+	size_t c;
+	ex_status st;
+
+	if (req->no_register)
+		return EX_OK;
+	if (req->register_path != NULL)
+		path = strdup(req->register_path);
+	else if ((st = ex_register_default_path(&path, err)) != EX_OK)
+		return st;
+	if (path == NULL)
+		return base_nomem(err);
+	st = ex_register_open(path, 1, req->cancel, &x->reg, err);
+	free(path);
+	if (st != EX_OK)
+		return st;
+	snprintf(tool, sizeof(tool), "exhibit %s", ex_version());
+	w->time = req->now;
+	w->purpose = req->purpose;
+	w->from = req->from;
+	w->to = req->to;
+	w->holds = (req->no_masters ? 0 : EX_HOLDS_MASTERS) |
+	    EX_HOLDS_NATIVE | (req->no_working ? 0 : EX_HOLDS_WORKING);
+	if ((w->operator_name = strdup(req->operator_name)) == NULL ||
+	    (req->organisation != NULL && (w->organisation =
+	    strdup(req->organisation)) == NULL) ||
+	    (req->requester != NULL && (w->requester =
+	    strdup(req->requester)) == NULL) ||
+	    (req->requester_org != NULL && (w->requester_org =
+	    strdup(req->requester_org)) == NULL) ||
+	    (w->case_ref = strdup(req->case_ref)) == NULL ||
+	    (w->exhibit_ref = strdup(req->exhibit_ref)) == NULL ||
+	    (req->reason != NULL && (w->reason = strdup(req->reason)) ==
+	    NULL) || (w->container = strdup(ex_bundle_container_name(
+	    req->container))) == NULL || (w->tool = strdup(tool)) == NULL ||
+	    (w->bundle = absolute_output(req->output)) == NULL ||
+	    (w->cameras = calloc(req->ncameras, sizeof(*w->cameras))) == NULL)
+		return base_nomem(err);
+	for (c = 0; c < req->ncameras; c++, w->ncameras++)
+		if ((w->cameras[c] = strdup(req->cameras[c])) == NULL)
+			return base_nomem(err);
+	if ((x->res->register_path = strdup(ex_register_path(x->reg))) == NULL)
+		return base_nomem(err);
+	return EX_OK;
+}
+
 /* ---- the phases ---------------------------------------------------------- */
 
 /*
@@ -148,6 +222,8 @@ open_job(struct exporter *x, ex_error *err)
 	ex_seckey_pubkey(req->key, &x->pk);
 	ex_keyid_format(x->pk.keyid, x->res->signer_key_id,
 	    sizeof(x->res->signer_key_id));
+	if ((st = open_register(x, err)) != EX_OK)
+		return st;
 	/* bag-info.txt is not signed: it says exactly what the manifest
 	 * will, so verify can require it (ex_bundle_exhibit_bag_info). */
 	if ((st = ex_bundle_exhibit_bag_info(req->organisation,
@@ -364,6 +440,16 @@ seal(struct exporter *x, ex_error *err)
 	    err)) != EX_OK)
 		return st;
 
+	/* The register's write lock from here to the commit: the manifest
+	 * names the row's number and the hash it is chained on. */
+	if (x->reg != NULL) {
+		if ((st = ex_register_begin(x->reg, &x->row.row,
+		    x->row.previous, err)) != EX_OK)
+			return st;
+		x->m->disclosure.register_row = x->row.row;
+		memcpy(x->m->disclosure.register_previous, x->row.previous,
+		    sizeof(x->row.previous));
+	}
 	if ((st = ex_manifest_write(x->m, &buf, &len, err)) != EX_OK)
 		return st;
 	st = ex_bundle_add_buffer(x->w, "manifest.xml", buf, len, &md, err);
@@ -392,10 +478,34 @@ seal(struct exporter *x, ex_error *err)
 	ex_custody_free(&custody);
 	if (st != EX_OK)
 		return st;
+	if ((st = ex_bundle_seal(x->w, &x->row.bytes, err)) != EX_OK)
+		return st;
+	/* The last moment a signal stops the export: after the row is
+	 * committed the bundle is released whatever comes. */
 	if (export_cancelled(req))
 		return ex_error_set(err, EX_ERR_INTERRUPTED,
 		    "export interrupted");
-	return ex_bundle_finish(x->w, err);
+	if (x->reg != NULL) {
+		memcpy(x->row.manifest_sha256, x->res->manifest_sha256,
+		    sizeof(x->row.manifest_sha256));
+		if ((st = ex_register_append(x->reg, &x->row, req->key, err)) !=
+		    EX_OK)
+			return st;
+		x->res->register_row = x->row.row;
+	}
+	if ((st = ex_bundle_finish(x->w, err)) != EX_OK && x->reg != NULL) {
+		ex_error e2;
+
+		/* Never a row for a bundle that was not released. */
+		if (ex_register_retract(x->reg, x->row.row, req->key, &e2) !=
+		    EX_OK)
+			ex_error_set(err, st, "%s; and its row %lld could not "
+			    "be taken out of the register %s: %s", err->message,
+			    (long long)x->row.row, ex_register_path(x->reg),
+			    e2.message);
+		x->res->register_row = 0;
+	}
+	return st;
 }
 
 /* Stop and join whatever still runs; remove what is not the bundle. */
@@ -431,6 +541,8 @@ close_job(struct exporter *x, ex_status st)
 	free(x->jobs);
 	free(x->checks);
 	ex_report_extras_clear(&x->report);
+	ex_register_close(&x->reg);             /* an open write: rolled back */
+	ex_register_row_clear(&x->row);
 	ex_manifest_free(&x->m);
 	ex_export_plan_free(&x->own_plan);
 	ex_export_result_free(&x->res);
@@ -483,6 +595,7 @@ ex_export_result_free(ex_export_result **res)
 		free((*res)->notes[i].message);
 	}
 	free((*res)->notes);
+	free((*res)->register_path);
 	free(*res);
 	*res = NULL;
 }

@@ -23,6 +23,7 @@
 #include "exhibit/hash.h"
 #include "exhibit/manifest.h"
 #include "exhibit/media.h"
+#include "exhibit/register.h"
 #include "exhibit/report.h"
 
 struct pool;
@@ -105,6 +106,9 @@ struct exporter {
 	size_t nchecks;
 	struct recheck rc;
 	volatile sig_atomic_t stop;     /* stops the cameras and the re-hash */
+	ex_register *reg;               /* the disclosure register, or NULL
+	                                   (no_register) */
+	ex_register_row row;            /* its row for this export */
 };
 
 /* ---- export.c: small helpers ---- */

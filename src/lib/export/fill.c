@@ -444,5 +444,16 @@ export_fill_manifest_head(ex_manifest *m, const ex_export_request *req,
 	m->request.no_masters = req->no_masters;
 	m->request.no_working = req->no_working;
 	m->request.allow_empty = req->allow_empty != 0;
+	m->disclosure.present = 1;
+	if (req->purpose != EX_PURPOSE_NONE &&
+	    (m->disclosure.purpose = strdup(ex_purpose_name(req->purpose))) ==
+	    NULL)
+		return base_nomem(err);
+	if ((req->requester != NULL && (m->disclosure.requester =
+	    strdup(req->requester)) == NULL) || (req->requester_org != NULL &&
+	    (m->disclosure.requester_org = strdup(req->requester_org)) ==
+	    NULL))
+		return base_nomem(err);
+	m->disclosure.recorded = !req->no_register;
 	return EX_OK;
 }
