@@ -9,12 +9,15 @@ T_DIR="$TOP_BUILDDIR/tests/work/$T_NAME"
 # A failed earlier run may have left a folder it had made read-only (which
 # only root could then remove).
 if [ -d "$T_DIR" ]; then chmod -R u+w "$T_DIR" 2>/dev/null || :; fi
-rm -rf "$T_DIR" "$T_DIR.cache"
+rm -rf "$T_DIR" "$T_DIR.cache" "$T_DIR.data"
 mkdir -p "$T_DIR"
 cd "$T_DIR"
 # Each test has its own segment index (scan's cache), beside its folder:
 # never the user's, never shared with a test running at the same time.
 export XDG_CACHE_HOME="$T_DIR.cache"
+# And its own disclosure register (every export records itself there).
+export XDG_DATA_HOME="$T_DIR.data"
+unset EXHIBIT_REGISTER
 t_fail() { echo "FAIL: $*" >&2; exit 1; }
 t_skip() { echo "SKIP: $*" >&2; exit 77; }
 # t_expect_status N cmd...: run cmd, require exit status N, keep its output.
@@ -31,7 +34,7 @@ t_expect_status() {
 }
 # t_grep PATTERN FILE: require an extended-regex match.
 t_grep() { grep -Eq -- "$1" "$2" || { cat "$2" >&2; t_fail "no '$1' in $2"; }; }
-t_done() { cd "$TOP_BUILDDIR"; rm -rf "$T_DIR" "$T_DIR.cache"; }
+t_done() { cd "$TOP_BUILDDIR"; rm -rf "$T_DIR" "$T_DIR.cache" "$T_DIR.data"; }
 
 # --- what many tests make ---------------------------------------------------
 # t_need TOOL...: skip the test unless every TOOL is installed.
