@@ -45,6 +45,8 @@ SHELL_TESTS = \
 	tests/cli/scan_archive.sh \
 	tests/cli/scan_index.sh \
 	tests/cli/export_window.sh \
+	tests/cli/register.sh \
+	tests/cli/register_faults.sh \
 	tests/cli/scan_streams.sh \
 	tests/cli/time_dst.sh \
 	tests/cli/page_browser.sh \
@@ -112,6 +114,14 @@ dist_check_SCRIPTS += $(SHELL_TESTS)
 ## export_window.sh     export opens only the files around the range, takes
 ##                      a long segment before it, names the nearest
 ##                      recordings; a poisoned index changes no byte
+## register.sh          the disclosure register: a row per export and purpose,
+##                      list (text, CSV read back, XML valid), each row
+##                      checked by stock minisign and sha256sum, manifest
+##                      and row name each other, the report's figures,
+##                      every kind of tampering caught, newer schema refused
+## register_faults.sh   exports at once all recorded in order; an export
+##                      killed at many moments: bundle and row, or neither;
+##                      a read-only or full register fails before release
 ## time_dst.sh          an export across the end of BST, read back from the
 ##                      cue track, the manifest and the stills
 ## page_browser.sh      index.html in headless Chromium (playwright-core)

@@ -42,8 +42,9 @@ usage_list(FILE *fp)
 "where it was released.\n"
 "\n"
 "      --register FILE  the register (default: see 'exhibit register --help')\n"
-"      --from TIME      only rows exported at or after TIME\n"
-"      --to TIME        only rows exported before TIME\n"
+"      --from TIME      only rows exported at or after TIME (or a date,\n"
+"                       YYYY-MM-DD: its midnight in --tz)\n"
+"      --to TIME        only rows exported before TIME (or a date)\n"
 "      --case REF       only rows of this case reference\n"
 "      --csv            CSV (RFC 4180) for a spreadsheet; a cell that would\n"
 "                       start with = + - @ starts with ' instead\n"
@@ -90,7 +91,8 @@ usage_report(FILE *fp)
 "\n"
 "      --register FILE  the register (default: see 'exhibit register --help')\n"
 "      --year YYYY      the calendar year in --tz (1 January to 1 January)\n"
-"      --from TIME      the period's start (with --to; the end is excluded)\n"
+"      --from TIME      the period's start (with --to; the end is excluded;\n"
+"                       a date YYYY-MM-DD is its midnight in --tz)\n"
 "      --to TIME\n"
 "      --csv            the figures as CSV\n"
 "      --html FILE      write a self-contained HTML page with charts to FILE\n"
@@ -167,10 +169,18 @@ static int
 parse_time(const char *opt, const char *text, const char *zone,
     ex_instant *out)
 {
+	const char *given = text;
+	char day[32];
 	ex_error err;
 
+	/* A date alone is its midnight in the zone: --from 2024-01-01. */
+	if (strlen(text) == 10 && text[4] == '-' && text[7] == '-') {
+		snprintf(day, sizeof(day), "%sT00:00:00", text);
+		text = day;
+	}
 	ex_error_clear(&err);
 	if (ex_time_parse(text, zone, out, &err) != EX_OK) {
+		text = given;
 		cli_errorf("%s %s: %s", opt, text, err.message);
 		return -1;
 	}
