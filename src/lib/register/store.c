@@ -319,6 +319,13 @@ ex_register_open(const char *path, int create,
 	sqlite3_limit(r->db, SQLITE_LIMIT_LENGTH, TEXT_MAX * 4);
 	sqlite3_limit(r->db, SQLITE_LIMIT_ATTACHED, 0);
 	sqlite3_busy_handler(r->db, busy, r);
+	/* SQLite opens a file it may not write read-only without a word:
+	 * say so before anything else fails for it. */
+	if (create && sqlite3_db_readonly(r->db, "main") == 1) {
+		st = ex_error_set(err, EX_ERR_IO, "%s: the register cannot be "
+		    "written (read-only file or file system)", path);
+		goto bad;
+	}
 	if (create && ((rc = exec(r, "PRAGMA journal_mode = WAL")) !=
 	    SQLITE_OK || (rc = exec(r, "PRAGMA synchronous = FULL")) !=
 	    SQLITE_OK)) {
