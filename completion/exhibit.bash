@@ -12,17 +12,24 @@ _exhibit_opts_scan='-c --camera -x --xml -d --deep -C --no-cache -j --jobs -z --
 _exhibit_opts_export='-o --output --camera --from --to -s --secret-key
 	--case --exhibit --operator --organisation --organization --reason --tz
 	--clock-offset --segment --container --no-masters --no-working --preset
-	--crf --jobs --still --allow-empty --no-cache -h --help'
+	--crf --jobs --still --allow-empty --no-cache --requester --requester-org
+	--purpose --register --no-register -h --help'
 _exhibit_opts_verify='-p --public-key --xml --strict -h --help'
 _exhibit_opts_custody_add='-s --secret-key --actor --action --note -h
 	--help'
 _exhibit_opts_custody_show='-p --public-key --strict -h --help'
+_exhibit_opts_register_list='--register --from --to --case --xml --csv --tz
+	-h --help'
+_exhibit_opts_register_verify='--register -p --public-key -h --help'
+_exhibit_opts_register_report='--register --year --from --to --csv --html
+	--tz -h --help'
 
 # Options that take a value (the next word).
 _exhibit_takes_value='-s --secret-key -p --public-key -c --comment --camera
 	-z --tz -o --output --from --to --case --exhibit --operator --organisation
 	--organization --reason --clock-offset --segment --container --preset --crf
-	--jobs --still --actor --action --note'
+	--jobs --still --actor --action --note --requester --requester-org
+	--purpose --register --year --html'
 
 _exhibit_reply_files()
 {
@@ -103,7 +110,7 @@ _exhibit()
 		if [[ $w == '=' ]]; then skip=1; continue; fi
 		if [[ -z $cmd ]]; then
 			cmd=$w
-		elif [[ $cmd == custody && -z $sub ]]; then
+		elif [[ ($cmd == custody || $cmd == register) && -z $sub ]]; then
 			sub=$w
 		elif [[ $w == -* ]]; then
 			case " ${_exhibit_takes_value//[$'\t\n']/ } " in
@@ -120,16 +127,20 @@ _exhibit()
 
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W 'keygen scan export verify custody
-			--help --version' -- "$cur"))
+			register --help --version' -- "$cur"))
 		return 0
 	fi
 	if [[ $cmd == custody && -z $sub ]]; then
 		COMPREPLY=($(compgen -W 'add show' -- "$cur"))
 		return 0
 	fi
+	if [[ $cmd == register && -z $sub ]]; then
+		COMPREPLY=($(compgen -W 'list verify report' -- "$cur"))
+		return 0
+	fi
 
 	case $prev in
-	-s|--secret-key|-p|--public-key|-o|--output)
+	-s|--secret-key|-p|--public-key|-o|--output|--register|--html)
 		_exhibit_reply_files "$cur"; return 0 ;;
 	--container)
 		COMPREPLY=($(compgen -W 'zip dir tar iso' -- "$cur")); return 0 ;;
@@ -144,13 +155,18 @@ _exhibit()
 	-c)
 		[[ $cmd == scan ]] && _exhibit_reply_cameras "$archive" "$cur"
 		return 0 ;;
+	--purpose)
+		COMPREPLY=($(compgen -W 'police-investigation court
+			civil-proceedings subject-access insurance internal-review
+			other' -- "$cur"))
+		return 0 ;;
 	--action)
 		COMPREPLY=($(compgen -W 'received copied handed-to-court
 			returned' -- "$cur"))
 		return 0 ;;
 	--comment|--from|--to|--still|--case|--exhibit|--operator|\
 	--organisation|--organization|--reason|--clock-offset|--segment|\
-	--crf|--jobs|--actor|--note)
+	--crf|--jobs|--actor|--note|--requester|--requester-org|--year)
 		return 0 ;;
 	esac
 
@@ -164,6 +180,13 @@ _exhibit()
 		case $sub in
 		add) opts=$_exhibit_opts_custody_add ;;
 		show) opts=$_exhibit_opts_custody_show ;;
+		*) return 0 ;;
+		esac ;;
+	register)
+		case $sub in
+		list) opts=$_exhibit_opts_register_list ;;
+		verify) opts=$_exhibit_opts_register_verify ;;
+		report) opts=$_exhibit_opts_register_report ;;
 		*) return 0 ;;
 		esac ;;
 	*) return 0 ;;

@@ -42,7 +42,8 @@ complete_line() {
 }
 
 checked=0
-for c in keygen scan export verify "custody add" "custody show"; do
+for c in keygen scan export verify "custody add" "custody show" \
+    "register list" "register verify" "register report"; do
 	set +e
 	"$EXHIBIT" $c --help >help.txt 2>herr.txt
 	rc=$?
@@ -89,6 +90,10 @@ test "$(sort c.txt | tr '\n' ' ')" = "dir iso tar zip " ||
 	{ cat c.txt >&2; t_fail "--container values"; }
 complete_line exhibit custody "" > c.txt
 test "$(tr '\n' ' ' < c.txt)" = "add show " || t_fail "custody actions"
+complete_line exhibit register "" > c.txt
+test "$(tr '\n' ' ' < c.txt)" = "list verify report " || t_fail "register actions"
+complete_line exhibit export --purpose s > c.txt
+test "$(cat c.txt)" = subject-access || t_fail "--purpose values"
 # Camera IDs come from scan of the archive on the line; one already chosen
 # (earlier in the comma list, or by another --camera) is not offered again.
 arch="$TOP_SRCDIR/samples/archive"
