@@ -47,6 +47,7 @@ SHELL_TESTS = \
 	tests/cli/export_window.sh \
 	tests/cli/register.sh \
 	tests/cli/register_faults.sh \
+	tests/cli/register_page.sh \
 	tests/cli/scan_streams.sh \
 	tests/cli/time_dst.sh \
 	tests/cli/page_browser.sh \
@@ -122,6 +123,8 @@ dist_check_SCRIPTS += $(SHELL_TESTS)
 ## register_faults.sh   exports at once all recorded in order; an export
 ##                      killed at many moments: bundle and row, or neither;
 ##                      a read-only or full register fails before release
+## register_page.sh     the annual report's HTML page in headless Chromium:
+##                      no request, no script, the figures and bars right
 ## time_dst.sh          an export across the end of BST, read back from the
 ##                      cue track, the manifest and the stills
 ## page_browser.sh      index.html in headless Chromium (playwright-core)
@@ -145,6 +148,7 @@ EXTRA_DIST += \
 	tests/tools/avcheck.py
 ## The browser scripts of the page tests.
 EXTRA_DIST += tests/browser/page_read.mjs tests/browser/page_sound.mjs \
+	tests/browser/report_check.mjs \
 	tests/browser/page_check.mjs tests/browser/package.json \
 	tests/browser/package-lock.json
 ## The screenshots and page texts the browser tests keep as artefacts go
