@@ -5,7 +5,8 @@
 noinst_LTLIBRARIES += libexregister.la
 libexregister_la_SOURCES = \
 	include/exhibit/register.h src/lib/register/register_private.h \
-	src/lib/register/store.c src/lib/register/record.c \
+	src/lib/register/store.c src/lib/register/rows.c \
+	src/lib/register/record.c \
 	src/lib/register/check.c src/lib/register/listing.c \
 	src/lib/register/report.c src/lib/register/report_html.c
 nodist_libexregister_la_SOURCES = src/lib/register/register_xsd.c

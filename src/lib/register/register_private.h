@@ -3,7 +3,8 @@
  * installed).
  *
  *   store.c    the database: open, schema and migrations, the write lock,
- *              append, retract, the rows read back (every column checked)
+ *              append, retract
+ *   rows.c     the rows read back (every column checked), the listing
  *   record.c   purposes, the canonical record and head texts, signing
  *   check.c    ex_register_verify: the chain, the signatures, the head
  *   listing.c  rows as CSV and XML
@@ -18,6 +19,29 @@
 #include "base.h"
 
 #include "exhibit/register.h"
+
+#define REGISTER_TEXT_MAX 65536     /* longest text column read back */
+
+/* Every column of a row, in the order rows.c reads them. */
+#define COLUMNS "row, previous, hash, time, operator, organisation, " \
+	"key_id, requester, requester_org, purpose, case_ref, exhibit_ref, " \
+	"reason, cameras, ncameras, range_from, range_to, holds, container, " \
+	"bundle, bytes, manifest_sha256, tool, signature"
+
+/* An open register (store.c). */
+struct ex_register {
+	char *path;
+	sqlite3 *db;
+	const volatile sig_atomic_t *cancel;
+	int waited_ms;
+	int writing;                /* a write transaction is open */
+};
+
+/* err from SQLite's rc (the system's reason when there is one). */
+ex_status register_fail(ex_register *r, int rc, const char *doing,
+    ex_error *err);
+/* sqlite3_exec, the busy wait started afresh. */
+int register_exec(ex_register *r, const char *sql);
 
 /* The head record as stored. */
 typedef struct register_head {

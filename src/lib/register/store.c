@@ -23,7 +23,6 @@
 #define APPLICATION_ID 0x45584852   /* "EXHR": PRAGMA application_id */
 #define WAIT_MS 20                  /* between looks at a busy register */
 #define WAIT_MAX_MS (10 * 60 * 1000)/* then waiting for the lock fails */
-#define TEXT_MAX 65536              /* longest text column read back */
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
 /*
@@ -68,18 +67,7 @@ static const char *const migrations[EX_REGISTER_SCHEMA] = {
 	" signature TEXT NOT NULL);",
 };
 
-#define COLUMNS "row, previous, hash, time, operator, organisation, " \
-	"key_id, requester, requester_org, purpose, case_ref, exhibit_ref, " \
-	"reason, cameras, ncameras, range_from, range_to, holds, container, " \
-	"bundle, bytes, manifest_sha256, tool, signature"
 
-struct ex_register {
-	char *path;
-	sqlite3 *db;
-	const volatile sig_atomic_t *cancel;
-	int waited_ms;
-	int writing;                /* a write transaction is open */
-};
 
 /* ---- where it is ------------------------------------------------------ */
 
@@ -119,9 +107,8 @@ ex_register_path(const ex_register *r)
 
 /* ---- SQLite's errors ---------------------------------------------------- */
 
-/* err from SQLite's rc: the system's reason when there is one. */
-static ex_status
-fail(ex_register *r, int rc, const char *doing, ex_error *err)
+ex_status
+register_fail(ex_register *r, int rc, const char *doing, ex_error *err)
 {
 	int e = r->db != NULL ? sqlite3_system_errno(r->db) : 0;
 	const char *why = r->db != NULL ? sqlite3_errmsg(r->db) :
@@ -165,8 +152,9 @@ busy(void *p, int count)
 	return 1;
 }
 
-static int
-exec(ex_register *r, const char *sql)
+/* sqlite3_exec, the busy wait started afresh. */
+int
+register_exec(ex_register *r, const char *sql)
 {
 	r->waited_ms = 0;
 	return sqlite3_exec(r->db, sql, NULL, NULL, NULL);
@@ -208,7 +196,7 @@ migrate(ex_register *r, int writable, ex_error *err)
 	    (rc = query_int(r->db, "PRAGMA application_id", &app)) !=
 	    SQLITE_OK || (rc = query_int(r->db, "SELECT count(*) FROM "
 	    "sqlite_schema", &tables)) != SQLITE_OK)
-		return fail(r, rc, "read it", err);
+		return register_fail(r, rc, "read it", err);
 	if ((app != 0 && app != APPLICATION_ID) || (app == 0 && tables > 0))
 		return ex_error_set(err, EX_ERR_FORMAT, "%s: an SQLite "
 		    "database, but not an exhibit register", r->path);
@@ -220,32 +208,32 @@ migrate(ex_register *r, int writable, ex_error *err)
 		    EX_REGISTER_SCHEMA);
 	if (v == EX_REGISTER_SCHEMA || !writable)
 		return EX_OK;
-	if ((rc = exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK)
-		return fail(r, rc, "write it", err);
+	if ((rc = register_exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		return register_fail(r, rc, "write it", err);
 	if ((rc = query_int(r->db, "PRAGMA user_version", &v)) != SQLITE_OK) {
-		st = fail(r, rc, "read it", err);
+		st = register_fail(r, rc, "read it", err);
 		goto rollback;
 	}
 	for (; v < EX_REGISTER_SCHEMA; v++)
-		if ((rc = exec(r, migrations[v])) != SQLITE_OK) {
-			st = fail(r, rc, "make its tables", err);
+		if ((rc = register_exec(r, migrations[v])) != SQLITE_OK) {
+			st = register_fail(r, rc, "make its tables", err);
 			goto rollback;
 		}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 	    EX_REGISTER_SCHEMA);
-	if ((rc = exec(r, sql)) == SQLITE_OK) {
+	if ((rc = register_exec(r, sql)) == SQLITE_OK) {
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
 		    APPLICATION_ID);
-		rc = exec(r, sql);
+		rc = register_exec(r, sql);
 	}
-	if (rc != SQLITE_OK || (rc = exec(r, "COMMIT")) != SQLITE_OK) {
-		st = fail(r, rc, "write it", err);
+	if (rc != SQLITE_OK || (rc = register_exec(r, "COMMIT")) != SQLITE_OK) {
+		st = register_fail(r, rc, "write it", err);
 		goto rollback;
 	}
 	return EX_OK;
 rollback:
 	if (!sqlite3_get_autocommit(r->db))
-		exec(r, "ROLLBACK");
+		register_exec(r, "ROLLBACK");
 	return st;
 }
 
@@ -308,7 +296,7 @@ ex_register_open(const char *path, int create,
 	r->cancel = cancel;
 	flags |= create ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	if ((rc = sqlite3_open_v2(path, &r->db, flags, NULL)) != SQLITE_OK) {
-		st = fail(r, rc, "open it", err);
+		st = register_fail(r, rc, "open it", err);
 		goto bad;
 	}
 	/* Outside input: nothing in its schema runs or is trusted. */
@@ -316,7 +304,7 @@ ex_register_open(const char *path, int create,
 	sqlite3_db_config(r->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(r->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	sqlite3_db_config(r->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
-	sqlite3_limit(r->db, SQLITE_LIMIT_LENGTH, TEXT_MAX * 4);
+	sqlite3_limit(r->db, SQLITE_LIMIT_LENGTH, REGISTER_TEXT_MAX * 4);
 	sqlite3_limit(r->db, SQLITE_LIMIT_ATTACHED, 0);
 	sqlite3_busy_handler(r->db, busy, r);
 	/* SQLite opens a file it may not write read-only without a word:
@@ -326,10 +314,10 @@ ex_register_open(const char *path, int create,
 		    "written (read-only file or file system)", path);
 		goto bad;
 	}
-	if (create && ((rc = exec(r, "PRAGMA journal_mode = WAL")) !=
-	    SQLITE_OK || (rc = exec(r, "PRAGMA synchronous = FULL")) !=
+	if (create && ((rc = register_exec(r, "PRAGMA journal_mode = WAL")) !=
+	    SQLITE_OK || (rc = register_exec(r, "PRAGMA synchronous = FULL")) !=
 	    SQLITE_OK)) {
-		st = fail(r, rc, "write it", err);
+		st = register_fail(r, rc, "write it", err);
 		goto bad;
 	}
 	if ((st = migrate(r, create, err)) != EX_OK)
@@ -343,9 +331,9 @@ ex_register_open(const char *path, int create,
 			    "cannot be written (read-only)", path);
 			goto bad;
 		}
-		if ((rc = exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK ||
-		    (rc = exec(r, "ROLLBACK")) != SQLITE_OK) {
-			st = fail(r, rc, "write it", err);
+		if ((rc = register_exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK ||
+		    (rc = register_exec(r, "ROLLBACK")) != SQLITE_OK) {
+			st = register_fail(r, rc, "write it", err);
 			goto bad;
 		}
 	}
@@ -410,13 +398,13 @@ ex_register_begin(ex_register *r, int64_t *row, char previous[EX_SHA256_HEX],
 	if (r->writing)
 		return ex_error_set(err, EX_ERR_USAGE, "%s: a row is already "
 		    "being written", r->path);
-	if ((rc = exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK)
-		return fail(r, rc, "take its write lock", err);
+	if ((rc = register_exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		return register_fail(r, rc, "take its write lock", err);
 	r->writing = 1;
 	if ((rc = last_row(r, &last, previous)) != SQLITE_OK) {
-		ex_status st = fail(r, rc, "read its last row", err);
+		ex_status st = register_fail(r, rc, "read its last row", err);
 
-		exec(r, "ROLLBACK");
+		register_exec(r, "ROLLBACK");
 		r->writing = 0;
 		return st;
 	}
@@ -500,8 +488,8 @@ put_head(ex_register *r, int64_t rows, const char *hash, ex_instant time,
 	int rc;
 
 	if (rows == 0) {
-		if ((rc = exec(r, "DELETE FROM head")) != SQLITE_OK)
-			return fail(r, rc, "write its head", err);
+		if ((rc = register_exec(r, "DELETE FROM head")) != SQLITE_OK)
+			return register_fail(r, rc, "write its head", err);
 		return EX_OK;
 	}
 	if ((st = register_head_text(rows, hash, time, &text, &len, err)) !=
@@ -526,7 +514,7 @@ put_head(ex_register *r, int64_t rows, const char *hash, ex_instant time,
 			rc = SQLITE_OK;
 	}
 	free(sig);
-	return rc == SQLITE_OK ? EX_OK : fail(r, rc, "write its head", err);
+	return rc == SQLITE_OK ? EX_OK : register_fail(r, rc, "write its head", err);
 }
 
 ex_status
@@ -556,20 +544,20 @@ ex_register_append(ex_register *r, ex_register_row *w, const ex_seckey *key,
 	if (st != EX_OK)
 		goto rollback;
 	if ((rc = insert_row(r, w)) != SQLITE_OK) {
-		st = fail(r, rc, "write its row", err);
+		st = register_fail(r, rc, "write its row", err);
 		goto rollback;
 	}
 	if ((st = put_head(r, w->row, w->hash, w->time, key, err)) != EX_OK)
 		goto rollback;
-	if ((rc = exec(r, "COMMIT")) != SQLITE_OK) {
-		st = fail(r, rc, "write its row", err);
+	if ((rc = register_exec(r, "COMMIT")) != SQLITE_OK) {
+		st = register_fail(r, rc, "write its row", err);
 		goto rollback;
 	}
 	r->writing = 0;
 	return EX_OK;
 rollback:
 	if (!sqlite3_get_autocommit(r->db))
-		exec(r, "ROLLBACK");
+		register_exec(r, "ROLLBACK");
 	r->writing = 0;
 	return st;
 }
@@ -583,10 +571,10 @@ ex_register_retract(ex_register *r, int64_t row, const ex_seckey *key,
 	ex_status st = EX_OK;
 	int rc;
 
-	if ((rc = exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK)
-		return fail(r, rc, "take its write lock", err);
+	if ((rc = register_exec(r, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		return register_fail(r, rc, "take its write lock", err);
 	if ((rc = last_row(r, &last, hash)) != SQLITE_OK) {
-		st = fail(r, rc, "read its last row", err);
+		st = register_fail(r, rc, "read its last row", err);
 		goto out;
 	}
 	if (last != row) {
@@ -594,308 +582,20 @@ ex_register_retract(ex_register *r, int64_t row, const ex_seckey *key,
 		    "no longer the last", r->path, row);
 		goto out;
 	}
-	if ((rc = exec(r, "DELETE FROM disclosure WHERE id = (SELECT "
+	if ((rc = register_exec(r, "DELETE FROM disclosure WHERE id = (SELECT "
 	    "max(id) FROM disclosure)")) != SQLITE_OK ||
 	    (rc = last_row(r, &before, prev)) != SQLITE_OK) {
-		st = fail(r, rc, "remove its row", err);
+		st = register_fail(r, rc, "remove its row", err);
 		goto out;
 	}
 	if ((st = put_head(r, before, prev, (ex_instant)time(NULL) *
 	    EX_USEC_PER_SEC, key, err)) != EX_OK)
 		goto out;
-	if ((rc = exec(r, "COMMIT")) != SQLITE_OK)
-		st = fail(r, rc, "remove its row", err);
+	if ((rc = register_exec(r, "COMMIT")) != SQLITE_OK)
+		st = register_fail(r, rc, "remove its row", err);
 out:
 	if (!sqlite3_get_autocommit(r->db))
-		exec(r, "ROLLBACK");
+		register_exec(r, "ROLLBACK");
 	return st;
 }
 
-/* ---- reading back --------------------------------------------------------- */
-
-/* Column i as text of at most TEXT_MAX bytes, copied; NULL allowed when
- * optional.  0, or -1 with a problem. */
-static int
-col_text(sqlite3_stmt *q, int i, int optional, char **out, char *problem,
-    size_t size)
-{
-	const unsigned char *s;
-	int type = sqlite3_column_type(q, i), n;
-
-	*out = NULL;
-	if (type == SQLITE_NULL && optional)
-		return 0;
-	if (type != SQLITE_TEXT || (n = sqlite3_column_bytes(q, i)) >
-	    TEXT_MAX || (s = sqlite3_column_text(q, i)) == NULL ||
-	    memchr(s, '\0', (size_t)n) != NULL) {
-		if (problem[0] == '\0')
-			snprintf(problem, size, "column %s is not text",
-			    sqlite3_column_name(q, i));
-		return -1;
-	}
-	if ((*out = strdup((const char *)s)) == NULL)
-		return -2;
-	return 0;
-}
-
-/* Column i as an integer. */
-static int64_t
-col_int(sqlite3_stmt *q, int i, char *problem, size_t size)
-{
-	if (sqlite3_column_type(q, i) != SQLITE_INTEGER) {
-		if (problem[0] == '\0')
-			snprintf(problem, size, "column %s is not a whole "
-			    "number", sqlite3_column_name(q, i));
-		return 0;
-	}
-	return sqlite3_column_int64(q, i);
-}
-
-/* Column i as a fixed-width text (hex hash, key ID). */
-static void
-col_fixed(sqlite3_stmt *q, int i, char *out, size_t size, size_t exact,
-    char *problem, size_t psize)
-{
-	char *s = NULL;
-	int rc = col_text(q, i, 0, &s, problem, psize);
-
-	out[0] = '\0';
-	if (rc == 0 && (exact ? strlen(s) != exact : strlen(s) >= size)) {
-		if (problem[0] == '\0')
-			snprintf(problem, psize, "column %s has the wrong "
-			    "length", sqlite3_column_name(q, i));
-	} else if (rc == 0) {
-		snprintf(out, size, "%s", s);
-	}
-	free(s);
-}
-
-/* Split the cameras column into the row. */
-static int
-split_cameras(const char *s, ex_register_row *w)
-{
-	const char *p = s, *nl;
-	size_t n = 1, i;
-
-	for (nl = s; (nl = strchr(nl, '\n')) != NULL; nl++)
-		n++;
-	if ((w->cameras = calloc(n, sizeof(*w->cameras))) == NULL)
-		return -2;
-	for (i = 0; i < n; i++) {
-		nl = strchr(p, '\n');
-		w->cameras[i] = nl != NULL ? strndup(p, (size_t)(nl - p)) :
-		    strdup(p);
-		if (w->cameras[i] == NULL)
-			return -2;
-		w->ncameras++;
-		p = nl != NULL ? nl + 1 : p;
-	}
-	return 0;
-}
-
-/* One row from q; -2 when memory is short. */
-static int
-read_row(sqlite3_stmt *q, register_read *out)
-{
-	ex_register_row *w = &out->r;
-	char *purpose = NULL, *cams = NULL, *p = out->problem;
-	size_t ps = sizeof(out->problem);
-	int nomem = 0;
-
-#define TEXT(i, optional, dst) \
-	(nomem |= col_text(q, i, optional, dst, p, ps) == -2)
-
-	w->row = col_int(q, 0, p, ps);
-	col_fixed(q, 1, w->previous, sizeof(w->previous), EX_SHA256_HEX - 1,
-	    p, ps);
-	col_fixed(q, 2, w->hash, sizeof(w->hash), EX_SHA256_HEX - 1, p, ps);
-	w->time = col_int(q, 3, p, ps);
-	TEXT(4, 0, &w->operator_name);
-	TEXT(5, 1, &w->organisation);
-	col_fixed(q, 6, w->key_id, sizeof(w->key_id), 0, p, ps);
-	TEXT(7, 1, &w->requester);
-	TEXT(8, 1, &w->requester_org);
-	TEXT(9, 1, &purpose);
-	TEXT(10, 0, &w->case_ref);
-	TEXT(11, 0, &w->exhibit_ref);
-	TEXT(12, 1, &w->reason);
-	TEXT(13, 0, &cams);
-	(void)col_int(q, 14, p, ps);
-	w->from = col_int(q, 15, p, ps);
-	w->to = col_int(q, 16, p, ps);
-	w->holds = (unsigned)col_int(q, 17, p, ps);
-	TEXT(18, 0, &w->container);
-	TEXT(19, 0, &w->bundle);
-	w->bytes = (uint64_t)col_int(q, 20, p, ps);
-	col_fixed(q, 21, w->manifest_sha256, sizeof(w->manifest_sha256),
-	    EX_SHA256_HEX - 1, p, ps);
-	TEXT(22, 0, &w->tool);
-	TEXT(23, 0, &w->signature);
-	if (purpose != NULL && ex_purpose_parse(purpose, &w->purpose) != 0 &&
-	    p[0] == '\0')
-		snprintf(p, ps, "purpose '%.64s' is not one exhibit knows",
-		    purpose);
-	free(purpose);
-	if (cams != NULL && !nomem && split_cameras(cams, w) == -2)
-		nomem = 1;
-	free(cams);
-	return nomem ? -2 : 0;
-#undef TEXT
-}
-
-static ex_status
-read_head(ex_register *r, register_head *h, ex_error *err)
-{
-	char problem[128] = "";
-	sqlite3_stmt *q;
-	int rc;
-
-	memset(h, 0, sizeof(*h));
-	if ((rc = sqlite3_prepare_v2(r->db, "SELECT rows, hash, time, "
-	    "signature FROM head WHERE id = 1", -1, &q, NULL)) != SQLITE_OK)
-		return fail(r, rc, "read its head", err);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		h->present = 1;
-		h->rows = col_int(q, 0, problem, sizeof(problem));
-		col_fixed(q, 1, h->hash, sizeof(h->hash), EX_SHA256_HEX - 1,
-		    problem, sizeof(problem));
-		h->time = col_int(q, 2, problem, sizeof(problem));
-		if (col_text(q, 3, 0, &h->signature, problem,
-		    sizeof(problem)) == -2) {
-			sqlite3_finalize(q);
-			return base_nomem(err);
-		}
-		rc = SQLITE_DONE;
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return fail(r, rc, "read its head", err);
-	return EX_OK;
-}
-
-ex_status
-register_read_all(ex_register *r, register_read **rows, size_t *n,
-    register_head *head, ex_error *err)
-{
-	register_read *v = NULL;
-	size_t cap = 0, k = 0;
-	sqlite3_stmt *q;
-	ex_status st;
-	int rc;
-
-	*rows = NULL;
-	*n = 0;
-	if ((rc = exec(r, "BEGIN")) != SQLITE_OK)
-		return fail(r, rc, "read it", err);
-	if ((rc = sqlite3_prepare_v2(r->db, "SELECT " COLUMNS " FROM "
-	    "disclosure ORDER BY id", -1, &q, NULL)) != SQLITE_OK) {
-		st = fail(r, rc, "read its rows", err);
-		goto out;
-	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (BASE_GROW(v, cap, k + 1) != 0) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		memset(&v[k], 0, sizeof(v[k]));
-		k++;
-		if (read_row(q, &v[k - 1]) != 0) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		st = fail(r, rc, "read its rows", err);
-		goto out;
-	}
-	if (head != NULL && (st = read_head(r, head, err)) != EX_OK)
-		goto out;
-	*rows = v;
-	*n = k;
-	v = NULL;
-	k = 0;
-	st = EX_OK;
-out:
-	exec(r, "COMMIT");
-	register_reads_free(&v, k);
-	return st;
-}
-
-void
-register_reads_free(register_read **rows, size_t n)
-{
-	size_t i;
-
-	if (rows == NULL || *rows == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		ex_register_row_clear(&(*rows)[i].r);
-	free(*rows);
-	*rows = NULL;
-}
-
-void
-register_head_clear(register_head *h)
-{
-	free(h->signature);
-	memset(h, 0, sizeof(*h));
-}
-
-ex_status
-ex_register_list(ex_register *r, const ex_register_filter *f,
-    ex_register_row **rows, size_t *nrows, ex_error *err)
-{
-	register_read *all = NULL;
-	ex_register_row *v = NULL;
-	size_t n = 0, i, k = 0;
-	ex_status st;
-
-	*rows = NULL;
-	*nrows = 0;
-	if ((st = register_read_all(r, &all, &n, NULL, err)) != EX_OK)
-		return st;
-	for (i = 0; i < n; i++)
-		if (all[i].problem[0] != '\0') {
-			st = ex_error_set(err, EX_ERR_FORMAT, "%s: the row at "
-			    "place %zu cannot be read: %s (exhibit register "
-			    "verify checks it)", r->path, i + 1,
-			    all[i].problem);
-			goto out;
-		}
-	if (n > 0 && (v = calloc(n, sizeof(*v))) == NULL) {
-		st = base_nomem(err);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		const ex_register_row *w = &all[i].r;
-
-		if (f != NULL && ((f->from != EX_INSTANT_NONE && w->time <
-		    f->from) || (f->to != EX_INSTANT_NONE && w->time >= f->to) ||
-		    (f->case_ref != NULL && strcmp(f->case_ref, w->case_ref) !=
-		    0)))
-			continue;
-		v[k++] = all[i].r;          /* moved: its strings with it */
-		memset(&all[i].r, 0, sizeof(all[i].r));
-	}
-	*rows = v;
-	*nrows = k;
-	v = NULL;
-out:
-	free(v);
-	register_reads_free(&all, n);
-	return st;
-}
-
-void
-ex_register_rows_free(ex_register_row **rows, size_t nrows)
-{
-	size_t i;
-
-	if (rows == NULL || *rows == NULL)
-		return;
-	for (i = 0; i < nrows; i++)
-		ex_register_row_clear(&(*rows)[i]);
-	free(*rows);
-	*rows = NULL;
-}
