@@ -152,7 +152,7 @@ t_grep "^exhibit: unknown option '--alow-empty' \\(did you mean --allow-empty\\?
 t_expect_status 2 ex u.zip k.key --camera cam1 --tx UTC
 t_grep "^exhibit: unknown option '--tx' \\(did you mean --to or --tz\\?\\)\$" err.txt
 t_expect_status 2 ex u.zip k.key --camera cam1 --no
-t_grep "^exhibit: option '--no' is ambiguous \\(--no-masters or --no-working or --no-cache\\)\$" err.txt
+t_grep "^exhibit: option '--no' is ambiguous \\(--no-masters or --no-working or --no-cache or --no-register\\)\$" err.txt
 t_expect_status 2 ex u.zip k.key --camera cam1 --no-masters=yes
 t_grep "^exhibit: option '--no-masters' takes no value\$" err.txt
 t_expect_status 2 ex u.zip k.key --camera cam1 --from

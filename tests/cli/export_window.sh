@@ -92,7 +92,7 @@ for o in poisoned clean; do
 	t_expect_status 0 env SOURCE_DATE_EPOCH=1730000000 "$EXHIBIT" export plain \
 		-o $o --container dir --camera cam --from 2024-07-01T12:00:01Z \
 		--to 2024-07-01T12:00:05Z -s k.key --case C-1 --exhibit W/4 \
-		--operator Op --preset ultrafast $extra
+		--operator Op --preset ultrafast --register $o.sqlite $extra
 done
 diff -r poisoned clean >diff.txt || { head -20 diff.txt >&2; t_fail "a poisoned index changed the bundle"; }
 t_done

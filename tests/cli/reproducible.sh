@@ -1,8 +1,11 @@
 #!/bin/sh
 # reproducible.sh — with SOURCE_DATE_EPOCH set and --jobs fixed, the same
 # export twice gives byte-identical ZIP, tar and folder bundles, whatever
-# the local time zone of the machine and the output's name.  A different
-# SOURCE_DATE_EPOCH gives a different bundle (the date is really used).
+# the local time zone of the machine and the output's name, when each is
+# the same row of its disclosure register (here: row 1 of a register of its
+# own).  A different SOURCE_DATE_EPOCH gives a different bundle (the date
+# is really used), and so does the next row of the same register (the
+# manifest names its row).
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 t_key
 
@@ -11,7 +14,8 @@ ex() {
 		"$TOP_SRCDIR/samples/archive" -o "$3" --container "$4" \
 		--camera cam1,cam2 --from 2024-10-27T00:59:48.500Z \
 		--to 2024-10-27T01:00:01Z -s k.key --case C-1 --exhibit ABC/1 \
-		--operator "Jo Bloggs" --preset ultrafast --jobs 2 --segment 5
+		--operator "Jo Bloggs" --preset ultrafast --jobs 2 --segment 5 \
+		--register "${5:-reg-$3.sqlite}"
 }
 for kind in zip tar dir; do
 	ex 1730000000 UTC "one.$kind" $kind
@@ -28,4 +32,8 @@ test "$(find one.dir -type f ! -newermt @1730000001 | wc -l)" = \
 
 ex 1730003600 UTC three.zip zip
 if cmp -s one.zip three.zip; then t_fail "SOURCE_DATE_EPOCH is ignored"; fi
+ex 1730000000 UTC four.zip zip reg-one.zip.sqlite
+if cmp -s one.zip four.zip; then t_fail "row 2 of a register gave row 1's bundle"; fi
+unzip -p four.zip '*/manifest.xml' | grep -q '<register row="2" previous="[0-9a-f]\{64\}"/>' ||
+	t_fail "the second export of a register does not name row 2"
 t_done
