@@ -5,7 +5,8 @@
 #
 #   EXHIBIT=/path/to/exhibit bench/bench-export.sh [--seconds N] [--runs R]
 #       [--cameras C] [--preset P] [--crf C] [--cache DIR] [--work DIR]
-#       [--results FILE] [--long-seconds N] [--copy-only] [--dry-run]
+#       [--results FILE] [--long-seconds N] [--copy-only] [--old EXHIBIT]
+#       [--dry-run]
 #
 # Footage comes from bench/make-footage.sh (1080p25 H.264, 60 s segments)
 # and is kept in the cache folder for the next run.  The tasks are run
@@ -17,6 +18,8 @@
 # export: hundreds of MB) against b2sum of the same bytes; its archive is
 # the footage's first segment remuxed under new times (no encoding).
 # --copy-only runs only the copy-only tasks (no x264: minutes less).
+# --old EXHIBIT also runs the copy-only exports with another build,
+# interleaved with the same runs, for before/after ratios from one session.
 # Not run by make check (tests/cli/bench_smoke.sh runs --dry-run).
 set -eu
 # The whole script is one compound command, read before it runs, so that
@@ -40,6 +43,7 @@ Usage: EXHIBIT=/path/to/exhibit $prog [OPTIONS]
   --results FILE  where to write the table (bench/results-<date>.md)
   --long-seconds N  also a copy-only export of N seconds vs b2sum (0: none)
   --copy-only     only the copy-only tasks (--no-working, cp, b2sum, long)
+  --old EXHIBIT   also time the copy-only exports of this (older) build
   --dry-run       write and print the timed scripts, run nothing
 EOF
 	exit 2
@@ -47,12 +51,12 @@ EOF
 
 seconds=60 runs=3 cameras=1 preset=veryfast crf=23 dry=0 long=0 copyonly=0
 cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/exhibit-bench
-work='' results=''
+work='' results='' old=''
 argv="$*"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds | --runs | --cameras | --preset | --crf | --cache | \
-	--work | --results | --long-seconds)
+	--work | --results | --long-seconds | --old)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case $1 in
 		--seconds) seconds=$2 ;;
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
 		--work) work=$2 ;;
 		--results) results=$2 ;;
 		--long-seconds) long=$2 ;;
+		--old) old=$2 ;;
 		esac
 		shift 2 ;;
 	--dry-run) dry=1; shift ;;
@@ -110,6 +115,12 @@ if [ "$dry" -eq 0 ]; then
 		die "EXHIBIT: '$EXHIBIT' is not a program (build exhibit first)"
 	EXHIBIT=$(command -v "$EXHIBIT")
 	case $EXHIBIT in /*) ;; *) EXHIBIT=$(pwd)/$EXHIBIT ;; esac
+	if [ -n "$old" ]; then
+		command -v "$old" >/dev/null 2>&1 ||
+			die "--old: '$old' is not a program"
+		old=$(command -v "$old")
+		case $old in /*) ;; *) old=$(pwd)/$old ;; esac
+	fi
 	for t in "$FFMPEG" ffprobe minisign sha256sum b2sum zip unzip; do
 		command -v "$t" >/dev/null 2>&1 || die "$t is not installed"
 	done
@@ -339,6 +350,26 @@ find "$work/long-ref/$exhibit_ref" -type f -print0 | xargs -0 b2sum >/dev/null
 EOF
 	tasks="$tasks long-exhibit long-b2sum"
 fi
+if [ -n "$old" ]; then
+	# The older build's copy-only exports (write_exhibit_export reads the
+	# program from EXHIBIT).
+	_e=$EXHIBIT
+	EXHIBIT=$old
+	write_exhibit_export "$S/nowork-old.sh" \
+		"the older build's export --no-working (masters + native), cam1" \
+		cam1 --no-working
+	tasks="$tasks nowork-old"
+	if [ "$long" -gt 0 ]; then
+		_a=$arch _t=$to
+		arch=$larch to=$lto
+		write_exhibit_export "$S/long-old.sh" \
+			"the older build's export --no-working of $long s, cam1" \
+			cam1 --no-working
+		arch=$_a to=$_t
+		tasks="$tasks long-old"
+	fi
+	EXHIBIT=$_e
+fi
 if [ "$cameras" -gt 1 ]; then
 	write_exhibit_export "$S/multi-exhibit.sh" \
 		"exhibit export of $cameras cameras at once" "$(cams_list "$cameras")"
@@ -489,6 +520,7 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 	echo
 	echo "- machine: $(nproc) cores, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
 	echo "- $("$FFMPEG" -version | head -n 1 | cut -d' ' -f1-3); $x264; $("$EXHIBIT" --version 2>&1 | head -n 1)"
+	[ -z "$old" ] || echo "- older build (--old): $old"
 	echo "- footage: $seconds s of 1080p25 H.264 per camera ($arch); preset $preset, CRF $crf, $jobs threads; $runs runs interleaved"
 	echo "- load average before / after: $load0 / $load1"
 	echo "- working-copy frames, run 1: exhibit $frames_ex, baseline $frames_base"
@@ -518,6 +550,20 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 		row "export --no-working of $long s vs b2sum of the same bytes" \
 			long-exhibit long-b2sum "throughput >= 0.8 (time <= 1.25)" \
 			"throughput ratio $(tput_ratio long-exhibit long-b2sum) (paired $(paired long-exhibit long-b2sum | awk '{ printf "%.2f", ($1 > 0 ? 1 / $1 : 0) }')): $(mbps long-exhibit "$long_bytes") vs $(mbps long-b2sum "$long_bytes") MB/s ($((long_bytes / 1000000)) MB)"
+	fi
+	if [ -n "$old" ]; then
+		row "older build: export --no-working vs b2sum of the same bytes" \
+			nowork-old nowork-b2sum "(before)" \
+			"throughput ratio $(tput_ratio nowork-old nowork-b2sum)"
+		row "export --no-working: this build vs the older one" \
+			nowork-exhibit nowork-old "(after / before)"
+	fi
+	if [ -n "$old" ] && [ "$long" -gt 0 ]; then
+		row "older build: export --no-working of $long s vs b2sum" \
+			long-old long-b2sum "(before)" \
+			"throughput ratio $(tput_ratio long-old long-b2sum)"
+		row "export --no-working of $long s: this build vs the older one" \
+			long-exhibit long-old "(after / before)"
 	fi
 	if [ "$cameras" -gt 1 ]; then
 		row "export $cameras cameras vs scripted tools, one after another" \
