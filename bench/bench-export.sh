@@ -5,7 +5,8 @@
 #
 #   EXHIBIT=/path/to/exhibit bench/bench-export.sh [--seconds N] [--runs R]
 #       [--cameras C] [--preset P] [--crf C] [--cache DIR] [--work DIR]
-#       [--results FILE] [--dry-run]
+#       [--results FILE] [--long-seconds N] [--copy-only] [--old EXHIBIT]
+#       [--dry-run]
 #
 # Footage comes from bench/make-footage.sh (1080p25 H.264, 60 s segments)
 # and is kept in the cache folder for the next run.  The tasks are run
@@ -13,6 +14,12 @@
 # under GNU time (wall, user, sys, peak RSS).  The table goes to stdout and
 # to bench/results-<date>.md.  --dry-run writes the scripts it would time
 # into the work folder and prints them, without running anything.
+# --long-seconds N adds a copy-only export of N seconds (a control room's
+# export: hundreds of MB) against b2sum of the same bytes; its archive is
+# the footage's first segment remuxed under new times (no encoding).
+# --copy-only runs only the copy-only tasks (no x264: minutes less).
+# --old EXHIBIT also runs the copy-only exports with another build,
+# interleaved with the same runs, for before/after ratios from one session.
 # Not run by make check (tests/cli/bench_smoke.sh runs --dry-run).
 set -eu
 # The whole script is one compound command, read before it runs, so that
@@ -34,19 +41,22 @@ Usage: EXHIBIT=/path/to/exhibit $prog [OPTIONS]
   --cache DIR     footage cache (\${XDG_CACHE_HOME:-\$HOME/.cache}/exhibit-bench)
   --work DIR      work folder, kept (default: a temporary one, removed)
   --results FILE  where to write the table (bench/results-<date>.md)
+  --long-seconds N  also a copy-only export of N seconds vs b2sum (0: none)
+  --copy-only     only the copy-only tasks (--no-working, cp, b2sum, long)
+  --old EXHIBIT   also time the copy-only exports of this (older) build
   --dry-run       write and print the timed scripts, run nothing
 EOF
 	exit 2
 }
 
-seconds=60 runs=3 cameras=1 preset=veryfast crf=23 dry=0
+seconds=60 runs=3 cameras=1 preset=veryfast crf=23 dry=0 long=0 copyonly=0
 cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/exhibit-bench
-work='' results=''
+work='' results='' old=''
 argv="$*"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds | --runs | --cameras | --preset | --crf | --cache | \
-	--work | --results)
+	--work | --results | --long-seconds | --old)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case $1 in
 		--seconds) seconds=$2 ;;
@@ -57,9 +67,12 @@ while [ $# -gt 0 ]; do
 		--cache) cache=$2 ;;
 		--work) work=$2 ;;
 		--results) results=$2 ;;
+		--long-seconds) long=$2 ;;
+		--old) old=$2 ;;
 		esac
 		shift 2 ;;
 	--dry-run) dry=1; shift ;;
+	--copy-only) copyonly=1; shift ;;
 	-h | --help) usage ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
@@ -75,6 +88,7 @@ whole --seconds "$seconds" 1 3600
 whole --runs "$runs" 1 99
 whole --cameras "$cameras" 1 16
 whole --crf "$crf" 0 51
+whole --long-seconds "$long" 0 7200
 case $preset in
 ultrafast | superfast | veryfast | faster | fast | medium | slow | slower | \
 veryslow | placebo) ;;
@@ -101,6 +115,12 @@ if [ "$dry" -eq 0 ]; then
 		die "EXHIBIT: '$EXHIBIT' is not a program (build exhibit first)"
 	EXHIBIT=$(command -v "$EXHIBIT")
 	case $EXHIBIT in /*) ;; *) EXHIBIT=$(pwd)/$EXHIBIT ;; esac
+	if [ -n "$old" ]; then
+		command -v "$old" >/dev/null 2>&1 ||
+			die "--old: '$old' is not a program"
+		old=$(command -v "$old")
+		case $old in /*) ;; *) old=$(pwd)/$old ;; esac
+	fi
 	for t in "$FFMPEG" ffprobe minisign sha256sum b2sum zip unzip; do
 		command -v "$t" >/dev/null 2>&1 || die "$t is not installed"
 	done
@@ -120,6 +140,8 @@ else
 fi
 S=$work/scripts
 mkdir -p "$S"
+[ "$copyonly" -eq 1 ] && [ "$cameras" -gt 1 ] &&
+	die "--copy-only exports one camera (--cameras 1)"
 
 # ---- footage (generated once, then reused from the cache) -------------
 # Any cached archive of the same length with at least C cameras will do.
@@ -137,6 +159,45 @@ if [ -z "$arch" ]; then
 		note "making $fsecs s of 1080p25 footage of $cameras camera(s)" \
 			"in $arch (about real time per camera)"
 		"$here/make-footage.sh" "$arch" "$fsecs" "$cameras"
+	fi
+fi
+
+# ---- the long copy-only archive (--long-seconds) -----------------------
+# cam1's first segment remuxed (stream copy, no encoding) under the times of
+# consecutive minutes and indexed by recorder.xml as make-footage.sh does:
+# as many bytes per minute as the footage, made in seconds, kept in the cache.
+larch='' lto=''
+if [ "$long" -gt 0 ]; then
+	lsegs=$(((long + 59) / 60))
+	larch=$cache/long-${lsegs}m
+	lto=$(date -u -d "@$((t0 + long))" +%Y-%m-%dT%H:%M:%SZ)
+	if [ "$dry" -eq 0 ] && [ ! -f "$larch/recorder.xml" ]; then
+		note "making a $lsegs-minute copy-only archive in $larch" \
+			"(stream copies of $arch's first segment)"
+		(
+			. "$here/../samples/footage.sh"
+			set -- "$arch"/cam1/*.mp4
+			seg=$1
+			tmp=$larch.tmp.$$
+			rm -rf "$tmp"
+			mkdir -p "$tmp/cam1"
+			xml=$tmp/recorder.xml
+			fc_xml_begin "$xml" "Acme Security" "NVR-32" "AC-BENCH" \
+				"Benchmark" "Europe/London"
+			fc_xml_camera "$xml" cam1 "Bench camera 1" "Bench site 1"
+			i=0
+			while [ "$i" -lt "$lsegs" ]; do
+				t=$((t0 + i * 60))
+				rel="cam1/$(fc_stamp "$t").mp4"
+				cp "$seg" "$tmp/seg.mp4"
+				fc_finish "$tmp/seg.mp4" "$tmp/$rel" "$t"
+				fc_xml_segment "$xml" "$tmp" "$rel" "$t"
+				i=$((i + 1))
+			done
+			fc_xml_camera_end "$xml"
+			fc_xml_end "$xml"
+			mv "$tmp" "$larch"
+		) || die "cannot make $larch"
 	fi
 fi
 
@@ -271,6 +332,44 @@ find "$work/nowork-ref/$exhibit_ref" -type f -print0 | xargs -0 b2sum >/dev/null
 EOF
 tasks="export-exhibit export-baseline floor verify-exhibit verify-baseline \
 nowork-exhibit nowork-cp nowork-b2sum"
+[ "$copyonly" -eq 1 ] && tasks="nowork-exhibit nowork-cp nowork-b2sum"
+if [ "$long" -gt 0 ]; then
+	# The same export over the long archive (write_exhibit_export reads
+	# the archive and the range's end from arch and to).
+	_a=$arch _t=$to
+	arch=$larch to=$lto
+	write_exhibit_export "$S/long-exhibit.sh" \
+		"exhibit export --no-working of $long s (the long archive), cam1" \
+		cam1 --no-working
+	arch=$_a to=$_t
+	cat >"$S/long-b2sum.sh" <<EOF
+#!/bin/sh
+# b2sum (one thread) over the bytes of the long --no-working bundle
+set -eu
+find "$work/long-ref/$exhibit_ref" -type f -print0 | xargs -0 b2sum >/dev/null
+EOF
+	tasks="$tasks long-exhibit long-b2sum"
+fi
+if [ -n "$old" ]; then
+	# The older build's copy-only exports (write_exhibit_export reads the
+	# program from EXHIBIT).
+	_e=$EXHIBIT
+	EXHIBIT=$old
+	write_exhibit_export "$S/nowork-old.sh" \
+		"the older build's export --no-working (masters + native), cam1" \
+		cam1 --no-working
+	tasks="$tasks nowork-old"
+	if [ "$long" -gt 0 ]; then
+		_a=$arch _t=$to
+		arch=$larch to=$lto
+		write_exhibit_export "$S/long-old.sh" \
+			"the older build's export --no-working of $long s, cam1" \
+			cam1 --no-working
+		arch=$_a to=$_t
+		tasks="$tasks long-old"
+	fi
+	EXHIBIT=$_e
+fi
 if [ "$cameras" -gt 1 ]; then
 	write_exhibit_export "$S/multi-exhibit.sh" \
 		"exhibit export of $cameras cameras at once" "$(cams_list "$cameras")"
@@ -282,6 +381,8 @@ fi
 if [ "$dry" -eq 1 ]; then
 	echo "# footage: $arch ($fsecs s, 1080p25, cameras cam1..cam$cameras)"
 	echo "# range: $from .. $to ($seconds s); $runs runs, interleaved:"
+	[ "$long" -gt 0 ] &&
+		echo "# long archive: $larch, range $from .. $lto ($long s)"
 	echo "# $tasks"
 	echo "# key: $EXHIBIT keygen -W -s $work/bench.key -p $work/bench.pub"
 	for t in $tasks; do
@@ -302,6 +403,18 @@ mkdir -p "$work/nowork-ref"
 unzip -q "$ref/bundle.zip" -d "$work/nowork-ref"
 nowork_bytes=$(du -sb "$work/nowork-ref" | cut -f1)
 rm -rf "$ref"
+long_bytes=0
+if [ "$long" -gt 0 ]; then
+	cat "$larch"/cam1/*.mp4 >/dev/null
+	mkdir -p "$ref"
+	sh "$S/long-exhibit.sh" "$ref" >"$work/long-ref.log" 2>&1 ||
+		die "the long export failed: $(tail -3 "$work/long-ref.log")"
+	rm -rf "$work/long-ref"
+	mkdir -p "$work/long-ref"
+	unzip -q "$ref/bundle.zip" -d "$work/long-ref"
+	long_bytes=$(du -sb "$work/long-ref" | cut -f1)
+	rm -rf "$ref"
+fi
 
 # ---- timed runs --------------------------------------------------------
 times=$work/times.txt
@@ -334,7 +447,7 @@ while [ "$r" -le "$runs" ]; do
 				-d "$rd/export-exhibit/unpacked"
 		fi
 	done
-	if [ "$r" -eq 1 ]; then
+	if [ "$r" -eq 1 ] && [ "$copyonly" -eq 0 ]; then
 		# Same frames on both sides: count the working copies' frames.
 		count() {
 			for _w in "$1"/*.mp4; do
@@ -390,8 +503,8 @@ row() {
 		    l, $1, $5, ($5 > 0 ? $1 / $5 : 0), pr, tg, $4, $8,
 		    ($8 > 0 ? $4 / $8 : 0), $2 / 1024, $6 / 1024, $3, $7, nt }'
 }
-mbps() { # TASK: MB/s of the --no-working payload at the median time
-	stat "$1" | awk -v b="$nowork_bytes" '{ printf "%.0f", ($1 > 0 ? b / 1e6 / $1 : 0) }'
+mbps() { # TASK [BYTES]: MB/s of the --no-working payload at the median time
+	stat "$1" | awk -v b="${2:-$nowork_bytes}" '{ printf "%.0f", ($1 > 0 ? b / 1e6 / $1 : 0) }'
 }
 tput_ratio() { # EXTASK BASETASK: throughput ratio, BASETASK's median time / EXTASK's
 	echo "$(stat "$1") $(stat "$2")" |
@@ -407,6 +520,7 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 	echo
 	echo "- machine: $(nproc) cores, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
 	echo "- $("$FFMPEG" -version | head -n 1 | cut -d' ' -f1-3); $x264; $("$EXHIBIT" --version 2>&1 | head -n 1)"
+	[ -z "$old" ] || echo "- older build (--old): $old"
 	echo "- footage: $seconds s of 1080p25 H.264 per camera ($arch); preset $preset, CRF $crf, $jobs threads; $runs runs interleaved"
 	echo "- load average before / after: $load0 / $load1"
 	echo "- working-copy frames, run 1: exhibit $frames_ex, baseline $frames_base"
@@ -420,9 +534,11 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 	echo
 	echo "| task | exhibit median s | baseline median s | ratio | paired | target | exhibit CPU s | baseline CPU s | CPU ratio | peak RSS MiB exhibit / baseline | cores used exhibit / baseline | note |"
 	echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- |"
-	row "export 1 camera vs scripted tools" export-exhibit export-baseline "<= 0.95"
-	row "export 1 camera vs encode-only floor" export-exhibit floor "<= 1.05"
-	row "verify vs sha256sum -c + minisign -V" verify-exhibit verify-baseline "<= 0.60"
+	if [ "$copyonly" -eq 0 ]; then
+		row "export 1 camera vs scripted tools" export-exhibit export-baseline "<= 0.95"
+		row "export 1 camera vs encode-only floor" export-exhibit floor "<= 1.05"
+		row "verify vs sha256sum -c + minisign -V" verify-exhibit verify-baseline "<= 0.60"
+	fi
 	row "export --no-working vs cp" nowork-exhibit nowork-cp "<= 1.11" \
 		"$(mbps nowork-exhibit) vs $(mbps nowork-cp) MB/s ($((nowork_bytes / 1000000)) MB); target >= 0.9x cp throughput"
 	row "b2sum of the same bytes vs cp" nowork-b2sum nowork-cp "(bound)" \
@@ -430,6 +546,25 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 	row "export --no-working vs b2sum of the same bytes" nowork-exhibit \
 		nowork-b2sum "throughput >= 0.8 (time <= 1.25)" \
 		"throughput ratio $(tput_ratio nowork-exhibit nowork-b2sum) (paired $(paired nowork-exhibit nowork-b2sum | awk '{ printf "%.2f", ($1 > 0 ? 1 / $1 : 0) }')): $(mbps nowork-exhibit) vs $(mbps nowork-b2sum) MB/s"
+	if [ "$long" -gt 0 ]; then
+		row "export --no-working of $long s vs b2sum of the same bytes" \
+			long-exhibit long-b2sum "throughput >= 0.8 (time <= 1.25)" \
+			"throughput ratio $(tput_ratio long-exhibit long-b2sum) (paired $(paired long-exhibit long-b2sum | awk '{ printf "%.2f", ($1 > 0 ? 1 / $1 : 0) }')): $(mbps long-exhibit "$long_bytes") vs $(mbps long-b2sum "$long_bytes") MB/s ($((long_bytes / 1000000)) MB)"
+	fi
+	if [ -n "$old" ]; then
+		row "older build: export --no-working vs b2sum of the same bytes" \
+			nowork-old nowork-b2sum "(before)" \
+			"throughput ratio $(tput_ratio nowork-old nowork-b2sum)"
+		row "export --no-working: this build vs the older one" \
+			nowork-exhibit nowork-old "(after / before)"
+	fi
+	if [ -n "$old" ] && [ "$long" -gt 0 ]; then
+		row "older build: export --no-working of $long s vs b2sum" \
+			long-old long-b2sum "(before)" \
+			"throughput ratio $(tput_ratio long-old long-b2sum)"
+		row "export --no-working of $long s: this build vs the older one" \
+			long-exhibit long-old "(after / before)"
+	fi
 	if [ "$cameras" -gt 1 ]; then
 		row "export $cameras cameras vs scripted tools, one after another" \
 			multi-exhibit multi-baseline "<= 0.90"

@@ -70,14 +70,20 @@ done
 
 fails=0
 differ() { echo "DIFFERENT: $*"; fails=$((fails + 1)); }
-# run NAME ARGS...: both builds, same folder name, outputs kept apart.
+# run NAME ARGS...: both builds, same folder name, outputs kept apart;
+# each build has its own segment index (scan's and export's counts of files
+# read from it depend on what ran before with the same cache), moved to the
+# same place for its runs (scan names it).
 run() {
 	name=$1; shift
 	for side in old new; do
 		eval "bin=\$$side"
-		mkdir -p "$side" && (cd "$side" &&
+		mkdir -p "$side" "$w/cache-$side" &&
+		    mv "$w/cache-$side" "$w/cache" && (cd "$side" &&
+		    XDG_CACHE_HOME=$w/cache \
 		    SOURCE_DATE_EPOCH=1730000000 TZ=Europe/London \
 		    "$bin" "$@" >"$name.out" 2>"$name.err"; echo $? >"$name.rc")
+		mv "$w/cache" "$w/cache-$side" || exit 2
 	done
 	# Both failing alike proves nothing: every run here must succeed.
 	test "$(cat "new/$name.rc")" = 0 ||

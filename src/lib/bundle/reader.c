@@ -196,6 +196,9 @@ bundle_entry_begin(bundle_loader *L, const char *stored, const char *rel,
 	L->keep = 0;
 	L->keepcap = 0;
 	if (type == EX_ENTRY_FILE) {
+		/* One a failure left open (none after an end). */
+		ex_hasher_wait(L->hasher);
+		ex_digest_discard(&L->digest);
 		if ((st = ex_digest_init(&L->digest, err)) != EX_OK)
 			return st;
 		L->keep = rel != NULL && tag_like(rel) && (declared < 0 ||
@@ -253,14 +256,13 @@ ex_status
 bundle_entry_end(bundle_loader *L, int complete, ex_error *err)
 {
 	ex_bundle_entry *e = L->cur;
-	ex_digest_result scratch;
 
 	L->cur = NULL;
 	ex_hasher_wait(L->hasher);
 	if (e == NULL || e->type != EX_ENTRY_FILE)
 		return EX_OK;
 	if (!complete) {
-		ex_digest_final(&L->digest, &scratch);
+		ex_digest_discard(&L->digest);
 		L->kept_total -= e->content_len;
 		free(e->content);
 		e->content = NULL;
@@ -536,6 +538,7 @@ ex_bundle_load(const char *path, const ex_bundle_limits *limits,
 		s = build_index(L.b, err);
 out:
 	ex_hasher_free(&L.hasher);
+	ex_digest_discard(&L.digest);   /* an entry a failure left open */
 	free(L.chunks[0]);
 	free(L.chunks[1]);
 	if (s != EX_OK) {

@@ -354,8 +354,6 @@ bundle_writer_add(ex_bundle_writer *w, const char *rel, bundle_source *src,
 	ssize_t n;
 	ex_status st;
 
-	if ((st = ex_digest_init(&d, err)) != EX_OK)
-		return st;
 	/* A helper thread for BLAKE2b once a file is worth it (none: the
 	 * digests are done in this thread). */
 	if (w->hasher == NULL && size >= 2 * EX_HASHER_MIN)
@@ -363,6 +361,8 @@ bundle_writer_add(ex_bundle_writer *w, const char *rel, bundle_source *src,
 	if (BASE_GROW(w->items, w->capitems, w->nitems + 1) != 0)
 		return base_nomem(err);
 	if ((st = bundle_writer_parents(w, rel, err)) != EX_OK)
+		return st;
+	if ((st = ex_digest_init(&d, err)) != EX_OK)
 		return st;
 	if ((st = w->ops->file_begin(w, rel, size, err)) != EX_OK)
 		goto out;
@@ -412,6 +412,7 @@ bundle_writer_add(ex_bundle_writer *w, const char *rel, bundle_source *src,
 	st = EX_OK;
 out:
 	ex_hasher_wait(w->hasher);     /* d and the chunks are free again */
+	ex_digest_discard(&d);         /* nothing left after a final */
 	return st;
 }
 

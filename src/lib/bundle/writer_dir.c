@@ -144,6 +144,7 @@ digest_for_move(ex_bundle_writer *w, int fd, const char *name, uint64_t size,
 	return EX_OK;
 out:
 	ex_hasher_wait(w->hasher);
+	ex_digest_discard(&d);
 	return st;
 }
 
