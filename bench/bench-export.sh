@@ -138,6 +138,10 @@ else
 	trap 'rm -rf "$work"' EXIT
 	trap 'exit 130' INT TERM
 fi
+# The exports are recorded in a register of the bench's own, never the
+# user's disclosure register (older builds ignore the variable).
+EXHIBIT_REGISTER=$work/register.sqlite
+export EXHIBIT_REGISTER
 S=$work/scripts
 mkdir -p "$S"
 [ "$copyonly" -eq 1 ] && [ "$cameras" -gt 1 ] &&

@@ -73,14 +73,18 @@ differ() { echo "DIFFERENT: $*"; fails=$((fails + 1)); }
 # run NAME ARGS...: both builds, same folder name, outputs kept apart;
 # each build has its own segment index (scan's and export's counts of files
 # read from it depend on what ran before with the same cache), moved to the
-# same place for its runs (scan names it).
+# same place for its runs (scan names it).  Each export is row 1 of a new
+# disclosure register at one path (the manifest names its row; older builds
+# ignore the variable).
 run() {
 	name=$1; shift
 	for side in old new; do
 		eval "bin=\$$side"
+		rm -f "$w/register.sqlite" "$w/register.sqlite-wal" \
+		    "$w/register.sqlite-shm"
 		mkdir -p "$side" "$w/cache-$side" &&
 		    mv "$w/cache-$side" "$w/cache" && (cd "$side" &&
-		    XDG_CACHE_HOME=$w/cache \
+		    XDG_CACHE_HOME=$w/cache EXHIBIT_REGISTER=$w/register.sqlite \
 		    SOURCE_DATE_EPOCH=1730000000 TZ=Europe/London \
 		    "$bin" "$@" >"$name.out" 2>"$name.err"; echo $? >"$name.rc")
 		mv "$w/cache" "$w/cache-$side" || exit 2

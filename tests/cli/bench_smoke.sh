@@ -55,6 +55,13 @@ t_expect_status 0 sh "$B" --dry-run --work one --cache cache
 t_grep '^# export-exhibit .* nowork-b2sum$' out.txt
 test ! -e one/scripts/multi-exhibit.sh || t_fail "multi task with 1 camera"
 
+# Copy-only, with a long export and an older build timed in the same runs.
+t_expect_status 0 sh "$B" --dry-run --copy-only --long-seconds 600 \
+	--old "$EXHIBIT" --work co --cache cache
+t_grep '^# nowork-exhibit nowork-cp nowork-b2sum long-exhibit long-b2sum nowork-old long-old$' out.txt
+t_expect_status 2 sh "$B" --dry-run --copy-only --cameras 2
+t_grep "--copy-only exports one camera" err.txt
+
 # Bad options: usage errors that name the problem.
 t_expect_status 2 sh "$B" --dry-run --runs 0
 t_grep "--runs: '0' is not from 1 to 99" err.txt
