@@ -1,6 +1,7 @@
 /* main.c — exhibit: dispatch to a subcommand. */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,6 +66,16 @@ int
 main(int argc, char **argv)
 {
 	size_t i;
+
+#ifdef M_MMAP_THRESHOLD
+	/* glibc gives back every large block (FFmpeg's frame and packet
+	 * buffers, freed after each probe and cut) and faults it in again:
+	 * keep freed memory instead.  A 10-minute copy-only export: 26,000
+	 * -> 6,000 page faults, 12 % less CPU, 6 MiB more memory
+	 * (bench/README.md). */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 
 	if (argc < 2) {
 		usage(stderr);
