@@ -27,6 +27,7 @@
 
 #include "base.h"
 #include "base_av.h"
+#include "exhibit/mask.h"
 #include "exhibit/media.h"
 
 /* ---- demux.c ---------------------------------------------------------- */
@@ -195,6 +196,28 @@ typedef struct media_burn {
 /* Fill b for a frame at true time t (label may be NULL). */
 void media_burn_text(media_burn *b, const ex_media_range *range,
     const char *label, ex_instant t);
+
+/* ---- mask_draw.c ------------------------------------------------------- */
+
+/*
+ * The redaction masks (exhibit/mask.h) of `camera` active at true time t,
+ * drawn into pic: a writable yuv420p, limited-range, upright frame, before
+ * the burn-in.  "fill" makes every pixel a mask covers black (Y 16, Cb Cr
+ * 128); "pixelate" replaces them, in blocks of media_mask_block(width,
+ * height) luma pixels aligned to the picture's grid from its top-left
+ * corner, by the mean of the block's covered pixels (each plane; chroma in
+ * blocks of half that size).  A chroma sample is covered when any of the
+ * luma pixels it belongs to is (so no colour of a masked pixel survives in
+ * a shared sample).  Shapes are clipped to the picture.  applied (may be
+ * NULL) has set->nmasks entries: applied[k] is set to 1 for each mask k
+ * drawn.  set may be NULL (nothing drawn).
+ */
+void media_mask_draw(AVFrame *pic, const ex_mask_set *set,
+    const char *camera, ex_instant t, unsigned char *applied);
+
+/* The pixelation block in luma pixels for a width x height picture: even,
+ * at least 16, and at least a 24th of the shorter side (46 for 1080p). */
+int media_mask_block(int width, int height);
 
 /* ---- queue.c ---------------------------------------------------------- */
 
