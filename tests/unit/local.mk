@@ -15,7 +15,8 @@ UNIT_TESTS = \
 	tests/unit/test_media_streams tests/unit/test_thumb \
 	tests/unit/test_report tests/unit/test_bundle \
 	tests/unit/test_export_io tests/unit/test_export_plan \
-	tests/unit/test_custody_add tests/unit/test_register
+	tests/unit/test_custody_add tests/unit/test_register \
+	tests/unit/test_mask
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 endif
@@ -43,6 +44,7 @@ tests_unit_test_export_io_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_export_plan_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_custody_add_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_register_LDADD = libexregister.la $(SQLITE_LIBS) $(UNIT_LIBS)
+tests_unit_test_mask_LDADD = libexmask.la $(UNIT_LIBS)
 
 ## The tests of more than one file (a shared header and the cmocka group in
 ## the first file).
