@@ -16,7 +16,7 @@ UNIT_TESTS = \
 	tests/unit/test_report tests/unit/test_bundle \
 	tests/unit/test_export_io tests/unit/test_export_plan \
 	tests/unit/test_custody_add tests/unit/test_register \
-	tests/unit/test_mask
+	tests/unit/test_mask_draw tests/unit/test_mask
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 endif
@@ -38,6 +38,7 @@ tests_unit_test_clock_LDADD = libexmedia.la libexcore.la $(UNIT_LIBS)
 tests_unit_test_media_LDADD = libexmedia.la $(UNIT_LIBS)
 tests_unit_test_media_streams_LDADD = libexmedia.la $(UNIT_LIBS)
 tests_unit_test_thumb_LDADD = libexmedia.la $(UNIT_LIBS)
+tests_unit_test_mask_draw_LDADD = libexmedia.la $(UNIT_LIBS)
 tests_unit_test_report_LDADD = libexreport.la $(DEP_LIBS) $(UNIT_LIBS)
 tests_unit_test_bundle_LDADD = libexbundle.la $(UNIT_LIBS)
 tests_unit_test_export_io_LDADD = libexhibit.la $(DEP_LIBS) $(UNIT_LIBS)

@@ -15,5 +15,7 @@ libexmedia_la_SOURCES += src/lib/media/working_private.h \
 	src/lib/media/picture.c src/lib/media/queue.c src/lib/media/burn.c
 ## Stills and the page's thumbnails.
 libexmedia_la_SOURCES += src/lib/media/still.c src/lib/media/thumb.c
-libexmedia_la_LIBADD = libexoverlay.la libexcore.la
+## The redaction masks drawn into pictures (issue 17).
+libexmedia_la_SOURCES += src/lib/media/mask_draw.c
+libexmedia_la_LIBADD = libexoverlay.la libexmask.la libexcore.la
 libexhibit_la_LIBADD += libexmedia.la
