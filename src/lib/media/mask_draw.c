@@ -256,8 +256,10 @@ row_blocks(const group *g, const plane *p, int r, int b, int bx0, int cx0,
 	for (i = 0; i < n; i++) {
 		xs = s[i].x0 > cx0 ? s[i].x0 : cx0;
 		xe = s[i].x1 < cx1 ? s[i].x1 : cx1;
-		for (; xs < xe; xs = x) {
-			bx = xs / b;
+		if (xs >= xe)
+			continue;
+		/* One division a span: block bx ends at (bx + 1) * b. */
+		for (bx = xs / b; xs < xe; xs = x, bx++) {
 			x = (bx + 1) * b < xe ? (bx + 1) * b : xe;
 			if (val != NULL)
 				memset(row + xs, val[bx - bx0], (size_t)(x - xs));
