@@ -334,8 +334,29 @@ cat >"$S/nowork-b2sum.sh" <<EOF
 set -eu
 find "$work/nowork-ref/$exhibit_ref" -type f -print0 | xargs -0 b2sum >/dev/null
 EOF
+# The same export with redaction masks (issue 17): a box moving across the
+# whole range (fill), a still rectangle (fill) and a still polygon
+# (pixelate), all on 1080p pictures; against the unmasked export.
+t1=$(date -u -d "@$((t0 + seconds))" +%Y-%m-%dT%H:%M:%SZ)
+cat >"$work/masks.xml" <<MASKS
+<masks xmlns="urn:exhibit:mask:1">
+  <mask camera="cam1" style="fill">
+    <key time="$from" x="100" y="300" width="180" height="360"/>
+    <key time="$t1" x="1500" y="320" width="180" height="360"/>
+  </mask>
+  <mask camera="cam1" style="fill">
+    <rect x="1400" y="60" width="400" height="220"/>
+  </mask>
+  <mask camera="cam1" style="pixelate">
+    <polygon points="600,700 1100,720 1000,1000 640,980"/>
+  </mask>
+</masks>
+MASKS
+write_exhibit_export "$S/masked-exhibit.sh" \
+	"exhibit export, cam1, as export-exhibit with 3 masks" cam1 \
+	--mask "$(q "$work/masks.xml")"
 tasks="export-exhibit export-baseline floor verify-exhibit verify-baseline \
-nowork-exhibit nowork-cp nowork-b2sum"
+nowork-exhibit nowork-cp nowork-b2sum masked-exhibit"
 [ "$copyonly" -eq 1 ] && tasks="nowork-exhibit nowork-cp nowork-b2sum"
 if [ "$long" -gt 0 ]; then
 	# The same export over the long archive (write_exhibit_export reads
@@ -542,6 +563,8 @@ x264=$("$FFMPEG" -nostdin -loglevel error -f lavfi -i testsrc=s=64x64:d=0.04 \
 		row "export 1 camera vs scripted tools" export-exhibit export-baseline "<= 0.95"
 		row "export 1 camera vs encode-only floor" export-exhibit floor "<= 1.05"
 		row "verify vs sha256sum -c + minisign -V" verify-exhibit verify-baseline "<= 0.60"
+		row "export with 3 masks vs without (the same range)" \
+			masked-exhibit export-exhibit "<= 1.05"
 	fi
 	row "export --no-working vs cp" nowork-exhibit nowork-cp "<= 1.11" \
 		"$(mbps nowork-exhibit) vs $(mbps nowork-cp) MB/s ($((nowork_bytes / 1000000)) MB); target >= 0.9x cp throughput"

@@ -13,7 +13,7 @@ _exhibit_opts_export='-o --output --camera --from --to -s --secret-key
 	--case --exhibit --operator --organisation --organization --reason --tz
 	--clock-offset --segment --container --no-masters --no-working --preset
 	--crf --jobs --still --allow-empty --no-cache --requester --requester-org
-	--purpose --register --no-register -h --help'
+	--purpose --register --no-register --mask --disclosure -h --help'
 _exhibit_opts_verify='-p --public-key --xml --strict -h --help'
 _exhibit_opts_custody_add='-s --secret-key --actor --action --note -h
 	--help'
@@ -29,7 +29,7 @@ _exhibit_takes_value='-s --secret-key -p --public-key -c --comment --camera
 	-z --tz -o --output --from --to --case --exhibit --operator --organisation
 	--organization --reason --clock-offset --segment --container --preset --crf
 	--jobs --still --actor --action --note --requester --requester-org
-	--purpose --register --year --html'
+	--purpose --register --year --html --mask --disclosure'
 
 _exhibit_reply_files()
 {
@@ -140,7 +140,7 @@ _exhibit()
 	fi
 
 	case $prev in
-	-s|--secret-key|-p|--public-key|-o|--output|--register|--html)
+	-s|--secret-key|-p|--public-key|-o|--output|--register|--html|--mask)
 		_exhibit_reply_files "$cur"; return 0 ;;
 	--container)
 		COMPREPLY=($(compgen -W 'zip dir tar iso' -- "$cur")); return 0 ;;
@@ -154,6 +154,9 @@ _exhibit()
 		_exhibit_reply_cameras "$archive" "$cur" "$cameras"; return 0 ;;
 	-c)
 		[[ $cmd == scan ]] && _exhibit_reply_cameras "$archive" "$cur"
+		return 0 ;;
+	--disclosure)
+		COMPREPLY=($(compgen -W 'full redacted' -- "$cur"))
 		return 0 ;;
 	--purpose)
 		COMPREPLY=($(compgen -W 'police-investigation court

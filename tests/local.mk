@@ -48,6 +48,7 @@ SHELL_TESTS = \
 	tests/cli/register.sh \
 	tests/cli/register_faults.sh \
 	tests/cli/register_page.sh \
+	tests/cli/redaction.sh \
 	tests/cli/scan_streams.sh \
 	tests/cli/time_dst.sh \
 	tests/cli/page_browser.sh \
@@ -125,6 +126,11 @@ dist_check_SCRIPTS += $(SHELL_TESTS)
 ##                      a read-only or full register fails before release
 ## register_page.sh     the annual report's HTML page in headless Chromium:
 ##                      no request, no script, the figures and bars right
+## redaction.sh         masks on footage with objects on known paths: every
+##                      frame decoded, no masked object shows (the control
+##                      shows them all), burn-in above the mask, pixelated
+##                      blocks flat; stills masked; a redacted bundle holds
+##                      no original, carries the mask file; bad masks refused
 ## time_dst.sh          an export across the end of BST, read back from the
 ##                      cue track, the manifest and the stills
 ## page_browser.sh      index.html in headless Chromium (playwright-core)

@@ -66,6 +66,7 @@
 #include "exhibit/archive.h"
 #include "exhibit/bundle.h"
 #include "exhibit/error.h"
+#include "exhibit/mask.h"
 #include "exhibit/register.h"
 #include "exhibit/sign.h"
 #include "exhibit/time.h"
@@ -130,6 +131,16 @@ typedef struct ex_export_request {
 	ex_purpose purpose;             /* EX_PURPOSE_NONE: not given */
 	const char *register_path;      /* NULL: ex_register_default_path */
 	int no_register;                /* 1: no row (the manifest says so) */
+	/* Redaction (exhibit/mask.h). */
+	const struct ex_mask_set *masks;        /* drawn in the working copies
+	                                   and stills; NULL: none.  Checked
+	                                   against the cameras (their pictures
+	                                   as displayed) and the range before
+	                                   any work; the file itself goes into
+	                                   the bundle as data/masks.xml */
+	int redacted;                   /* --disclosure redacted: no masters,
+	                                   no native copies; needs masks and
+	                                   working copies */
 } ex_export_request;
 
 /*

@@ -118,6 +118,12 @@ typedef struct ex_manifest_request {
  * bundles have none). */
 typedef struct ex_manifest_disclosure {
 	int present;
+	char *kind;             /* "full" or "redacted" (export --disclosure);
+	                           NULL: not said (older bundles) */
+	char *masks_path;       /* the mask file in the bag, "data/masks.xml",
+	                           when masks were drawn; NULL: none */
+	char masks_sha256[EX_SHA256_HEX];       /* its SHA-256 */
+	int nmasks;             /* masks in it */
 	char *purpose;          /* "police-investigation" ...; NULL: not given */
 	char *requester;
 	char *requester_org;
@@ -203,6 +209,10 @@ typedef struct ex_manifest_file {
 	ex_manifest_stream *streams;    /* every stream, in index order, then
 	                                   the source's streams left out */
 	size_t nstreams;
+	char *masks;            /* working copies and stills of a masked
+	                           export: the numbers of the masks (in the
+	                           mask file's order) active during its
+	                           frames, space-separated ("" for none) */
 } ex_manifest_file;
 
 typedef struct ex_manifest_camera {

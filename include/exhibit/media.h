@@ -247,6 +247,11 @@ typedef struct ex_media_working_options {
 	 * line "recorder clock corrected by -2.500 s". */
 	const char *label;
 	int no_overlay;           /* 1: burn nothing in */
+	/* Redaction (exhibit/mask.h): the masks of `camera` active at a
+	 * frame's true time are drawn into it before the burn-in (working
+	 * copies and stills).  NULL: none. */
+	const struct ex_mask_set *masks;
+	const char *camera;
 } ex_media_working_options;
 
 /*
@@ -280,6 +285,11 @@ ex_status ex_media_still(const ex_segment *segs, size_t nsegs,
     const ex_media_range *range, ex_instant at,
     const ex_media_working_options *opts, const char *outdir,
     const char *base, ex_media_result **out, ex_error *err);
+
+/* The picture's size as displayed (turned upright, as working copies and
+ * stills are): what mask coordinates (exhibit/mask.h) are pixels of. */
+ex_status ex_media_display_size(const char *path, int *width, int *height,
+    ex_error *err);
 
 /* Buffers of EX_MEDIA_CORRECTION_BUFSZ always suffice. */
 #define EX_MEDIA_CORRECTION_BUFSZ 64

@@ -77,6 +77,11 @@ usage(FILE *fp)
 "                           (default $EXHIBIT_REGISTER, else\n"
 "                           $XDG_DATA_HOME/exhibit/register.sqlite)\n"
 "      --no-register        do not record it (the manifest says so)\n"
+"      --mask FILE          redaction masks (XML, schemas/mask.xsd) drawn into\n"
+"                           the working copies and stills, under the burn-in\n"
+"      --disclosure KIND    full (default: masters and native copies kept\n"
+"                           beside masked working copies) or redacted (no\n"
+"                           picture without the masks; needs --mask)\n"
 "  -h, --help               show this help\n"
 "\n"
 "TIME is 2024-10-27T00:59:30Z, 2024-10-27T01:59:30+01:00, or a local time\n"
@@ -306,7 +311,8 @@ enum {
 	OPT_OPERATOR, OPT_ORG, OPT_REASON, OPT_TZ, OPT_OFFSET, OPT_SEGMENT,
 	OPT_CONTAINER, OPT_NO_MASTERS, OPT_NO_WORKING, OPT_PRESET, OPT_CRF,
 	OPT_JOBS, OPT_STILL, OPT_ALLOW_EMPTY, OPT_NO_CACHE, OPT_REQUESTER,
-	OPT_REQUESTER_ORG, OPT_PURPOSE, OPT_REGISTER, OPT_NO_REGISTER
+	OPT_REQUESTER_ORG, OPT_PURPOSE, OPT_REGISTER, OPT_NO_REGISTER,
+	OPT_MASK, OPT_DISCLOSURE
 };
 
 static const struct option longopts[] = {
@@ -338,6 +344,8 @@ static const struct option longopts[] = {
 	{ "purpose",      required_argument, NULL, OPT_PURPOSE },
 	{ "register",     required_argument, NULL, OPT_REGISTER },
 	{ "no-register",  no_argument,       NULL, OPT_NO_REGISTER },
+	{ "mask",         required_argument, NULL, OPT_MASK },
+	{ "disclosure",   required_argument, NULL, OPT_DISCLOSURE },
 	{ "help",         no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -363,7 +371,8 @@ cmd_export(int argc, char **argv)
 	const char *still_s[MAX_STILLS];
 	ex_instant stills[MAX_STILLS];
 	size_t nstills = 0;
-	const char *keypath = NULL, *container_s = "zip";
+	const char *keypath = NULL, *container_s = "zip", *mask_s = NULL;
+	ex_mask_set *masks = NULL;
 	int ch, status = EXIT_TROUBLE, valid_preset = 0;
 	struct sigaction sa;
 
@@ -420,6 +429,19 @@ cmd_export(int argc, char **argv)
 		case OPT_REQUESTER_ORG: req.requester_org = optarg; break;
 		case OPT_REGISTER: req.register_path = optarg; break;
 		case OPT_NO_REGISTER: req.no_register = 1; break;
+		case OPT_MASK: mask_s = optarg; break;
+		case OPT_DISCLOSURE:
+			if (strcmp(optarg, "full") == 0) {
+				req.redacted = 0;
+			} else if (strcmp(optarg, "redacted") == 0) {
+				req.redacted = 1;
+			} else {
+				cli_errorf("--disclosure: '%s' is not full or "
+				    "redacted", optarg);
+				status = cli_usage_hint("export");
+				goto out;
+			}
+			break;
 		case OPT_PURPOSE:
 			if (ex_purpose_parse(optarg, &req.purpose) != 0) {
 				cli_errorf("--purpose: '%s' is not one of "
@@ -496,6 +518,14 @@ cmd_export(int argc, char **argv)
 			status = cli_usage_hint("export");
 			goto out;
 		}
+	}
+	if (mask_s != NULL) {
+		/* Read in --tz, as --from and --to are. */
+		if (ex_mask_load(mask_s, req.zone, &masks, &err) != EX_OK) {
+			cli_error(&err);
+			goto out;
+		}
+		req.masks = masks;
 	}
 	if (req.no_register && req.register_path != NULL) {
 		cli_errorf("--register and --no-register: choose one");
@@ -616,5 +646,6 @@ out:
 	ex_export_result_free(&res);
 	ex_export_plan_free(&plan);
 	ex_seckey_free(&key);
+	ex_mask_set_free(&masks);
 	return status;
 }

@@ -18,9 +18,10 @@ test ! -e work/times.txt || t_fail "--dry-run timed something"
 # 90 s rounds up to two 60-second segments of footage.
 t_grep '^# footage: .*/cache/footage-120s-3c \(120 s, 1080p25, cameras cam1\.\.cam3\)$' dry.txt
 t_grep '^# range: 2024-10-27T00:00:00Z \.\. 2024-10-27T00:01:30Z \(90 s\); 2 runs, interleaved:$' dry.txt
-t_grep '^# export-exhibit export-baseline floor verify-exhibit verify-baseline nowork-exhibit nowork-cp nowork-b2sum multi-exhibit multi-baseline$' dry.txt
+t_grep '^# export-exhibit export-baseline floor verify-exhibit verify-baseline nowork-exhibit nowork-cp nowork-b2sum masked-exhibit multi-exhibit multi-baseline$' dry.txt
 for t in export-exhibit export-baseline floor verify-exhibit verify-baseline \
-	nowork-exhibit nowork-cp nowork-b2sum multi-exhibit multi-baseline; do
+	nowork-exhibit nowork-cp nowork-b2sum masked-exhibit multi-exhibit \
+	multi-baseline; do
 	test -f "$S/$t.sh" || t_fail "no script for $t"
 	sh -n "$S/$t.sh" 2>syntax.txt || { cat syntax.txt >&2; t_fail "$t.sh is not valid sh"; }
 	t_grep "^# ---- $t: sh $S/$t.sh RUNDIR$" dry.txt
@@ -52,7 +53,9 @@ t_grep 'minisign -V -q -p ' "$S/verify-baseline.sh"
 
 # One camera: no multi-camera task.
 t_expect_status 0 sh "$B" --dry-run --work one --cache cache
-t_grep '^# export-exhibit .* nowork-b2sum$' out.txt
+t_grep '^# export-exhibit .* nowork-b2sum masked-exhibit$' out.txt
+t_grep "--mask '.*/one/masks.xml'" one/scripts/masked-exhibit.sh
+t_grep '<key time="2024-10-27T00:01:00Z" x="1500"' one/masks.xml
 test ! -e one/scripts/multi-exhibit.sh || t_fail "multi task with 1 camera"
 
 # Copy-only, with a long export and an older build timed in the same runs.

@@ -180,6 +180,7 @@ free_file(ex_manifest_file *f)
 	free(f->codec);
 	free_strings(f->derived_from, f->nderived_from);
 	free(f->encoder_preset);
+	free(f->masks);
 	for (i = 0; i < f->nstreams; i++) {
 		free(f->streams[i].type);
 		free(f->streams[i].codec);
@@ -219,6 +220,8 @@ ex_manifest_free(ex_manifest **mp)
 	if (mp == NULL || (m = *mp) == NULL)
 		return;
 	free(m->disclosure.purpose);
+	free(m->disclosure.kind);
+	free(m->disclosure.masks_path);
 	free(m->disclosure.requester);
 	free(m->disclosure.requester_org);
 	free(m->bundle.case_ref);

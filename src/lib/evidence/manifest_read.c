@@ -151,7 +151,16 @@ read_disclosure(evidence_xr *r, xmlNodePtr n, ex_manifest_disclosure *d)
 	if (n == NULL)
 		return;
 	d->present = 1;
+	d->kind = evidence_xr_attr(r, n, "kind");
 	d->purpose = evidence_xr_attr(r, n, "purpose");
+	if ((reg = evidence_xr_child(n, "masks")) != NULL) {
+		d->masks_path = evidence_xr_attr(r, reg, "path");
+		d->nmasks = (int)evidence_xr_attr_int(r, reg, "count", 0);
+		if ((prev = evidence_xr_attr(r, reg, "sha256")) != NULL)
+			snprintf(d->masks_sha256, sizeof(d->masks_sha256),
+			    "%s", prev);
+		free(prev);
+	}
 	d->requester = evidence_xr_child_text(r, n, "requester");
 	d->requester_org = evidence_xr_child_text(r, n,
 	    "requester-organisation");
@@ -271,6 +280,9 @@ read_file(evidence_xr *r, xmlNodePtr n, ex_manifest_file *f)
 	    d != NULL && r->status == EX_OK;
 	    d = evidence_xr_next(d->next, "stream"))
 		read_stream(r, d, f);
+	if ((d = evidence_xr_child(n, "masks")) != NULL &&
+	    (f->masks = evidence_xr_attr(r, d, "applied")) == NULL)
+		f->masks = strdup("");
 }
 
 static void

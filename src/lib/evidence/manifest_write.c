@@ -262,9 +262,17 @@ write_disclosure(base_xw *x, const ex_manifest_disclosure *d)
 	if (!d->present)
 		return;
 	base_xw_start(x, "disclosure");
+	base_xw_attr(x, "kind", d->kind);
 	base_xw_attr(x, "purpose", d->purpose);
 	base_xw_element(x, "requester", d->requester);
 	base_xw_element(x, "requester-organisation", d->requester_org);
+	if (d->masks_path != NULL) {
+		base_xw_start(x, "masks");
+		base_xw_attr(x, "path", d->masks_path);
+		base_xw_attr(x, "sha256", d->masks_sha256);
+		base_xw_attr_fmt(x, "count", "%d", d->nmasks);
+		base_xw_end(x);
+	}
 	base_xw_start(x, "register");
 	if (d->recorded) {
 		base_xw_attr_fmt(x, "row", "%" PRId64, d->register_row);
@@ -359,6 +367,11 @@ write_file(base_xw *x, const ex_manifest_file *f, const ex_manifest *m)
 	}
 	for (i = 0; i < f->nstreams; i++)
 		write_stream(x, &f->streams[i]);
+	if (f->masks != NULL) {
+		base_xw_start(x, "masks");
+		base_xw_attr(x, "applied", f->masks);
+		base_xw_end(x);
+	}
 	base_xw_end(x);
 }
 

@@ -148,7 +148,8 @@ open_register(struct exporter *x, ex_error *err)
 	w->from = req->from;
 	w->to = req->to;
 	w->holds = (req->no_masters ? 0 : EX_HOLDS_MASTERS) |
-	    EX_HOLDS_NATIVE | (req->no_working ? 0 : EX_HOLDS_WORKING);
+	    (req->redacted ? EX_HOLDS_REDACTED : EX_HOLDS_NATIVE) |
+	    (req->no_working ? 0 : EX_HOLDS_WORKING);
 	if ((w->operator_name = strdup(req->operator_name)) == NULL ||
 	    (req->organisation != NULL && (w->organisation =
 	    strdup(req->organisation)) == NULL) ||
@@ -439,6 +440,13 @@ seal(struct exporter *x, ex_error *err)
 	if ((st = export_add_document(x, "data/schemas/custody.xsd", xsd, len,
 	    err)) != EX_OK)
 		return st;
+	/* The masks drawn, byte for byte as the operator wrote them, and
+	 * their schema: a reader can see what was hidden and check it. */
+	if (req->masks != NULL && ((st = export_add_document(x,
+	    EXPORT_MASKS_PATH, req->masks->text, req->masks->len, err)) !=
+	    EX_OK || (st = export_add_document(x, EXPORT_MASKS_XSD_PATH,
+	    (xsd = ex_mask_xsd(&len)), len, err)) != EX_OK))
+		return st;
 
 	/* The register's write lock from here to the commit: the manifest
 	 * names the row's number and the hash it is chained on. */
@@ -564,6 +572,10 @@ ex_export(const ex_export_request *req, ex_export_result **out,
 		x->reqv.zone = EX_TIME_DEFAULT_ZONE;
 	if (x->reqv.segment_seconds == 0)
 		x->reqv.segment_seconds = EX_EXPORT_DEFAULT_SEGMENT;
+	/* A redacted disclosure holds no unredacted picture: no masters
+	 * (and no native copies: pool.c). */
+	if (x->reqv.redacted)
+		x->reqv.no_masters = 1;
 	pthread_mutex_init(&x->pool.lock, NULL);
 	pthread_cond_init(&x->pool.changed, NULL);
 

@@ -111,6 +111,10 @@ struct exporter {
 	ex_register_row row;            /* its row for this export */
 };
 
+/* Where the mask file goes in the bag, and its schema. */
+#define EXPORT_MASKS_PATH "data/masks.xml"
+#define EXPORT_MASKS_XSD_PATH "data/schemas/mask.xsd"
+
 /* ---- export.c: small helpers ---- */
 
 /* strdup that keeps NULL as NULL. */

@@ -187,6 +187,34 @@ derived_streams(ex_manifest_file *f, const ex_media_file *mf,
 	return EX_OK;
 }
 
+/* The numbers of camera's masks active at some moment of [first, last]
+ * (a file's first and last frame), space-separated; NULL for no memory. */
+static char *
+masks_applied(const ex_mask_set *set, const char *camera, ex_instant first,
+    ex_instant last)
+{
+	base_buf b = BASE_BUF_INIT;
+	size_t k;
+
+	for (k = 0; k < set->nmasks; k++) {
+		const ex_mask *m = &set->masks[k];
+		ex_instant from = m->from, to = m->to;
+
+		if (strcmp(m->camera, camera) != 0)
+			continue;
+		/* Still shapes are active in [from, to), keys in [from,
+		 * to]; NONE is the whole export. */
+		if ((from != EX_INSTANT_NONE && last < from) ||
+		    (to != EX_INSTANT_NONE && (m->nkeys > 0 ? first > to :
+		    first >= to)))
+			continue;
+		base_buf_printf(&b, "%s%d", b.len > 0 ? " " : "", m->number);
+	}
+	if (b.len == 0 && !base_buf_failed(&b))
+		return strdup("");
+	return base_buf_take(&b);
+}
+
 /* The files of one media result; report: say so as progress (not while the
  * camera is still encoding, when its line shows the encoder). */
 ex_status
@@ -255,6 +283,10 @@ export_add_media_files(struct exporter *x, struct cam_job *job,
 		if (role != EX_ROLE_STILL && (st = derived_streams(f, mf,
 		    job, role, err)) != EX_OK)
 			return st;
+		if (req->masks != NULL && role != EX_ROLE_NATIVE &&
+		    (f->masks = masks_applied(req->masks, job->cam->id,
+		    mf->first_true, mf->last_true)) == NULL)
+			return base_nomem(err);
 		if (role == EX_ROLE_WORKING) {
 			f->encoder_preset = strdup(req->preset != NULL ?
 			    req->preset : EX_MEDIA_DEFAULT_PRESET);
@@ -455,5 +487,18 @@ export_fill_manifest_head(ex_manifest *m, const ex_export_request *req,
 	    NULL))
 		return base_nomem(err);
 	m->disclosure.recorded = !req->no_register;
+	if ((m->disclosure.kind = strdup(req->redacted ? "redacted" :
+	    "full")) == NULL)
+		return base_nomem(err);
+	if (req->masks != NULL) {
+		ex_digest_result d;
+
+		if ((m->disclosure.masks_path = strdup(EXPORT_MASKS_PATH)) ==
+		    NULL)
+			return base_nomem(err);
+		ex_digest_buffer(req->masks->text, req->masks->len, &d);
+		ex_sha256_hex(d.sha256, m->disclosure.masks_sha256);
+		m->disclosure.nmasks = (int)req->masks->nmasks;
+	}
 	return EX_OK;
 }

@@ -259,6 +259,14 @@ check_plan_request(const ex_export_request *req, ex_error *err)
 	if (req->from >= req->to)
 		return ex_error_set(err, EX_ERR_USAGE,
 		    "--from must be before --to");
+	if (req->redacted && req->masks == NULL)
+		return ex_error_set(err, EX_ERR_USAGE, "--disclosure redacted "
+		    "needs --mask FILE: without masks nothing would be "
+		    "redacted");
+	if (req->masks != NULL && req->no_working)
+		return ex_error_set(err, EX_ERR_USAGE, "--mask with "
+		    "--no-working: masks are drawn in the working copies, and "
+		    "there would be none");
 	if ((st = ex_time_zone_check(req->zone, err)) != EX_OK)
 		return st;
 	{
@@ -310,6 +318,43 @@ ex_export_plan_free(ex_export_plan **plan)
 	*plan = NULL;
 }
 
+/* The masks against the cameras (each one's picture as displayed, from
+ * its first readable file in the range) and the range. */
+static ex_status
+check_masks(const ex_export_request *req, const ex_export_plan *p,
+    ex_error *err)
+{
+	ex_mask_camera *mc;
+	ex_instant from = ex_time_true_to_recorder(req->from,
+	    req->clock_offset);
+	ex_instant to = ex_time_true_to_recorder(req->to, req->clock_offset);
+	size_t c, k;
+	ex_status st = EX_OK;
+
+	if ((mc = calloc(req->ncameras, sizeof(*mc))) == NULL)
+		return base_nomem(err);
+	for (c = 0; c < req->ncameras && st == EX_OK; c++) {
+		const ex_camera *cam = p->cameras[c].camera;
+
+		mc[c].id = cam->id;
+		for (k = 0; k < cam->nsegments; k++) {
+			const ex_segment *s = &cam->segments[k];
+
+			if (s->state == EX_SEG_UNREADABLE ||
+			    s->start == EX_INSTANT_NONE || s->start >= to ||
+			    s->end <= from)
+				continue;
+			if (ex_media_display_size(s->path, &mc[c].width,
+			    &mc[c].height, NULL) == EX_OK)
+				break;
+		}
+	}
+	st = ex_mask_check(req->masks, mc, req->ncameras, req->from, req->to,
+	    err);
+	free(mc);
+	return st;
+}
+
 ex_status
 ex_export_prepare(const ex_export_request *req, ex_export_plan **out,
     ex_error *err)
@@ -358,6 +403,8 @@ ex_export_prepare(const ex_export_request *req, ex_export_plan **out,
 		    &p->cameras[c], err)) != EX_OK)
 			goto fail;
 	}
+	if (req->masks != NULL && (st = check_masks(req, p, err)) != EX_OK)
+		goto fail;
 	*out = p;
 	return EX_OK;
 fail:

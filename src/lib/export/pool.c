@@ -96,7 +96,9 @@ run_native(void *arg)
 	ctl.progress = native_progress;
 	snprintf(dir, sizeof(dir), "%s/native", job->stage);
 	snprintf(base, sizeof(base), "%s-native", job->dirname);
-	if (mkdir(dir, 0700) != 0)
+	if (job->req->redacted)
+		nr->status = EX_OK;     /* a redacted disclosure: no native copy */
+	else if (mkdir(dir, 0700) != 0)
 		nr->status = ex_error_errno(&nr->err, "%s", dir);
 	else
 		nr->status = ex_media_native(job->segs, job->nsegs, &range,
@@ -170,6 +172,8 @@ run_camera(struct cam_job *job)
 		wo.segment_usec = (int64_t)req->segment_seconds *
 		    EX_USEC_PER_SEC;
 		wo.label = burn_label(job, label, sizeof(label));
+		wo.masks = req->masks;
+		wo.camera = job->cam->id;
 		job->status = ex_media_working(job->segs, job->nsegs, &range,
 		    &wo, dir, base, &ctl, &job->working, &job->err);
 	}
@@ -200,6 +204,8 @@ run_stills(struct cam_job *job)
 	memset(&wo, 0, sizeof(wo));
 	wo.threads = job->threads;
 	wo.label = burn_label(job, label, sizeof(label));
+	wo.masks = req->masks;
+	wo.camera = job->cam->id;
 	snprintf(dir, sizeof(dir), "%s/still", job->stage);
 	if (mkdir(dir, 0700) != 0) {
 		job->status = ex_error_errno(&job->err, "%s", dir);

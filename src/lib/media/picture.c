@@ -306,3 +306,37 @@ media_conv_free(media_conv *c)
 	media_picpool_free(&c->pool);
 	media_picpool_free(&c->rpool);
 }
+
+ex_status
+ex_media_display_size(const char *path, int *width, int *height,
+    ex_error *err)
+{
+	AVFormatContext *fmt = NULL;
+	const AVCodecParameters *par;
+	int idx, rc, rot;
+	ex_status st;
+
+	*width = *height = 0;
+	if ((st = base_av_open(path, NULL, &fmt, err)) != EX_OK) {
+		ex_error_prefix(err, "%s", path);
+		return st;
+	}
+	if ((rc = avformat_find_stream_info(fmt, NULL)) < 0) {
+		st = ex_error_set(err, EX_ERR_MEDIA, "%s: cannot read the "
+		    "streams", path);
+		goto out;
+	}
+	if ((idx = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL,
+	    0)) < 0) {
+		st = ex_error_set(err, EX_ERR_MEDIA, "%s: no video stream",
+		    path);
+		goto out;
+	}
+	par = fmt->streams[idx]->codecpar;
+	rot = media_rotation(fmt->streams[idx]);
+	*width = rot == 90 || rot == 270 ? par->height : par->width;
+	*height = rot == 90 || rot == 270 ? par->width : par->height;
+out:
+	avformat_close_input(&fmt);
+	return st;
+}

@@ -430,6 +430,22 @@ make_still(media_job *job, const ex_segment *seg, pick *p,
 			goto out;
 		pic = p->frame;
 	}
+	/* Masks are drawn in yuv420p (limited range), as in the working
+	 * copies; the burn-in then goes above them in that picture. */
+	if (opts != NULL && opts->masks != NULL && opts->masks->nmasks > 0) {
+		if (p->frame->format != AV_PIX_FMT_YUV420P) {
+			if ((st = plain_yuv420p(p->frame, &conv, err)) != EX_OK)
+				goto out;
+			av_frame_free(&p->frame);
+			p->frame = conv;
+			conv = NULL;
+		} else if (av_frame_make_writable(p->frame) < 0) {
+			st = base_nomem(err);
+			goto out;
+		}
+		pic = p->frame;
+		media_mask_draw(pic, opts->masks, opts->camera, t, NULL);
+	}
 	media_burn_text(&b, job->range, opts != NULL ? opts->label : NULL,
 	    t);
 	if (opts == NULL || !opts->no_overlay) {

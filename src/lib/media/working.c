@@ -40,8 +40,8 @@
 
 /* ---- the decoding side (its own thread) ---------------------------------- */
 
-/* Draw the burn-in of a frame at true time t into it->pic, and keep the
- * same text as the frame's cue. */
+/* Draw the masks, then the burn-in above them, of a frame at true time t
+ * into it->pic, and keep the burn-in's text as the frame's cue. */
 static ex_status
 burn_in(media_working *w, media_item *it, ex_error *err)
 {
@@ -50,6 +50,7 @@ burn_in(media_working *w, media_item *it, ex_error *err)
 	media_burn b;
 	ex_status st;
 
+	media_mask_draw(pic, w->masks, w->camera, it->t, NULL);
 	if (!w->overlay)
 		return EX_OK;
 	if (d->ov == NULL || pic->width != d->ov_width ||
@@ -342,6 +343,8 @@ ex_media_working(const ex_segment *segs, size_t nsegs,
 	    opts->segment_usec : EX_MEDIA_DEFAULT_SEGMENT_USEC;
 	w.label = opts != NULL ? opts->label : NULL;
 	w.overlay = opts == NULL || !opts->no_overlay;
+	w.masks = opts != NULL ? opts->masks : NULL;
+	w.camera = opts != NULL ? opts->camera : NULL;
 	w.from_rec = ex_time_true_to_recorder(range->from, range->clock_offset);
 	w.to_rec = ex_time_true_to_recorder(range->to, range->clock_offset);
 	w.segs = segs;

@@ -40,6 +40,8 @@ typedef struct media_working {
 	int crf, threads, overlay;
 	int64_t segment_usec;
 	const char *label;
+	const ex_mask_set *masks;     /* drawn before the burn-in, or NULL */
+	const char *camera;
 	ex_instant from_rec, to_rec;
 	const ex_segment *segs;
 	size_t nsegs;

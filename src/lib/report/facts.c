@@ -81,6 +81,41 @@ report_title(const ex_manifest *m)
 	return t;
 }
 
+/* Who asked and why, and whether and how the pictures are redacted. */
+static void
+disclosure_facts(const ex_manifest_disclosure *d, report_items *it)
+{
+	if (!d->present)
+		return;
+	if (d->purpose != NULL)
+		report_add(it, REPORT_FACT, "Released for", "%s", d->purpose);
+	if (d->requester != NULL || d->requester_org != NULL)
+		report_add(it, REPORT_FACT, "Released to", "%s%s%s",
+		    or_empty(d->requester), d->requester != NULL &&
+		    d->requester_org != NULL ? ", " : "",
+		    or_empty(d->requester_org));
+	if (d->masks_path != NULL && d->kind != NULL &&
+	    strcmp(d->kind, "redacted") == 0)
+		report_add(it, REPORT_FACT, "Redacted",
+		    "Yes. The pictures in this bundle are redacted: %d "
+		    "mask%s (areas blacked out or pixelated, to protect people "
+		    "who are not part of the case) were drawn into every "
+		    "working copy and still, under the burned-in camera and "
+		    "time. The originals are NOT in this bundle. The masks are "
+		    "listed in masks.xml (SHA-256 %s), and manifest.xml says "
+		    "which masks each file carries.", d->nmasks,
+		    d->nmasks == 1 ? "" : "s", d->masks_sha256);
+	else if (d->masks_path != NULL)
+		report_add(it, REPORT_FACT, "Redacted",
+		    "The working copies and stills are redacted: %d mask%s "
+		    "(areas blacked out or pixelated) were drawn into them, "
+		    "under the burned-in camera and time. The originals "
+		    "(masters) and native copies in this bundle are NOT "
+		    "redacted. The masks are listed in masks.xml (SHA-256 %s), "
+		    "and manifest.xml says which masks each file carries.",
+		    d->nmasks, d->nmasks == 1 ? "" : "s", d->masks_sha256);
+}
+
 void
 report_facts(const ex_manifest *m, report_items *it)
 {
@@ -198,6 +233,7 @@ report_facts(const ex_manifest *m, report_items *it)
 		    report_local(q->from, zone, l1, sizeof(l1)), not, len);
 	}
 	report_add(it, REPORT_FACT, "Local times in", "%s", zone);
+	disclosure_facts(&m->disclosure, it);
 	report_add(it, REPORT_FACT, "Working copies",
 	    "H.264 video in MP4 files "
 	    "of up to %d s each, re-encoded at quality CRF %d (x264 preset %s; "
