@@ -177,6 +177,7 @@ EXTRA_DIST += \
 	tests/fuzz/fuzz_bundle.c \
 	tests/fuzz/fuzz_key.c \
 	tests/fuzz/fuzz_sig.c \
+	tests/fuzz/fuzz_mask.c \
 	tests/fuzz/fuzz_time.c \
 	tests/fuzz/fuzz_verify_diff.c \
 	tests/fuzz/diff_walk.c \
@@ -195,6 +196,8 @@ EXTRA_DIST += \
 	tests/fuzz/corpus/fuzz_key/w.pub \
 	tests/fuzz/corpus/fuzz_manifest/export.xml \
 	tests/fuzz/corpus/fuzz_manifest/sample.xml \
+	tests/fuzz/corpus/fuzz_mask/every-form.xml \
+	tests/fuzz/corpus/fuzz_mask/local-times.xml \
 	tests/fuzz/corpus/fuzz_recorder_xml/sample.xml \
 	tests/fuzz/corpus/fuzz_sig/comment-edited.minisig \
 	tests/fuzz/corpus/fuzz_sig/hashed.minisig \

@@ -16,7 +16,7 @@ top=$(cd "$here/../.." && pwd)
 secs=${1:-20}
 [ $# -gt 0 ] && shift
 targets=${*:-"fuzz_time fuzz_sig fuzz_key fuzz_manifest fuzz_custody fuzz_bundle fuzz_recorder_xml
-fuzz_verify_diff"}
+fuzz_mask fuzz_verify_diff"}
 CC=${CC:-clang}
 out=${FUZZ_BUILDDIR:-/tmp/exhibit-fuzz-build}
 command -v "$CC" >/dev/null 2>&1 ||
@@ -30,6 +30,7 @@ embed() { sh "$top/build-aux/embed.sh" "$1" "$top/schemas/$2" >"$out/gen/$3.tmp"
 embed ex_recorder_xsd recorder.xsd recorder_xsd.c
 embed ex_manifest_xsd_text manifest.xsd manifest_xsd.c
 embed ex_custody_xsd_text custody.xsd custody_xsd.c
+embed ex_mask_xsd_text mask.xsd mask_xsd.c
 cat >"$out/gen/config.h" <<CFG
 #define PACKAGE_VERSION "$(sed -n 's/^AC_INIT(\[exhibit\], \[\([^]]*\)\].*/\1/p' "$top/configure.ac")"
 #ifndef _GNU_SOURCE
@@ -37,17 +38,18 @@ cat >"$out/gen/config.h" <<CFG
 #endif
 CFG
 
-# The parsers and what they call: the core, evidence, bundle and archive
+# The parsers and what they call: the core, evidence, bundle, archive and mask
 # modules, every file in them (so a file split or added there needs no
 # edit here), and verify; not the media pipeline, the pages or export.
 lib=$(cd "$top" && ls src/lib/*.c src/lib/evidence/*.c src/lib/bundle/*.c \
-	src/lib/archive/*.c | grep -v '^src/lib/export')
+	src/lib/archive/*.c src/lib/mask/*.c | grep -v '^src/lib/export')
 pcs="libavformat libavcodec libavutil libswscale libsodium libarchive libxml-2.0 sqlite3"
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 $SAN -I$out/gen -I$top/include -I$top/src/lib $(pkg-config --cflags $pcs)"
 LIBS="$(pkg-config --libs $pcs) -lpthread -lm"
 objs=
-for s in $lib "$out/gen/recorder_xsd.c" "$out/gen/manifest_xsd.c" "$out/gen/custody_xsd.c"; do
+for s in $lib "$out/gen/recorder_xsd.c" "$out/gen/manifest_xsd.c" "$out/gen/custody_xsd.c" \
+    "$out/gen/mask_xsd.c"; do
 	case "$s" in /*) src=$s ;; *) src=$top/$s ;; esac
 	o="$out/obj/$(echo "$s" | sed 's|^/||; s|/|_|g; s|\.c$|.o|')"
 	if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
