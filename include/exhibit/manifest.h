@@ -124,6 +124,8 @@ typedef struct ex_manifest_disclosure {
 	                           when masks were drawn; NULL: none */
 	char masks_sha256[EX_SHA256_HEX];       /* its SHA-256 */
 	int nmasks;             /* masks in it */
+	char *masks_text;       /* its content, as text (the bundled file is
+	                           the exact bytes) */
 	char *purpose;          /* "police-investigation" ...; NULL: not given */
 	char *requester;
 	char *requester_org;

@@ -144,7 +144,10 @@ for d in full red; do
 	t_expect_status 0 xmllint --noout --schema "$TOP_SRCDIR/schemas/mask.xsd" $d.dir/data/masks.xml
 	t_expect_status 0 xmllint --noout --schema "$TOP_SRCDIR/schemas/manifest.xsd" $d.dir/manifest.xml
 	sha=$(sha256sum masks.xml | cut -c1-64)
-	t_grep "<masks path=\"data/masks.xml\" sha256=\"$sha\" count=\"4\"/>" $d.dir/manifest.xml
+	t_grep "<masks path=\"data/masks.xml\" sha256=\"$sha\" count=\"4\">" $d.dir/manifest.xml
+	# ... and the file's content, as text, in the manifest itself.
+	t_grep '&lt;mask camera=&quot;cam1&quot; style=&quot;pixelate&quot;&gt;' $d.dir/manifest.xml
+	t_grep '&lt;key time=&quot;2024-07-01T12:00:12Z&quot; x=&quot;254&quot;' $d.dir/manifest.xml
 	t_grep '<masks applied="1 2 3 4"/>' $d.dir/manifest.xml
 done
 t_grep '<disclosure kind="redacted" purpose="subject-access">' red.dir/manifest.xml

@@ -311,6 +311,67 @@ test_three_readings_across_dst(void **state)
 	ex_manifest_free(&m);
 }
 
+/* The disclosure (register row, requester, purpose, kind, masks) and a
+ * file's masks, written, parsed back and written again unchanged; and
+ * an export recorded in no register. */
+static void
+test_disclosure_round_trip(void **state)
+{
+	ex_manifest *m = sample(), *p;
+	ex_manifest_disclosure *d = &m->disclosure;
+	char *a, *b;
+	size_t la, lb;
+
+	(void)state;
+	d->present = 1;
+	d->kind = strdup("redacted");
+	d->purpose = strdup("subject-access");
+	d->requester = strdup("A. Person");
+	d->requester_org = strdup("Self & \"family\"");
+	d->masks_path = strdup("data/masks.xml");
+	memcpy(d->masks_sha256, HEX_B, sizeof(d->masks_sha256));
+	d->nmasks = 2;
+	d->masks_text = strdup("<masks xmlns=\"urn:exhibit:mask:1\">\n"
+	    "  <!-- two -->\n</masks>\n");
+	d->recorded = 1;
+	d->register_row = 17;
+	memcpy(d->register_previous, HEX_A, sizeof(d->register_previous));
+	m->cameras[0].files[1].masks = strdup("1 2");
+	write_ok(m, &a, &la);
+	expect_has(a, "<disclosure kind=\"redacted\" "
+	    "purpose=\"subject-access\">");
+	expect_has(a, "<register row=\"17\" previous=\"" HEX_A "\"/>");
+	expect_has(a, "<masks applied=\"1 2\"/>");
+	p = parse_ok(a, la);
+	write_ok(p, &b, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	assert_string_equal(p->disclosure.kind, "redacted");
+	assert_string_equal(p->disclosure.requester_org, "Self & \"family\"");
+	assert_string_equal(p->disclosure.masks_text, d->masks_text);
+	assert_string_equal(p->disclosure.masks_sha256, HEX_B);
+	assert_int_equal(p->disclosure.nmasks, 2);
+	assert_int_equal(p->disclosure.recorded, 1);
+	assert_int_equal(p->disclosure.register_row, 17);
+	assert_string_equal(p->disclosure.register_previous, HEX_A);
+	assert_string_equal(p->cameras[0].files[1].masks, "1 2");
+	assert_null(p->cameras[0].files[0].masks);
+	free(a);
+	free(b);
+	ex_manifest_free(&p);
+	/* Not recorded: said so, and nothing else of the register. */
+	d->recorded = 0;
+	d->register_row = 0;
+	write_ok(m, &a, &la);
+	expect_has(a, "<register recorded=\"false\"/>");
+	p = parse_ok(a, la);
+	assert_int_equal(p->disclosure.recorded, 0);
+	assert_int_equal(p->disclosure.register_row, 0);
+	free(a);
+	ex_manifest_free(&p);
+	ex_manifest_free(&m);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -548,6 +609,7 @@ main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_three_readings_across_dst),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_disclosure_round_trip),
 		cmocka_unit_test(test_strings_cleaned),
 		cmocka_unit_test(test_write_refuses_incomplete_model),
 		cmocka_unit_test(test_doctype_refused),

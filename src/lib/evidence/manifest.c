@@ -222,6 +222,7 @@ ex_manifest_free(ex_manifest **mp)
 	free(m->disclosure.purpose);
 	free(m->disclosure.kind);
 	free(m->disclosure.masks_path);
+	free(m->disclosure.masks_text);
 	free(m->disclosure.requester);
 	free(m->disclosure.requester_org);
 	free(m->bundle.case_ref);

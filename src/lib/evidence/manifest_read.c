@@ -156,6 +156,7 @@ read_disclosure(evidence_xr *r, xmlNodePtr n, ex_manifest_disclosure *d)
 	if ((reg = evidence_xr_child(n, "masks")) != NULL) {
 		d->masks_path = evidence_xr_attr(r, reg, "path");
 		d->nmasks = (int)evidence_xr_attr_int(r, reg, "count", 0);
+		d->masks_text = evidence_xr_text(r, reg);
 		if ((prev = evidence_xr_attr(r, reg, "sha256")) != NULL)
 			snprintf(d->masks_sha256, sizeof(d->masks_sha256),
 			    "%s", prev);

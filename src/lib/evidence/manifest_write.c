@@ -271,6 +271,7 @@ write_disclosure(base_xw *x, const ex_manifest_disclosure *d)
 		base_xw_attr(x, "path", d->masks_path);
 		base_xw_attr(x, "sha256", d->masks_sha256);
 		base_xw_attr_fmt(x, "count", "%d", d->nmasks);
+		base_xw_text(x, d->masks_text);
 		base_xw_end(x);
 	}
 	base_xw_start(x, "register");

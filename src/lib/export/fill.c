@@ -499,6 +499,9 @@ export_fill_manifest_head(ex_manifest *m, const ex_export_request *req,
 		ex_digest_buffer(req->masks->text, req->masks->len, &d);
 		ex_sha256_hex(d.sha256, m->disclosure.masks_sha256);
 		m->disclosure.nmasks = (int)req->masks->nmasks;
+		if ((m->disclosure.masks_text = strdup(req->masks->text)) ==
+		    NULL)
+			return base_nomem(err);
 	}
 	return EX_OK;
 }
