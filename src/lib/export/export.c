@@ -502,15 +502,18 @@ seal(struct exporter *x, ex_error *err)
 		x->res->register_row = x->row.row;
 	}
 	if ((st = ex_bundle_finish(x->w, err)) != EX_OK && x->reg != NULL) {
-		ex_error e2;
+		ex_error e2, first;
 
 		/* Never a row for a bundle that was not released. */
+		ex_error_clear(&first);
+		if (err != NULL)
+			first = *err;
 		if (ex_register_retract(x->reg, x->row.row, req->key, &e2) !=
 		    EX_OK)
 			ex_error_set(err, st, "%s; and its row %lld could not "
-			    "be taken out of the register %s: %s", err->message,
-			    (long long)x->row.row, ex_register_path(x->reg),
-			    e2.message);
+			    "be taken out of the register %s: %s",
+			    first.message, (long long)x->row.row,
+			    ex_register_path(x->reg), e2.message);
 		x->res->register_row = 0;
 	}
 	return st;
