@@ -160,7 +160,8 @@ EXTRA_DIST += tests/browser/page_read.mjs tests/browser/page_sound.mjs \
 ## The screenshots and page texts the browser tests keep as artefacts go
 ## with make clean (distcheck's distcleancheck wants nothing left).
 CLEANFILES += tests/work/page_clockchange.png tests/work/page_clockchange.txt \
-	tests/work/page_sound.png tests/work/page_sound.txt
+	tests/work/page_sound.png tests/work/page_sound.txt \
+	tests/work/register_page.png
 
 ## Fixtures, and the fuzz targets (built with clang by tests/fuzz/run.sh,
 ## not by make; .ci/sanitize runs this whole suite under ASan and UBSan).
